@@ -1,0 +1,323 @@
+//! Process contracts: what a process may read (`inputs`) and write
+//! (`outputs`), compiled once at register time into interned paths.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{EngineError, ErrorKind};
+use crate::path::{Path, Segment};
+use crate::path_table::{PathId, PathTable};
+use crate::zone::Zone;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Semantic {
+    /// Reads only: no outputs, no side effects.
+    Pure,
+    /// The default: reads and writes state.
+    #[default]
+    Effect,
+    /// Steers a workflow; may write like an effect.
+    Guide,
+}
+
+/// A contract as the user wrote it (the `contract` of `process()`), with the
+/// registered name filled in by the caller.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ContractSpec {
+    pub name: String,
+    #[serde(default)]
+    pub inputs: Vec<String>,
+    #[serde(default)]
+    pub outputs: Vec<String>,
+    #[serde(default)]
+    pub semantic: Semantic,
+    #[serde(default)]
+    pub errors: Vec<String>,
+    #[serde(default)]
+    pub side_effects: Vec<String>,
+    #[serde(default)]
+    pub parallel: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompiledContract {
+    pub name: String,
+    pub semantic: Semantic,
+    /// Distinct paths in declaration order (spellings of one path collapse).
+    pub inputs: Vec<PathId>,
+    pub outputs: Vec<PathId>,
+    pub errors: Vec<String>,
+    pub side_effects: Vec<String>,
+    pub parallel: bool,
+}
+
+/// Which list of the contract a path came from, for messages.
+#[derive(Clone, Copy)]
+enum Field {
+    Inputs,
+    Outputs,
+}
+
+impl Field {
+    fn name(self) -> &'static str {
+        match self {
+            Field::Inputs => "inputs",
+            Field::Outputs => "outputs",
+        }
+    }
+}
+
+impl CompiledContract {
+    /// Validates and compiles `spec`. In strict mode SIGNAL and META paths
+    /// are refused as inputs: they are events and observability, and a
+    /// business decision that reads them could not be replayed.
+    pub fn compile(spec: &ContractSpec, paths: &mut PathTable, strict: bool) -> Result<CompiledContract, EngineError> {
+        let name = spec.name.as_str();
+        let fail = |message: String| EngineError::new(ErrorKind::ContractViolation, format!("contract of '{name}': {message}")).for_process(name);
+        if name.trim().is_empty() {
+            return Err(EngineError::new(
+                ErrorKind::ContractViolation,
+                "a process needs a name: give the function a name or set contract.name",
+            ));
+        }
+
+        let inputs = compile_paths(&spec.inputs, Field::Inputs, paths, &fail)?;
+        let outputs = compile_paths(&spec.outputs, Field::Outputs, paths, &fail)?;
+
+        let pure = spec.semantic == Semantic::Pure;
+        if strict || pure {
+            for (index, &id) in inputs.iter().enumerate() {
+                let zone = paths.zone(id);
+                if matches!(zone, Zone::Signal | Zone::Meta) {
+                    let why = if pure { "a pure process" } else { "strict mode" };
+                    let text = &spec.inputs[index];
+                    return Err(fail(format!(
+                        "input '{text}' is in the {} zone, which is not a business input in {why}; \
+                         read signals in a workflow condition, or use strictMode: false",
+                        zone.name()
+                    ))
+                    .at_path(text));
+                }
+            }
+        }
+        if pure {
+            if let Some(first) = spec.outputs.first() {
+                return Err(fail(format!(
+                    "a pure process cannot write, but it declares output '{first}'; use semantic 'effect'"
+                ))
+                .at_path(first));
+            }
+            if let Some(first) = spec.side_effects.first() {
+                return Err(fail(format!(
+                    "a pure process has no side effects, but it declares sideEffects '{first}'; use semantic 'effect'"
+                )));
+            }
+        }
+        for (field, list) in [("errors", &spec.errors), ("sideEffects", &spec.side_effects)] {
+            if let Some(index) = list.iter().position(|s| s.trim().is_empty()) {
+                return Err(fail(format!("{field}[{index}] is empty")));
+            }
+        }
+
+        Ok(CompiledContract {
+            name: name.to_string(),
+            semantic: spec.semantic,
+            inputs,
+            outputs,
+            errors: spec.errors.clone(),
+            side_effects: spec.side_effects.clone(),
+            parallel: spec.parallel,
+        })
+    }
+}
+
+fn compile_paths(
+    texts: &[String],
+    field: Field,
+    paths: &mut PathTable,
+    fail: &dyn Fn(String) -> EngineError,
+) -> Result<Vec<PathId>, EngineError> {
+    let mut ids: Vec<PathId> = Vec::with_capacity(texts.len());
+    for (index, text) in texts.iter().enumerate() {
+        let path = Path::parse(text).map_err(|e| fail(format!("{}[{index}]: {e}", field.name())).at_path(text))?;
+        let id = paths.intern(&path);
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+/// A path as JavaScript sees it: id for later calls, canonical text for
+/// messages and topics, segments for walking the data.
+#[derive(Clone, Debug, Serialize)]
+pub struct PathView {
+    pub id: PathId,
+    pub path: String,
+    pub layer: &'static str,
+    pub segments: Vec<SegmentView>,
+    pub zone: Zone,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum SegmentView {
+    Key(String),
+    Index(u32),
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContractView {
+    pub name: String,
+    pub semantic: Semantic,
+    pub inputs: Vec<PathView>,
+    pub outputs: Vec<PathView>,
+    pub errors: Vec<String>,
+    pub side_effects: Vec<String>,
+    pub parallel: bool,
+}
+
+impl PathView {
+    pub fn new(id: PathId, paths: &PathTable) -> PathView {
+        let path = paths.path(id);
+        PathView {
+            id,
+            path: path.to_string(),
+            layer: path.layer.name(),
+            segments: path
+                .segments
+                .iter()
+                .map(|s| match s {
+                    Segment::Key(k) => SegmentView::Key(k.clone()),
+                    Segment::Index(i) => SegmentView::Index(*i),
+                })
+                .collect(),
+            zone: paths.zone(id),
+        }
+    }
+}
+
+impl ContractView {
+    pub fn new(contract: &CompiledContract, paths: &PathTable) -> ContractView {
+        let view = |ids: &[PathId]| ids.iter().map(|&id| PathView::new(id, paths)).collect();
+        ContractView {
+            name: contract.name.clone(),
+            semantic: contract.semantic,
+            inputs: view(&contract.inputs),
+            outputs: view(&contract.outputs),
+            errors: contract.errors.clone(),
+            side_effects: contract.side_effects.clone(),
+            parallel: contract.parallel,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(inputs: &[&str], outputs: &[&str]) -> ContractSpec {
+        ContractSpec {
+            name: "add_product".into(),
+            inputs: inputs.iter().map(|s| s.to_string()).collect(),
+            outputs: outputs.iter().map(|s| s.to_string()).collect(),
+            ..ContractSpec::default()
+        }
+    }
+
+    fn compile(spec: &ContractSpec, strict: bool) -> Result<(CompiledContract, PathTable), EngineError> {
+        let mut paths = PathTable::new();
+        CompiledContract::compile(spec, &mut paths, strict).map(|c| (c, paths))
+    }
+
+    #[test]
+    fn compiles_paths_to_canonical_ids() {
+        let (c, paths) = compile(&spec(&["domain.items"], &["domain_ctx.items", "domain_ctx.total_value"]), true).unwrap();
+        assert_eq!(c.inputs, vec![c.outputs[0]]);
+        assert_eq!(paths.path(c.outputs[1]).to_string(), "domain_ctx.total_value");
+        assert_eq!(c.semantic, Semantic::Effect);
+    }
+
+    #[test]
+    fn spellings_of_one_path_collapse() {
+        let (c, _) = compile(&spec(&["domain.items", "domain_ctx['items']", "domain.total"], &[]), true).unwrap();
+        assert_eq!(c.inputs.len(), 2);
+    }
+
+    #[test]
+    fn bad_paths_name_the_process_field_and_index() {
+        let err = compile(&spec(&["domain.items"], &["domain.ok", "domain.__proto__.polluted"]), true).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::ContractViolation);
+        assert_eq!(err.process.as_deref(), Some("add_product"));
+        assert_eq!(err.path.as_deref(), Some("domain.__proto__.polluted"));
+        assert!(
+            err.message.starts_with("contract of 'add_product': outputs[1]: path 'domain.__proto__.polluted' (at character 7): segment '__proto__' is forbidden"),
+            "{}",
+            err.message
+        );
+
+        let err = compile(&spec(&["items"], &[]), true).unwrap_err();
+        assert!(err.message.contains("inputs[0]: path 'items' (at character 1): unknown layer 'items'"), "{}", err.message);
+
+        let err = compile(&spec(&["domain..x"], &[]), false).unwrap_err();
+        assert!(err.message.contains("empty segment"), "{}", err.message);
+    }
+
+    #[test]
+    fn strict_mode_refuses_signal_and_meta_inputs() {
+        for input in ["domain.sig_restock", "domain.cmd_stop", "global.meta_trace", "domain.meta.x"] {
+            let err = compile(&spec(&[input], &[]), true).unwrap_err();
+            assert!(err.message.contains("not a business input in strict mode"), "{input}: {}", err.message);
+            assert_eq!(err.path.as_deref(), Some(input));
+        }
+        assert!(compile(&spec(&["domain.sig_restock", "global.meta_trace"], &[]), false).is_ok());
+    }
+
+    #[test]
+    fn signal_and_meta_outputs_and_heavy_inputs_are_fine() {
+        assert!(compile(&spec(&["domain.heavy_frames"], &["domain.sig_restock", "domain.meta_last"]), true).is_ok());
+    }
+
+    #[test]
+    fn pure_processes_only_read() {
+        let mut s = spec(&["domain.items"], &["domain.total"]);
+        s.semantic = Semantic::Pure;
+        assert!(compile(&s, true).unwrap_err().message.contains("a pure process cannot write, but it declares output 'domain.total'"));
+
+        s.outputs.clear();
+        s.side_effects = vec!["http".into()];
+        assert!(compile(&s, true).unwrap_err().message.contains("declares sideEffects 'http'"));
+
+        s.side_effects.clear();
+        s.inputs = vec!["domain.sig_x".into()];
+        let err = compile(&s, false).unwrap_err();
+        assert!(err.message.contains("not a business input in a pure process"), "{}", err.message);
+
+        s.inputs = vec!["domain.items".into()];
+        assert_eq!(compile(&s, true).unwrap().0.semantic, Semantic::Pure);
+    }
+
+    #[test]
+    fn names_and_lists_must_not_be_blank() {
+        let mut s = spec(&[], &[]);
+        s.name = " ".into();
+        assert!(compile(&s, true).unwrap_err().message.starts_with("a process needs a name"));
+
+        let mut s = spec(&[], &[]);
+        s.errors = vec!["ValueError".into(), "".into()];
+        assert!(compile(&s, true).unwrap_err().message.ends_with("errors[1] is empty"));
+    }
+
+    #[test]
+    fn views_carry_segments_and_zones_for_javascript() {
+        let mut paths = PathTable::new();
+        let c = CompiledContract::compile(&spec(&["domain.items[2]['a b']"], &["domain.sig_x"]), &mut paths, true).unwrap();
+        let v = ContractView::new(&c, &paths);
+        assert_eq!(v.inputs[0].path, "domain_ctx.items[2]['a b']");
+        assert_eq!(v.inputs[0].layer, "domain_ctx");
+        assert!(matches!(v.inputs[0].segments[..], [SegmentView::Key(ref k), SegmentView::Index(2), SegmentView::Key(_)] if k == "items"));
+        assert_eq!(v.outputs[0].zone, Zone::Signal);
+    }
+}

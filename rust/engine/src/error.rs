@@ -1,0 +1,51 @@
+//! The one error type the engine returns. It crosses into JavaScript as a
+//! plain object, and the TypeScript layer turns `kind` into the matching
+//! `TheusError` subclass, so every message is written here, once.
+
+use std::fmt;
+
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum ErrorKind {
+    /// A contract is malformed or breaks a zone rule (ContractViolationError).
+    ContractViolation,
+    /// An argument of the engine's own API is malformed (TypeError).
+    InvalidArgument,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EngineError {
+    pub kind: ErrorKind,
+    pub message: String,
+    /// The process the error concerns, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub process: Option<String>,
+    /// The offending path as the user wrote it, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+impl EngineError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> EngineError {
+        EngineError { kind, message: message.into(), process: None, path: None }
+    }
+
+    pub fn for_process(mut self, process: &str) -> EngineError {
+        self.process = Some(process.to_string());
+        self
+    }
+
+    pub fn at_path(mut self, path: &str) -> EngineError {
+        self.path = Some(path.to_string());
+        self
+    }
+}
+
+impl fmt::Display for EngineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for EngineError {}

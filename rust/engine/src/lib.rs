@@ -1,0 +1,19 @@
+//! The Theus transaction engine. Pure Rust: it knows nothing of WebAssembly
+//! or JavaScript (the `theus-wasm` crate binds it), so `cargo test` covers
+//! every decision the engine makes.
+
+pub mod contract;
+pub mod engine;
+pub mod error;
+pub mod layer;
+pub mod path;
+pub mod path_table;
+pub mod registry;
+pub mod zone;
+
+pub use contract::{CompiledContract, ContractSpec, ContractView, Semantic};
+pub use engine::{Engine, EngineOptions};
+pub use error::{EngineError, ErrorKind};
+
+/// The version of this crate, shown by `coreVersion()` in TypeScript.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
