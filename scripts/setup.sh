@@ -76,17 +76,14 @@ pack_ready() { command -v wasm-pack >/dev/null 2>&1; }
 install_pack() { cargo install -q wasm-pack --locked; }
 step "wasm-pack" pack_ready install_pack
 
-# --- wasm-opt, Chromium (Debian) ---------------------------------------------
-opt_ready() { command -v wasm-opt >/dev/null 2>&1; }
-step "wasm-opt (binaryen)" opt_ready "apt_install binaryen"
-
+# --- Chromium (Debian) -------------------------------------------------------
 chromium_ready() { [ -x /usr/bin/chromium ]; }
 step "Chromium" chromium_ready "apt_install chromium"
 
-# --- npm packages (vitest, Deno, ...) ----------------------------------------
+# --- npm packages (vitest, Deno, binaryen's wasm-opt, ...) -------------------
 # `npm ci` normally ran before us (we are its prepare step); a plain `npm test`
 # on a checkout without node_modules gets them here.
-npm_ready() { [ -x node_modules/.bin/vitest ] && [ -x node_modules/.bin/deno ]; }
+npm_ready() { [ -x node_modules/.bin/vitest ] && [ -x node_modules/.bin/deno ] && [ -x node_modules/.bin/wasm-opt ]; }
 step "npm packages" npm_ready "npm ci --ignore-scripts --no-audit --no-fund"
 deno_ready() { node_modules/.bin/deno --version >/dev/null 2>&1; }
 step "Deno" deno_ready "npm rebuild deno"

@@ -1,14 +1,15 @@
 //! Process contracts: what a process may read (`inputs`) and write
 //! (`outputs`), compiled once at register time into interned paths.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::error::{EngineError, ErrorKind};
 use crate::path::{Path, Segment};
 use crate::path_table::{PathId, PathTable};
+use crate::value::{suggest, Value};
 use crate::zone::Zone;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Semantic {
     /// Reads only: no outputs, no side effects.
@@ -22,22 +23,81 @@ pub enum Semantic {
 
 /// A contract as the user wrote it (the `contract` of `process()`), with the
 /// registered name filled in by the caller.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, Default)]
 pub struct ContractSpec {
     pub name: String,
-    #[serde(default)]
     pub inputs: Vec<String>,
-    #[serde(default)]
     pub outputs: Vec<String>,
-    #[serde(default)]
     pub semantic: Semantic,
-    #[serde(default)]
     pub errors: Vec<String>,
-    #[serde(default)]
     pub side_effects: Vec<String>,
-    #[serde(default)]
     pub parallel: bool,
+}
+
+const CONTRACT_KEYS: [&str; 7] = ["inputs", "outputs", "semantic", "errors", "sideEffects", "parallel", "name"];
+
+impl ContractSpec {
+    /// Reads a contract object registered under `name`. Absent, `null` and
+    /// `undefined` keys take their defaults; anything else must have the
+    /// right type, and unknown keys (typos) are refused.
+    pub fn from_value(name: &str, value: &Value) -> Result<ContractSpec, EngineError> {
+        let fail = |message: String| {
+            EngineError::new(ErrorKind::ContractViolation, format!("contract of '{name}': {message}")).for_process(name)
+        };
+        let Value::Object(fields) = value else {
+            return Err(fail(format!("a contract is an object such as {{ inputs, outputs }}, got {}", value.kind())));
+        };
+        let mut spec = ContractSpec { name: name.to_string(), ..ContractSpec::default() };
+        for (key, value) in fields {
+            if *value == Value::Null {
+                continue;
+            }
+            let strings = |value: &Value| -> Result<Vec<String>, EngineError> {
+                let Value::Array(items) = value else {
+                    return Err(fail(format!("{key} must be an array of strings, got {}", value.kind())));
+                };
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| match item {
+                        Value::String(s) => Ok(s.clone()),
+                        other => Err(fail(format!("{key}[{i}] must be a string, got {}", other.kind()))),
+                    })
+                    .collect()
+            };
+            match (key.as_str(), value) {
+                ("inputs", v) => spec.inputs = strings(v)?,
+                ("outputs", v) => spec.outputs = strings(v)?,
+                ("errors", v) => spec.errors = strings(v)?,
+                ("sideEffects", v) => spec.side_effects = strings(v)?,
+                ("semantic", Value::String(s)) if s == "pure" => spec.semantic = Semantic::Pure,
+                ("semantic", Value::String(s)) if s == "effect" => spec.semantic = Semantic::Effect,
+                ("semantic", Value::String(s)) if s == "guide" => spec.semantic = Semantic::Guide,
+                ("semantic", v) => {
+                    let got = match v {
+                        Value::String(s) => format!("'{s}'"),
+                        other => other.kind().to_string(),
+                    };
+                    return Err(fail(format!("semantic must be 'pure', 'effect' or 'guide', got {got}")));
+                }
+                ("parallel", Value::Bool(b)) => spec.parallel = *b,
+                ("parallel", v) => return Err(fail(format!("parallel must be a boolean, got {}", v.kind()))),
+                ("name", Value::String(_)) => {}
+                ("name", v) => return Err(fail(format!("name must be a string, got {}", v.kind()))),
+                (unknown, _) => {
+                    let hint = match suggest(unknown, &CONTRACT_KEYS) {
+                        Some(known) => format!(" (did you mean '{known}'?)"),
+                        None => String::new(),
+                    };
+                    return Err(fail(format!(
+                        "unknown key '{unknown}'{hint}; a contract has {}",
+                        CONTRACT_KEYS.join(", ")
+                    )));
+                }
+            }
+        }
+        Ok(spec)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -308,6 +368,50 @@ mod tests {
         let mut s = spec(&[], &[]);
         s.errors = vec!["ValueError".into(), "".into()];
         assert!(compile(&s, true).unwrap_err().message.ends_with("errors[1] is empty"));
+    }
+
+    fn object(pairs: &[(&str, Value)]) -> Value {
+        Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+    }
+
+    fn strings(items: &[&str]) -> Value {
+        Value::Array(items.iter().map(|s| Value::String(s.to_string())).collect())
+    }
+
+    #[test]
+    fn reads_a_contract_object() {
+        let value = object(&[
+            ("inputs", strings(&["domain.items"])),
+            ("outputs", strings(&["domain.total"])),
+            ("semantic", Value::String("guide".into())),
+            ("sideEffects", strings(&["http"])),
+            ("parallel", Value::Bool(true)),
+            ("errors", Value::Null),
+        ]);
+        let spec = ContractSpec::from_value("p", &value).unwrap();
+        assert_eq!((spec.name.as_str(), spec.semantic, spec.parallel), ("p", Semantic::Guide, true));
+        assert_eq!(spec.inputs, ["domain.items"]);
+        assert_eq!(spec.side_effects, ["http"]);
+        assert!(spec.errors.is_empty());
+    }
+
+    #[test]
+    fn contract_object_errors_name_the_key() {
+        let cases = [
+            (object(&[("ouputs", strings(&[]))]), "unknown key 'ouputs' (did you mean 'outputs'?); a contract has inputs, outputs,"),
+            (object(&[("reads", strings(&[]))]), "unknown key 'reads'; a contract has"),
+            (object(&[("inputs", Value::String("domain.x".into()))]), "inputs must be an array of strings, got a string"),
+            (object(&[("outputs", Value::Array(vec![Value::Number(1.0)]))]), "outputs[0] must be a string, got a number"),
+            (object(&[("semantic", Value::String("pur".into()))]), "semantic must be 'pure', 'effect' or 'guide', got 'pur'"),
+            (object(&[("parallel", Value::String("yes".into()))]), "parallel must be a boolean, got a string"),
+            (object(&[("name", Value::Number(3.0))]), "name must be a string, got a number"),
+            (Value::Array(vec![]), "a contract is an object such as { inputs, outputs }, got an array"),
+        ];
+        for (value, expected) in cases {
+            let err = ContractSpec::from_value("p", &value).unwrap_err();
+            assert_eq!(err.process.as_deref(), Some("p"));
+            assert!(err.message.starts_with(&format!("contract of 'p': {expected}")), "{}", err.message);
+        }
     }
 
     #[test]

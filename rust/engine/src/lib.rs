@@ -9,11 +9,13 @@ pub mod layer;
 pub mod path;
 pub mod path_table;
 pub mod registry;
+pub mod value;
 pub mod zone;
 
 pub use contract::{CompiledContract, ContractSpec, ContractView, Semantic};
 pub use engine::{Engine, EngineOptions};
 pub use error::{EngineError, ErrorKind};
+pub use value::Value;
 
 /// The version of this crate, shown by `coreVersion()` in TypeScript.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

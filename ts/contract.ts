@@ -1,0 +1,95 @@
+/**
+ * Processes and their contracts: `process(contract, fn)` attaches the
+ * contract to the function itself. The contract is checked by the Rust core
+ * when the process is registered, not here, so the rules live in one place.
+ */
+
+/** The role of a process, as in the origin: `'pure'` processes only read. */
+export type Semantic = 'pure' | 'effect' | 'guide';
+
+/** What a process declares about itself. */
+export interface Contract {
+  /**
+   * Context paths the process reads: `'domain_ctx.items'`,
+   * `'domain.items[0].price'`, `"global['feature flags']"`. A path covers
+   * everything beneath it.
+   */
+  inputs?: readonly string[];
+  /** Context paths the process writes (and so may also read). */
+  outputs?: readonly string[];
+  /** Default `'effect'`. A `'pure'` process declares no outputs or side effects. */
+  semantic?: Semantic;
+  /** Names of the errors the process may throw, for documentation and audit. */
+  errors?: readonly string[];
+  /** Effects outside the context (e.g. `'http'`); none for a pure process. */
+  sideEffects?: readonly string[];
+  /** Whether the process may run in parallel with others. Default false. */
+  parallel?: boolean;
+  /** The registered name. Default: the function's own name. */
+  name?: string;
+}
+
+/** A function that `process()` has given a contract. */
+export type Process<F extends ProcessFunction = ProcessFunction> = F & {
+  /** The contract, frozen as it was given to `process()`. */
+  readonly contract: Readonly<Contract>;
+};
+
+/**
+ * The shape of a process body: the guarded context and one args object.
+ * `any` is deliberate: the concrete types come from the function you pass.
+ */
+export type ProcessFunction = (ctx: any, args: any) => unknown;
+
+/**
+ * Declares a process: returns `fn` itself with `contract` attached (readable
+ * as `fn.contract`). The registered name is `contract.name ?? fn.name`.
+ * The paths are validated when the process is registered, where a bad one
+ * throws `ContractViolationError` naming the process and the path.
+ *
+ * @example
+ * ```ts
+ * export const addProduct = process({
+ *   inputs: ['domain_ctx.items'],
+ *   outputs: ['domain_ctx.items', 'domain_ctx.total_value'],
+ * }, function add_product(ctx, { product_name, price }: { product_name: string; price: number }) {
+ *   ctx.domain_ctx.items.push({ name: product_name, price });
+ *   ctx.domain_ctx.total_value += price;
+ *   return 'Added';
+ * });
+ * ```
+ */
+export function process<F extends ProcessFunction>(contract: Contract, fn: F): Process<F> {
+  if (typeof contract !== 'object' || contract === null || Array.isArray(contract)) {
+    throw new TypeError(`process(contract, fn): contract must be an object such as { inputs, outputs }, got ${contract === null ? 'null' : typeof contract}`);
+  }
+  if (typeof fn !== 'function') {
+    throw new TypeError(`process(contract, fn): fn must be a function, got ${typeof fn}`);
+  }
+  if (Object.hasOwn(fn, 'contract')) {
+    const name = contract.name ?? fn.name;
+    throw new TypeError(`process(): function '${name}' already has a contract; wrap each function once`);
+  }
+  Object.defineProperty(fn, 'contract', { value: freezeCopy(contract), enumerable: true });
+  return fn as Process<F>;
+}
+
+/** True when `value` is a function made by {@link process}. */
+export function isProcess(value: unknown): value is Process {
+  return typeof value === 'function' && Object.hasOwn(value, 'contract');
+}
+
+/** The name a process registers under. */
+export function processName(fn: Process): string {
+  return fn.contract.name ?? fn.name;
+}
+
+// A copy, so that mutating the caller's arrays later cannot change what was
+// registered; frozen, so that nobody can.
+function freezeCopy(contract: Contract): Readonly<Contract> {
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(contract)) {
+    copy[key] = Array.isArray(value) ? Object.freeze([...value]) : value;
+  }
+  return Object.freeze(copy) as Readonly<Contract>;
+}
