@@ -41,8 +41,9 @@ let loaded = false;
 
 /**
  * Loads the WebAssembly core. Safe to call any number of times from any
- * number of places: every call returns the same promise, and the source of
- * the first successful call wins. A failed load can be retried.
+ * number of places: once a load has started, every call with valid options
+ * returns the same promise, and the source of the first call wins. A failed
+ * load can be retried. Invalid options reject with a `TypeError`, always.
  *
  * @example
  * ```ts
@@ -52,13 +53,13 @@ let loaded = false;
  * ```
  */
 export function init(options: InitOptions = {}): Promise<void> {
-  if (loading) return loading;
   let source: WasmSource | undefined;
   try {
     source = checkOptions(options);
   } catch (error) {
     return Promise.reject(error);
   }
+  if (loading) return loading;
   loading = load(source).then(
     () => {
       loaded = true;
@@ -134,15 +135,37 @@ function describe(value: unknown): string {
 }
 
 async function load(source: WasmSource | undefined): Promise<void> {
-  const where = source === undefined ? packagedWasm() : source;
+  const where = source ?? packagedWasm();
   try {
-    const input = where instanceof URL || typeof where === 'string' ? await fromUrl(where) : where;
-    await initGlue({ module_or_path: input });
+    const module = await compile(where);
+    // The glue keeps the first instance's exports even when its start-up
+    // fails, which would poison every retry: so check the module is ours
+    // before the glue ever sees it.
+    const exported = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
+    const missing = REQUIRED_EXPORTS.filter((name) => !exported.has(name));
+    if (missing.length > 0) throw new Error(`this module is not the Theus core (it lacks the exports ${missing.join(', ')})`);
+    await initGlue({ module_or_path: module });
   } catch (cause) {
     const shown = where instanceof URL || typeof where === 'string' ? String(where) : describe(where);
     const reason = cause instanceof Error ? cause.message : String(cause);
     throw new TheusError(`init(): could not load the Theus WebAssembly core from ${shown}: ${reason}`, { cause });
   }
+}
+
+const REQUIRED_EXPORTS = ['memory', 'coreVersion', '__wbindgen_start'];
+
+async function compile(source: WasmSource): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof URL || typeof source === 'string') return compile(await readUrl(source));
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source as BufferSource);
+  const response = await source;
+  if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
+  // Streaming compilation starts before the download ends, but browsers only
+  // allow it for the application/wasm type.
+  if (typeof WebAssembly.compileStreaming === 'function' && response.headers.get('content-type') === 'application/wasm') {
+    return WebAssembly.compileStreaming(response);
+  }
+  return WebAssembly.compile(await response.arrayBuffer());
 }
 
 /** What the file-reading parts of Node and Deno look like, as far as we use them. */
@@ -152,15 +175,16 @@ interface FileRuntimes {
 }
 
 /**
- * `file:` URLs are read from disk where a file system exists (fetch cannot
- * read them in Node); every other URL is left for the glue code to fetch.
+ * `file:` URLs are read from disk where a file system exists (Node's fetch
+ * cannot read them); every other URL is fetched.
  */
-async function fromUrl(where: URL | string): Promise<Uint8Array | URL | string> {
+async function readUrl(where: URL | string): Promise<Uint8Array | Response> {
   const url = where instanceof URL ? where : URL.canParse(where) ? new URL(where) : undefined;
-  if (url?.protocol !== 'file:') return where;
-  const runtime = globalThis as FileRuntimes;
-  if (runtime.Deno) return runtime.Deno.readFile(url);
-  const fs = runtime.process?.getBuiltinModule?.('node:fs/promises');
-  if (fs) return fs.readFile(url);
-  return where;
+  if (url?.protocol === 'file:') {
+    const runtime = globalThis as FileRuntimes;
+    if (runtime.Deno) return runtime.Deno.readFile(url);
+    const fs = runtime.process?.getBuiltinModule?.('node:fs/promises');
+    if (fs) return fs.readFile(url);
+  }
+  return fetch(where);
 }
