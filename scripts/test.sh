@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The whole test run: set-up (skips what is present), build, type check, then
+# the Rust unit tests and the one behaviour suite in Node, Chromium and Deno.
+# Every runtime must run a non-zero number of tests, or the run fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+
+bash scripts/setup.sh
+npm run --silent build
+node_modules/.bin/tsc -p tsconfig.json
+
+run() { # run NAME command...: tees the output to $logs/NAME
+  local name=$1; shift
+  echo "=== $name"
+  # Colour codes are stripped from the copy that is counted below.
+  "$@" 2>&1 | tee >(sed 's/\x1b\[[0-9;]*m//g' > "$logs/$name")
+}
+run cargo bash -c 'cd rust && cargo test --workspace --color never'
+run vitest node_modules/.bin/vitest run --project node --project chromium --reporter verbose --color=false
+run deno node_modules/.bin/deno test --allow-read --allow-env --no-prompt
+
+wait # for the tee'd copies
+cargo_count=$(grep -oE '^test result: ok\. [0-9]+ passed' "$logs/cargo" | awk '{ s += $4 } END { print s + 0 }')
+node_count=$(grep -cE '^ +✓ +node ' "$logs/vitest" || true)
+chromium_count=$(grep -cE '^ +✓ +chromium ' "$logs/vitest" || true)
+# deno test reports describe blocks as tests and each it() as a step.
+deno_count=$(grep -oE '^ok \| [0-9]+ passed \(([0-9]+) steps?\)' "$logs/deno" | grep -oE '\(([0-9]+)' | tr -d '(' || true)
+
+echo
+echo "tests per runtime: cargo ${cargo_count:-0}, node ${node_count:-0}, chromium ${chromium_count:-0}, deno ${deno_count:-0}"
+for n in "${cargo_count:-0}" "${node_count:-0}" "${chromium_count:-0}" "${deno_count:-0}"; do
+  [ "$n" -gt 0 ] || { echo "a runtime ran no tests" >&2; exit 1; }
+done
+total=$((cargo_count + node_count + chromium_count + deno_count))
+echo "theus: $total passed, 0 failed"

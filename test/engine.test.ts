@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { ContractViolationError, init, process, TheusEngine, TheusError } from 'theus';
+import { thrown } from './support/thrown.ts';
+
+await init();
+
+const reader = (name: string) => process({ inputs: ['domain.items'], name }, () => {});
+
+describe('TheusEngine construction', () => {
+  it('keeps the user\'s own context object', async () => {
+    const sysCtx = { global_ctx: { max: 1 }, domain_ctx: { items: [] } };
+    const engine = await TheusEngine.create(sysCtx);
+    expect(engine.context).toBe(sysCtx);
+  });
+
+  it('refuses a context that is not an object', () => {
+    expect(() => new TheusEngine(null as never)).toThrow(
+      new TypeError('TheusEngine: the context must be an object with layers such as { global_ctx, domain_ctx }, got null'),
+    );
+    expect(() => new TheusEngine('ctx' as never)).toThrow(/got string/);
+  });
+
+  it('refuses context keys that are not layers, with a hint', () => {
+    expect(() => new TheusEngine({ domain_ctx: {}, cache: {} } as never)).toThrow(
+      new TypeError("context key 'cache' is not a layer: a context holds only the layers global_ctx, domain_ctx, local_ctx (or the aliases global, domain, local)"),
+    );
+    expect(() => new TheusEngine({ domain: {} } as never)).toThrow(
+      new TypeError("context key 'domain' is not a layer: name the layer 'domain_ctx' ('domain' is an alias for contracts only)"),
+    );
+  });
+
+  it('refuses unknown options, non-boolean flags and contradicting aliases', () => {
+    expect(() => new TheusEngine({}, { maxRetries: 3 } as never)).toThrow(
+      new TypeError("TheusEngine: unknown option 'maxRetries'; this version supports strictMode, strictGuards"),
+    );
+    expect(() => new TheusEngine({}, { strictMode: 'no' } as never)).toThrow(new TypeError("TheusEngine: option 'strictMode' must be a boolean, got string"));
+    expect(() => new TheusEngine({}, { strictMode: true, strictGuards: false })).toThrow(/one option under two names; they disagree/);
+    expect(() => new TheusEngine({}, null as never)).toThrow(/options must be an object, got null/);
+  });
+});
+
+describe('register()', () => {
+  it('registers several processes at once, under contract.name or the function name', () => {
+    const engine = new TheusEngine({ domain_ctx: {} });
+    const named = process({ name: 'custom_name', inputs: ['domain.a'] }, function ignored_name() {});
+    const plain = process({ inputs: ['domain.b'] }, function plain_name() {});
+    engine.register(named, plain);
+    expect(engine.contractOf('custom_name')!.inputs[0].path).toBe('domain_ctx.a');
+    expect(engine.contractOf('plain_name')!.inputs[0].path).toBe('domain_ctx.b');
+    expect(engine.contractOf('ignored_name')).toBeUndefined();
+  });
+
+  it('is all or nothing: one bad contract registers none of its batch', () => {
+    const engine = new TheusEngine({ domain_ctx: {} });
+    const good = reader('good');
+    const bad = process({ inputs: ['nowhere.x'] }, function bad_layer() {});
+    expect(() => engine.register(good, bad)).toThrow(ContractViolationError);
+    expect(engine.contractOf('good')).toBeUndefined();
+    engine.register(good);
+    expect(engine.contractOf('good')).toBeDefined();
+  });
+
+  it('ignores the same function registered twice', () => {
+    const engine = new TheusEngine({ domain_ctx: {} });
+    const proc = reader('twice');
+    engine.register(proc, proc);
+    engine.register(proc);
+    expect(engine.contractOf('twice')).toBeDefined();
+  });
+
+  it('refuses a different function under a taken name, in one batch or across batches', () => {
+    const engine = new TheusEngine({ domain_ctx: {} });
+    engine.register(reader('taken'));
+    const clash = () => engine.register(reader('taken'));
+    expect(clash).toThrow(ContractViolationError);
+    expect(clash).toThrow("register(): a different function is already registered as 'taken'; give one of them another name (contract.name)");
+    expect(() => engine.register(reader('dup'), reader('dup'))).toThrow(/already registered as 'dup'/);
+    expect(engine.contractOf('dup')).toBeUndefined();
+  });
+
+  it('refuses functions without a contract and non-functions', () => {
+    const engine = new TheusEngine({ domain_ctx: {} });
+    expect(() => engine.register((function bare() {}) as never)).toThrow(
+      new ContractViolationError("register(): function 'bare' has no contract; declare it with process(contract, fn)"),
+    );
+    expect(() => engine.register(42 as never)).toThrow(/register\(\): number has no contract/);
+  });
+
+  it('needs a name', () => {
+    const engine = new TheusEngine({ domain_ctx: {} });
+    const anonymous = process({}, (() => () => {})());
+    expect(anonymous.name).toBe('');
+    expect(() => engine.register(anonymous)).toThrow(/a process needs a name: give the function a name or set contract.name/);
+  });
+
+  it('reports the process and path on the error object', () => {
+    const engine = new TheusEngine({ domain_ctx: {} });
+    const error = thrown(() => engine.register(process({ outputs: ['domain.ok', 'domain.a..b'] }, function bad_path() {})));
+    expect(error).toBeInstanceOf(TheusError);
+    expect(error).toMatchObject({ name: 'ContractViolationError', process: 'bad_path', path: 'domain.a..b' });
+    expect((error as Error).message).toMatch(/^contract of 'bad_path': outputs\[1\]: path 'domain\.a\.\.b'/);
+  });
+});
+
+describe('dispose()', () => {
+  it('frees the engine; later calls say it was disposed', () => {
+    const engine = new TheusEngine({ domain_ctx: {} });
+    engine.dispose();
+    engine.dispose();
+    expect(() => engine.register(reader('late'))).toThrow(new TheusError('register(): this engine has been disposed'));
+  });
+
+  it('supports Symbol.dispose (the `using` declaration)', () => {
+    const engine = new TheusEngine({ domain_ctx: {} });
+    engine[Symbol.dispose]();
+    expect(() => engine.register(reader('late'))).toThrow(/disposed/);
+  });
+});
