@@ -21,6 +21,8 @@ run() { # run NAME command...: tees the output to $logs/NAME
 run cargo bash -c 'cd rust && cargo test --workspace --color never'
 run vitest node_modules/.bin/vitest run --project node --project chromium --reporter verbose --color=false
 run deno node_modules/.bin/deno test --allow-read --allow-env --no-prompt
+run package bash scripts/check-package.sh
+run playground node_modules/.bin/vite build --logLevel warn
 
 wait # for the tee'd copies
 cargo_count=$(grep -oE '^test result: ok\. [0-9]+ passed' "$logs/cargo" | awk '{ s += $4 } END { print s + 0 }')

@@ -34,7 +34,6 @@ export class TheusError extends Error {
 
   constructor(message: string, details: TheusErrorDetails = {}) {
     super(message, 'cause' in details ? { cause: details.cause } : undefined);
-    this.name = new.target.name;
     if (details.process !== undefined) this.process = details.process;
     if (details.path !== undefined) this.path = details.path;
   }
@@ -50,6 +49,15 @@ export class TheusError extends Error {
  * ```
  */
 export class ContractViolationError extends TheusError {}
+
+// Names are set by hand, not from `new.target.name`: minifiers rename classes,
+// and `error.name` must survive a production bundle.
+for (const [errorClass, name] of [
+  [TheusError, 'TheusError'],
+  [ContractViolationError, 'ContractViolationError'],
+] as const) {
+  Object.defineProperty(errorClass.prototype, 'name', { value: name, writable: true, configurable: true });
+}
 
 /** The plain object the Rust core throws (see rust/engine/src/error.rs). */
 interface CoreErrorObject {
