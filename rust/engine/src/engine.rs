@@ -1,29 +1,64 @@
 //! The engine: one per TheusEngine, owning the path table and the registry.
 
-use crate::contract::{ContractSpec, ContractView};
+use crate::audit::{AuditLog, AuditRecord};
+use crate::backoff::{Backoff, BackoffPolicy};
+use crate::contract::{ContractSpec, ContractView, PathView};
 use crate::error::{EngineError, ErrorKind};
 use crate::layer::{Layer, LAYER_NAMES_HELP};
+use crate::path::Path;
 use crate::path_table::PathTable;
+use crate::priority::Priority;
 use crate::registry::Registry;
+use crate::version_store::VersionStore;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct EngineOptions {
     /// Enforce contracts and zone rules (`strictMode`, default true).
     pub strict: bool,
+    /// Any commit after the snapshot is a conflict, overlapping or not.
+    pub strict_cas: bool,
+    /// Validate the read set at commit too (`isolation: 'serializable'`).
+    pub serializable: bool,
+    /// Conflicts an execution may retry before it gives up.
+    pub max_retries: u32,
+    /// Conflicts after which an execution takes a priority ticket.
+    pub priority_after: u32,
+    pub backoff: BackoffPolicy,
+    pub audit_log_limit: usize,
+    /// Paths the version store tracks before it folds old ones.
+    pub version_store_limit: usize,
+    /// Seeds the backoff jitter.
+    pub seed: u64,
 }
 
 impl Default for EngineOptions {
     fn default() -> EngineOptions {
-        EngineOptions { strict: true }
+        EngineOptions {
+            strict: true,
+            strict_cas: false,
+            serializable: false,
+            max_retries: 10,
+            priority_after: 3,
+            backoff: BackoffPolicy::default(),
+            audit_log_limit: 1000,
+            version_store_limit: 100_000,
+            seed: 0x9E37_79B9_7F4A_7C15,
+        }
     }
 }
 
 #[derive(Debug)]
 pub struct Engine {
-    options: EngineOptions,
+    pub(crate) options: EngineOptions,
     layers: Vec<Layer>,
-    paths: PathTable,
-    registry: Registry,
+    pub(crate) paths: PathTable,
+    pub(crate) registry: Registry,
+    /// The version of the last committed transaction (0: none yet).
+    pub(crate) version: u64,
+    pub(crate) versions: VersionStore,
+    pub(crate) priority: Priority,
+    pub(crate) backoff: Backoff,
+    pub(crate) audit: AuditLog,
 }
 
 impl Engine {
@@ -41,7 +76,17 @@ impl Engine {
             })?;
             layers.push(layer);
         }
-        Ok(Engine { options, layers, paths: PathTable::new(), registry: Registry::default() })
+        Ok(Engine {
+            options,
+            layers,
+            paths: PathTable::new(),
+            registry: Registry::default(),
+            version: 0,
+            versions: VersionStore::new(options.version_store_limit),
+            priority: Priority::default(),
+            backoff: Backoff::new(options.backoff, options.seed),
+            audit: AuditLog::new(options.audit_log_limit),
+        })
     }
 
     pub fn options(&self) -> EngineOptions {
@@ -56,6 +101,27 @@ impl Engine {
     pub fn register(&mut self, specs: &[ContractSpec]) -> Result<Vec<ContractView>, EngineError> {
         let compiled = self.registry.register_all(specs, &mut self.paths, self.options.strict)?;
         Ok(compiled.into_iter().map(|c| ContractView::new(c, &self.paths)).collect())
+    }
+
+    /// Parses paths written as text (StateUpdate and compareAndSwap keys).
+    pub fn parse_paths(&mut self, texts: &[String]) -> Result<Vec<PathView>, EngineError> {
+        texts
+            .iter()
+            .map(|text| {
+                let path = Path::parse(text).map_err(|e| EngineError::new(ErrorKind::ContractViolation, e.to_string()).at_path(text))?;
+                let id = self.paths.intern(&path);
+                Ok(PathView::new(id, &self.paths))
+            })
+            .collect()
+    }
+
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The audit log, oldest record first.
+    pub fn audit_records(&self) -> impl Iterator<Item = &AuditRecord> {
+        self.audit.records()
     }
 
     pub fn paths(&self) -> &PathTable {
@@ -94,9 +160,9 @@ mod tests {
     #[test]
     fn strictness_decides_signal_inputs() {
         let spec = ContractSpec { name: "p".into(), inputs: vec!["domain.sig_x".into()], ..ContractSpec::default() };
-        let mut strict = Engine::new(EngineOptions { strict: true }, &[]).unwrap();
+        let mut strict = Engine::new(EngineOptions { strict: true, ..EngineOptions::default() }, &[]).unwrap();
         assert!(strict.register(std::slice::from_ref(&spec)).is_err());
-        let mut lax = Engine::new(EngineOptions { strict: false }, &[]).unwrap();
+        let mut lax = Engine::new(EngineOptions { strict: false, ..EngineOptions::default() }, &[]).unwrap();
         let views = lax.register(&[spec]).unwrap();
         assert_eq!(views[0].inputs[0].path, "domain_ctx.sig_x");
         assert!(lax.registry().get("p").is_some());

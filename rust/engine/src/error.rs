@@ -12,6 +12,8 @@ pub enum ErrorKind {
     ContractViolation,
     /// An argument of the engine's own API is malformed (TypeError).
     InvalidArgument,
+    /// A process name that is not registered (ProcessNotFoundError).
+    ProcessNotFound,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -2,16 +2,22 @@
 //! or JavaScript (the `theus-wasm` crate binds it), so `cargo test` covers
 //! every decision the engine makes.
 
+pub mod audit;
+pub mod backoff;
+pub mod commit;
 pub mod contract;
 pub mod engine;
 pub mod error;
 pub mod layer;
 pub mod path;
 pub mod path_table;
+pub mod priority;
 pub mod registry;
 pub mod value;
+pub mod version_store;
 pub mod zone;
 
+pub use commit::{CommitRequest, FailureReport, TxKind, Verdict};
 pub use contract::{CompiledContract, ContractSpec, ContractView, Semantic};
 pub use engine::{Engine, EngineOptions};
 pub use error::{EngineError, ErrorKind};

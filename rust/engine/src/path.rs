@@ -6,6 +6,7 @@
 use std::fmt;
 
 use crate::layer::{Layer, LAYER_NAMES_HELP};
+use crate::value::Value;
 
 /// One step below a layer. Array indices and object keys that spell a
 /// canonical array index (`items.0`, `items['0']`) are the same JS property,
@@ -26,17 +27,19 @@ pub struct Path {
     pub segments: Vec<Segment>,
 }
 
-/// Why a path was rejected, with the 0-based character offset of the fault.
+/// Why a path was rejected, with the 0-based offset of the fault: a
+/// character of a path string, or a key of a patch path.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PathError {
     pub text: String,
     pub offset: usize,
+    pub unit: &'static str,
     pub reason: String,
 }
 
 impl fmt::Display for PathError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "path '{}' (at character {}): {}", self.text, self.offset + 1, self.reason)
+        write!(f, "path {} (at {} {}): {}", self.text, self.unit, self.offset + 1, self.reason)
     }
 }
 
@@ -50,6 +53,55 @@ impl Path {
     /// The path of the layer itself (`domain_ctx`).
     pub fn layer_root(layer: Layer) -> Path {
         Path { layer, segments: Vec::new() }
+    }
+
+    /// Builds a path from the keys of a patch path (`['domain_ctx', 'items',
+    /// 3]`), where the layer must be spelled canonically. Numbers are array
+    /// indices; strings follow the same rules as in parsed paths.
+    pub fn from_keys(keys: &[Value]) -> Result<Path, PathError> {
+        let shown = || {
+            keys.iter()
+                .map(|k| match k {
+                    Value::String(s) => format!("'{s}'"),
+                    Value::Number(n) => n.to_string(),
+                    other => other.kind().to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let fail = |at: usize, reason: String| PathError { text: format!("[{}]", shown()), offset: at, unit: "key", reason };
+        let layer = match keys.first() {
+            Some(Value::String(name)) => Layer::from_canonical(name)
+                .ok_or_else(|| fail(0, format!("'{name}' is not a layer; a context holds only the layers global_ctx, domain_ctx, local_ctx")))?,
+            Some(other) => return Err(fail(0, format!("a path starts with a layer name, not {}", other.kind()))),
+            None => return Err(fail(0, "a path cannot be empty".into())),
+        };
+        let mut segments = Vec::with_capacity(keys.len() - 1);
+        for (at, key) in keys.iter().enumerate().skip(1) {
+            segments.push(match key {
+                Value::Number(n) if n.fract() == 0.0 && *n >= 0.0 && *n < u32::MAX as f64 => Segment::Index(*n as u32),
+                Value::Number(n) => Segment::Key(n.to_string()),
+                Value::String(k) if FORBIDDEN_KEYS.contains(&k.as_str()) => {
+                    return Err(fail(at, format!("segment '{k}' is forbidden: it would reach the object's prototype, not its data")))
+                }
+                Value::String(k) => match as_array_index(k) {
+                    Some(i) => Segment::Index(i),
+                    None => Segment::Key(k.clone()),
+                },
+                other => return Err(fail(at, format!("a path key is a string or a number, not {}", other.kind()))),
+            });
+        }
+        Ok(Path { layer, segments })
+    }
+
+    /// True when `ancestor` is this path or one of its prefixes.
+    pub fn is_within(&self, ancestor: &Path) -> bool {
+        self.layer == ancestor.layer && self.segments.starts_with(&ancestor.segments)
+    }
+
+    /// Prefix semantics: either path lies within the other.
+    pub fn overlaps(&self, other: &Path) -> bool {
+        self.is_within(other) || other.is_within(self)
     }
 
     /// This path without its last segment, or `None` for a layer root.
@@ -114,7 +166,7 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn error(&self, at: usize, reason: impl Into<String>) -> PathError {
-        PathError { text: self.text.to_string(), offset: at, reason: reason.into() }
+        PathError { text: format!("'{}'", self.text), offset: at, unit: "character", reason: reason.into() }
     }
 
     fn peek(&self) -> Option<char> {
@@ -335,6 +387,37 @@ mod tests {
             Path::parse("domain.a-b").unwrap_err().to_string(),
             "path 'domain.a-b' (at character 9): unexpected '-'; segments are .name, [index] or ['key']"
         );
+    }
+
+    #[test]
+    fn patch_keys_build_the_same_paths() {
+        let keys = [Value::String("domain_ctx".into()), Value::String("items".into()), Value::Number(3.0), Value::String("price".into())];
+        assert_eq!(Path::from_keys(&keys).unwrap(), Path::parse("domain.items[3].price").unwrap());
+        let keys = [Value::String("domain_ctx".into()), Value::String("m".into()), Value::String("7".into()), Value::Number(1.5)];
+        assert_eq!(Path::from_keys(&keys).unwrap().segments, vec![key("m"), Segment::Index(7), key("1.5")]);
+    }
+
+    #[test]
+    fn patch_keys_are_checked_like_paths() {
+        let s = |k: &str| Value::String(k.into());
+        assert!(Path::from_keys(&[s("domain"), s("x")]).unwrap_err().reason.contains("'domain' is not a layer"));
+        assert!(Path::from_keys(&[]).unwrap_err().reason.contains("cannot be empty"));
+        let err = Path::from_keys(&[s("domain_ctx"), s("a"), s("__proto__")]).unwrap_err();
+        assert_eq!(err.offset, 2);
+        assert_eq!(err.to_string(), "path ['domain_ctx', 'a', '__proto__'] (at key 3): segment '__proto__' is forbidden: it would reach the object's prototype, not its data");
+        assert!(Path::from_keys(&[s("domain_ctx"), Value::Bool(true)]).unwrap_err().reason.contains("not a boolean"));
+    }
+
+    #[test]
+    fn prefix_relations() {
+        let p = |t: &str| Path::parse(t).unwrap();
+        assert!(p("domain.items[3].price").is_within(&p("domain.items")));
+        assert!(p("domain.items").is_within(&p("domain.items")));
+        assert!(!p("domain.items").is_within(&p("domain.items[3]")));
+        assert!(p("domain.items").overlaps(&p("domain.items[3]")));
+        assert!(!p("domain.items").overlaps(&p("domain.total")));
+        assert!(!p("domain.items").overlaps(&p("global.items")));
+        assert!(p("domain").overlaps(&p("domain.x")));
     }
 
     #[test]

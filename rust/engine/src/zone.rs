@@ -37,13 +37,25 @@ impl Zone {
     }
 
     pub fn of_path(path: &Path) -> Zone {
-        path.segments
-            .iter()
-            .find_map(|segment| match segment {
-                Segment::Key(k) => Zone::of_key(k),
-                Segment::Index(_) => None,
-            })
-            .unwrap_or(Zone::Data)
+        Zone::marked(path).map_or(Zone::Data, |(zone, _)| zone)
+    }
+
+    /// The zone a path is in, with the index of the segment that marks it;
+    /// `None` for DATA.
+    pub fn marked(path: &Path) -> Option<(Zone, usize)> {
+        path.segments.iter().enumerate().find_map(|(i, segment)| match segment {
+            Segment::Key(k) => Zone::of_key(k).map(|zone| (zone, i)),
+            Segment::Index(_) => None,
+        })
+    }
+
+    /// The signal a write to `path` sets: the path down to the segment that
+    /// marks the SIGNAL zone (`domain_ctx.sig_x` for `domain_ctx.sig_x.count`).
+    pub fn signal_topic(path: &Path) -> Option<Path> {
+        match Zone::marked(path) {
+            Some((Zone::Signal, i)) => Some(Path { layer: path.layer, segments: path.segments[..=i].to_vec() }),
+            _ => None,
+        }
     }
 
     pub fn name(self) -> &'static str {
@@ -88,6 +100,16 @@ mod tests {
         assert_eq!(zone("domain.design_signals"), Zone::Data);
         assert_eq!(zone("domain.signature"), Zone::Data);
         assert_eq!(zone("domain.metadata"), Zone::Data);
+    }
+
+    #[test]
+    fn signal_topics_stop_at_the_marking_segment() {
+        let topic = |t: &str| Zone::signal_topic(&Path::parse(t).unwrap()).map(|p| p.to_string());
+        assert_eq!(topic("domain.sig_restock_needed").as_deref(), Some("domain_ctx.sig_restock_needed"));
+        assert_eq!(topic("domain.sig_x.count").as_deref(), Some("domain_ctx.sig_x"));
+        assert_eq!(topic("domain.signal.a.b").as_deref(), Some("domain_ctx.signal"));
+        assert_eq!(topic("domain.items"), None);
+        assert_eq!(topic("domain.meta_x"), None);
     }
 
     #[test]

@@ -1,0 +1,521 @@
+//! The commit decision: the one call a transaction makes into the core. It
+//! carries the snapshot version and the paths the transaction wrote (never
+//! their values, which stay in JavaScript) and gets back a verdict:
+//! committed (with the new version and the signals to publish), conflict
+//! (with how long to back off), gave up, or wait for a priority holder.
+
+use serde::Serialize;
+
+use crate::audit::{AuditRecord, Outcome};
+use crate::contract::Semantic;
+use crate::engine::Engine;
+use crate::error::{EngineError, ErrorKind};
+use crate::layer::Layer;
+use crate::path::Path;
+use crate::priority::TicketId;
+use crate::value::Value;
+use crate::zone::Zone;
+
+/// What kind of transaction is committing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TxKind {
+    /// `execute` of a registered process.
+    Process(String),
+    /// `edit(fn)`: a draft of the whole context, outside any process.
+    Edit,
+    /// `compareAndSwap`: direct writes checked against an expected version,
+    /// never retried.
+    Cas { requester: Option<String> },
+}
+
+impl TxKind {
+    fn label(&self) -> String {
+        match self {
+            TxKind::Process(name) => format!("process '{name}'"),
+            TxKind::Edit => "edit()".to_string(),
+            TxKind::Cas { requester: Some(r) } => format!("compareAndSwap by '{r}'"),
+            TxKind::Cas { requester: None } => "compareAndSwap".to_string(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct CommitRequest {
+    pub kind: TxKind,
+    /// The version the transaction's snapshot was taken at.
+    pub snapshot: u64,
+    /// Every path the transaction wrote (patch paths).
+    pub writes: Vec<Path>,
+    /// Conflicts this execution has had so far.
+    pub conflicts: u32,
+    /// The priority ticket the transaction holds, if any.
+    pub ticket: Option<TicketId>,
+    /// Time spent in the process so far, for the audit record.
+    pub duration_ms: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "outcome", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum Verdict {
+    /// Applied: the transaction is `version`. `signals` are the topics of
+    /// the SIGNAL paths it wrote, to publish now.
+    Committed { version: u64, signals: Vec<String>, promoted: Vec<TicketId> },
+    /// Something overlapping committed after the snapshot: back off for
+    /// `retry_in_ms`, then run again on a fresh snapshot. `ticket` is the
+    /// priority ticket held from now on, if any.
+    Conflict { path: Option<String>, version: u64, retry_in_ms: f64, ticket: Option<TicketId> },
+    /// No more retries (or a stale compareAndSwap): a ConflictError.
+    GaveUp { message: String, path: Option<String>, promoted: Vec<TicketId> },
+    /// A priority holder overlaps this commit: wait until `ticket` (our own
+    /// queued ticket) is promoted, or until any ticket is released, then
+    /// submit again.
+    Wait { ticket: Option<TicketId> },
+}
+
+/// A failed execution (the process threw): it is audited and its priority
+/// ticket released.
+#[derive(Clone, Debug)]
+pub struct FailureReport {
+    pub process: String,
+    pub message: String,
+    pub duration_ms: f64,
+    pub attempts: u32,
+    pub ticket: Option<TicketId>,
+}
+
+impl CommitRequest {
+    /// Reads `{ kind, process?, requester?, snapshot, writes, conflicts?,
+    /// ticket?, durationMs? }`, where `writes` holds patch paths such as
+    /// `['domain_ctx', 'items', 3]`.
+    pub fn from_value(value: &Value) -> Result<CommitRequest, EngineError> {
+        let bad = |what: &str| EngineError::new(ErrorKind::InvalidArgument, format!("commit request: {what}"));
+        let Value::Object(fields) = value else { return Err(bad("not an object")) };
+        let text = |key: &str| match fields.get(key) {
+            Some(Value::String(s)) => Some(s.clone()),
+            _ => None,
+        };
+        let count = |key: &str| match fields.get(key) {
+            Some(Value::Number(n)) if *n >= 0.0 && n.fract() == 0.0 => Ok(Some(*n as u64)),
+            None | Some(Value::Null) => Ok(None),
+            _ => Err(bad(&format!("{key} must be a non-negative integer"))),
+        };
+        let kind = match text("kind").as_deref() {
+            Some("process") => TxKind::Process(text("process").ok_or_else(|| bad("process name missing"))?),
+            Some("edit") => TxKind::Edit,
+            Some("cas") => TxKind::Cas { requester: text("requester") },
+            _ => return Err(bad("kind must be 'process', 'edit' or 'cas'")),
+        };
+        let Some(Value::Array(writes)) = fields.get("writes") else { return Err(bad("writes must be an array")) };
+        let writes = writes
+            .iter()
+            .map(|keys| match keys {
+                Value::Array(keys) => Path::from_keys(keys)
+                    .map_err(|e| EngineError::new(ErrorKind::ContractViolation, format!("{} wrote {e}", kind.label())).at_path(&e.text)),
+                _ => Err(bad("each write is an array of keys")),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let duration_ms = match fields.get("durationMs") {
+            Some(Value::Number(n)) => *n,
+            _ => 0.0,
+        };
+        Ok(CommitRequest {
+            kind,
+            snapshot: count("snapshot")?.ok_or_else(|| bad("snapshot missing"))?,
+            writes,
+            conflicts: count("conflicts")?.unwrap_or(0) as u32,
+            ticket: count("ticket")?.map(|t| t as TicketId),
+            duration_ms,
+        })
+    }
+}
+
+impl Engine {
+    /// Decides a commit. Errors are contract violations (a write outside the
+    /// process's outputs, a pure process that wrote) and bad requests.
+    pub fn commit(&mut self, request: &CommitRequest) -> Result<Verdict, EngineError> {
+        if request.snapshot > self.version {
+            return Err(EngineError::new(
+                ErrorKind::InvalidArgument,
+                format!("{}: snapshot version {} is ahead of the engine's version {}", request.kind.label(), request.snapshot, self.version),
+            ));
+        }
+        self.check_permissions(request)?;
+        let reads = self.read_set(&request.kind);
+        let touched: Vec<Path> = request.writes.iter().chain(reads.iter()).cloned().collect();
+
+        if self.priority.blocker(&touched, request.ticket).is_some() {
+            return Ok(Verdict::Wait { ticket: request.ticket });
+        }
+        if let Some((path, version)) = self.first_conflict(request, &touched) {
+            return Ok(self.conflict(request, path, version));
+        }
+
+        self.version += 1;
+        for path in &request.writes {
+            self.versions.record(path, self.version);
+        }
+        self.versions.compact_if_needed(self.version);
+        let mut signals: Vec<String> = Vec::new();
+        for topic in request.writes.iter().filter_map(Zone::signal_topic) {
+            let topic = topic.to_string();
+            if !signals.contains(&topic) {
+                signals.push(topic);
+            }
+        }
+        if let TxKind::Process(name) = &request.kind {
+            self.audit.push(AuditRecord {
+                process: name.clone(),
+                outcome: Outcome::Success,
+                level: None,
+                message: String::new(),
+                version: self.version,
+                duration_ms: request.duration_ms,
+                attempts: request.conflicts + 1,
+            });
+        }
+        let promoted = request.ticket.map(|t| self.priority.release(t)).unwrap_or_default();
+        Ok(Verdict::Committed { version: self.version, signals, promoted })
+    }
+
+    /// Audits a failed execution and releases its ticket; returns the tickets
+    /// promoted by that release.
+    pub fn fail(&mut self, report: &FailureReport) -> Vec<TicketId> {
+        self.audit.push(AuditRecord {
+            process: report.process.clone(),
+            outcome: Outcome::Failure,
+            level: None,
+            message: report.message.clone(),
+            version: self.version,
+            duration_ms: report.duration_ms,
+            attempts: report.attempts,
+        });
+        report.ticket.map(|t| self.priority.release(t)).unwrap_or_default()
+    }
+
+    fn check_permissions(&self, request: &CommitRequest) -> Result<(), EngineError> {
+        let TxKind::Process(name) = &request.kind else { return Ok(()) };
+        let contract = self.registry.get(name).ok_or_else(|| {
+            EngineError::new(ErrorKind::ProcessNotFound, format!("process '{name}' is not registered")).for_process(name)
+        })?;
+        for path in &request.writes {
+            let shown = path.to_string();
+            if contract.semantic == Semantic::Pure {
+                return Err(EngineError::new(
+                    ErrorKind::ContractViolation,
+                    format!("process '{name}' is pure but wrote '{shown}'; a pure process only reads"),
+                )
+                .for_process(name)
+                .at_path(&shown));
+            }
+            let allowed = contract.outputs.iter().any(|&o| path.is_within(self.paths.path(o)));
+            if self.options.strict && !allowed {
+                let outputs: Vec<String> = contract.outputs.iter().map(|&o| self.paths.path(o).to_string()).collect();
+                return Err(EngineError::new(
+                    ErrorKind::ContractViolation,
+                    format!("process '{name}' wrote '{shown}', which is not within its outputs [{}]", outputs.join(", ")),
+                )
+                .for_process(name)
+                .at_path(&shown));
+            }
+        }
+        Ok(())
+    }
+
+    /// The paths whose values the transaction's decisions rest on; validated
+    /// at commit under serializable isolation only.
+    fn read_set(&self, kind: &TxKind) -> Vec<Path> {
+        if !self.options.serializable {
+            return Vec::new();
+        }
+        match kind {
+            TxKind::Process(name) if self.options.strict => match self.registry.get(name) {
+                Some(c) => c.inputs.iter().chain(c.outputs.iter()).map(|&id| self.paths.path(id).clone()).collect(),
+                None => Vec::new(),
+            },
+            // Without a contract a transaction may have read anything.
+            TxKind::Process(_) | TxKind::Edit => Layer::ALL.into_iter().map(Path::layer_root).collect(),
+            TxKind::Cas { .. } => Vec::new(),
+        }
+    }
+
+    fn first_conflict(&self, request: &CommitRequest, touched: &[Path]) -> Option<(Option<Path>, u64)> {
+        if self.options.strict_cas {
+            return (self.version > request.snapshot).then_some((None, self.version));
+        }
+        touched
+            .iter()
+            .find_map(|path| self.versions.changed_since(path, request.snapshot).map(|v| (Some(path.clone()), v)))
+    }
+
+    fn conflict(&mut self, request: &CommitRequest, path: Option<Path>, version: u64) -> Verdict {
+        let label = request.kind.label();
+        let shown = path.as_ref().map(|p| p.to_string());
+        let what = match &shown {
+            Some(p) => format!("'{p}' was changed at version {version}"),
+            None => format!("the engine moved on to version {version} (strictCas)"),
+        };
+        let conflicts = request.conflicts + 1;
+        let give_up = |message: String, engine: &mut Engine| {
+            let promoted = match (&request.kind, request.ticket) {
+                (TxKind::Process(name), ticket) => engine.fail(&FailureReport {
+                    process: name.clone(),
+                    message: message.clone(),
+                    duration_ms: request.duration_ms,
+                    attempts: conflicts,
+                    ticket,
+                }),
+                (_, Some(ticket)) => engine.priority.release(ticket),
+                _ => Vec::new(),
+            };
+            Verdict::GaveUp { message, path: shown.clone(), promoted }
+        };
+        if let TxKind::Cas { .. } = request.kind {
+            return give_up(format!("{label}: expected version {} is stale: {what}", request.snapshot), self);
+        }
+        if conflicts > self.options.max_retries {
+            return give_up(
+                format!(
+                    "{label} gave up after {conflicts} conflicts: {what}, after its snapshot at version {}; raise maxRetries or reduce contention on that path",
+                    request.snapshot
+                ),
+                self,
+            );
+        }
+        let ticket = request.ticket.or_else(|| {
+            (conflicts >= self.options.priority_after).then(|| {
+                // Under strictCas any commit conflicts, so the holder must hold everything.
+                if self.options.strict_cas {
+                    return self.priority.take(Layer::ALL.into_iter().map(Path::layer_root).collect());
+                }
+                let mut paths = request.writes.clone();
+                if let TxKind::Process(name) = &request.kind {
+                    if let Some(c) = self.registry.get(name) {
+                        paths.extend(c.inputs.iter().chain(c.outputs.iter()).map(|&id| self.paths.path(id).clone()));
+                    }
+                }
+                self.priority.take(paths)
+            })
+        });
+        Verdict::Conflict { path: shown, version, retry_in_ms: self.backoff.delay_ms(conflicts - 1), ticket }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::ContractSpec;
+    use crate::engine::EngineOptions;
+
+    fn p(text: &str) -> Path {
+        Path::parse(text).unwrap()
+    }
+
+    fn engine(options: EngineOptions) -> Engine {
+        let keys: Vec<String> = ["global_ctx", "domain_ctx"].iter().map(|s| s.to_string()).collect();
+        let mut e = Engine::new(EngineOptions { backoff: crate::backoff::BackoffPolicy { base_ms: 1.0, max_ms: 8.0 }, ..options }, &keys).unwrap();
+        let spec = |name: &str, inputs: &[&str], outputs: &[&str]| ContractSpec {
+            name: name.into(),
+            inputs: inputs.iter().map(|s| s.to_string()).collect(),
+            outputs: outputs.iter().map(|s| s.to_string()).collect(),
+            ..ContractSpec::default()
+        };
+        let mut pure = spec("pure_reader", &["domain.items"], &[]);
+        pure.semantic = Semantic::Pure;
+        e.register(&[
+            spec("add", &["domain.items"], &["domain.items", "domain.total", "domain.sig_restock"]),
+            spec("count", &[], &["domain.counter"]),
+            spec("skew_a", &["domain.a", "domain.b"], &["domain.a"]),
+            spec("skew_b", &["domain.a", "domain.b"], &["domain.b"]),
+            pure,
+        ])
+        .unwrap();
+        e
+    }
+
+    fn run(process: &str, snapshot: u64, writes: &[&str]) -> CommitRequest {
+        CommitRequest {
+            kind: TxKind::Process(process.into()),
+            snapshot,
+            writes: writes.iter().map(|w| p(w)).collect(),
+            conflicts: 0,
+            ticket: None,
+            duration_ms: 1.5,
+        }
+    }
+
+    fn committed(v: Verdict) -> u64 {
+        match v {
+            Verdict::Committed { version, .. } => version,
+            other => panic!("expected a commit, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn each_commit_adds_one_version_and_names_its_signals() {
+        let mut e = engine(EngineOptions::default());
+        let v = e.commit(&run("add", 0, &["domain.items[0]", "domain.sig_restock", "domain.sig_restock"])).unwrap();
+        assert_eq!(v, Verdict::Committed { version: 1, signals: vec!["domain_ctx.sig_restock".into()], promoted: vec![] });
+        assert_eq!(committed(e.commit(&run("add", 1, &[])).unwrap()), 2);
+        assert_eq!(e.version(), 2);
+        let records: Vec<_> = e.audit_records().collect();
+        assert_eq!((records.len(), records[0].outcome, records[0].version, records[0].duration_ms), (2, Outcome::Success, 1, 1.5));
+    }
+
+    #[test]
+    fn overlapping_writes_after_the_snapshot_conflict_disjoint_ones_do_not() {
+        let mut e = engine(EngineOptions::default());
+        committed(e.commit(&run("add", 0, &["domain.items[3].price"])).unwrap());
+        match e.commit(&run("add", 0, &["domain.items"])).unwrap() {
+            Verdict::Conflict { path, version, retry_in_ms, ticket } => {
+                assert_eq!((path.as_deref(), version, ticket), (Some("domain_ctx.items"), 1, None));
+                assert!((0.5..=1.0).contains(&retry_in_ms));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(committed(e.commit(&run("add", 0, &["domain.total"])).unwrap()), 2);
+        assert_eq!(e.version(), 2);
+    }
+
+    #[test]
+    fn strict_cas_makes_any_later_commit_a_conflict() {
+        let mut e = engine(EngineOptions { strict_cas: true, ..EngineOptions::default() });
+        committed(e.commit(&run("add", 0, &["domain.items"])).unwrap());
+        assert!(matches!(e.commit(&run("count", 0, &["domain.counter"])).unwrap(), Verdict::Conflict { path: None, version: 1, .. }));
+        committed(e.commit(&run("count", 1, &["domain.counter"])).unwrap());
+    }
+
+    #[test]
+    fn serializable_validates_reads_and_prevents_write_skew() {
+        for (serializable, expect_conflict) in [(false, false), (true, true)] {
+            let mut e = engine(EngineOptions { serializable, ..EngineOptions::default() });
+            committed(e.commit(&run("skew_a", 0, &["domain.a"])).unwrap());
+            let second = e.commit(&run("skew_b", 0, &["domain.b"])).unwrap();
+            assert_eq!(matches!(second, Verdict::Conflict { .. }), expect_conflict, "serializable {serializable}: {second:?}");
+        }
+    }
+
+    #[test]
+    fn writes_outside_the_outputs_are_violations_in_strict_mode_only() {
+        let mut e = engine(EngineOptions::default());
+        let err = e.commit(&run("count", 0, &["domain.total"])).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::ContractViolation);
+        assert_eq!(err.message, "process 'count' wrote 'domain_ctx.total', which is not within its outputs [domain_ctx.counter]");
+        assert_eq!(e.version(), 0);
+        let mut lax = engine(EngineOptions { strict: false, ..EngineOptions::default() });
+        committed(lax.commit(&run("count", 0, &["domain.total"])).unwrap());
+    }
+
+    #[test]
+    fn pure_processes_may_not_write_in_any_mode() {
+        let mut lax = engine(EngineOptions { strict: false, ..EngineOptions::default() });
+        let err = lax.commit(&run("pure_reader", 0, &["domain.items[0]"])).unwrap_err();
+        assert!(err.message.contains("is pure but wrote 'domain_ctx.items[0]'"), "{}", err.message);
+    }
+
+    #[test]
+    fn unknown_processes_and_future_snapshots_are_refused() {
+        let mut e = engine(EngineOptions::default());
+        assert_eq!(e.commit(&run("nope", 0, &[])).unwrap_err().kind, ErrorKind::ProcessNotFound);
+        let err = e.commit(&run("add", 3, &[])).unwrap_err();
+        assert_eq!(err.message, "process 'add': snapshot version 3 is ahead of the engine's version 0");
+    }
+
+    #[test]
+    fn gives_up_after_max_retries_and_audits_the_failure() {
+        let mut e = engine(EngineOptions { max_retries: 2, priority_after: 100, ..EngineOptions::default() });
+        committed(e.commit(&run("count", 0, &["domain.counter"])).unwrap());
+        let mut request = run("count", 0, &["domain.counter"]);
+        for conflicts in 0..2 {
+            request.conflicts = conflicts;
+            assert!(matches!(e.commit(&request).unwrap(), Verdict::Conflict { .. }));
+        }
+        request.conflicts = 2;
+        match e.commit(&request).unwrap() {
+            Verdict::GaveUp { message, path, .. } => {
+                assert_eq!(path.as_deref(), Some("domain_ctx.counter"));
+                assert!(message.starts_with("process 'count' gave up after 3 conflicts: 'domain_ctx.counter' was changed at version 1, after its snapshot at version 0"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let last = e.audit_records().last().unwrap();
+        assert_eq!((last.outcome, last.attempts, last.version), (Outcome::Failure, 3, 1));
+    }
+
+    #[test]
+    fn a_starving_process_gets_priority_and_others_wait_for_it() {
+        let mut e = engine(EngineOptions { priority_after: 2, ..EngineOptions::default() });
+        committed(e.commit(&run("count", 0, &["domain.counter"])).unwrap());
+        let mut starving = run("count", 0, &["domain.counter"]);
+        assert!(matches!(e.commit(&starving).unwrap(), Verdict::Conflict { ticket: None, .. }));
+        starving.conflicts = 1;
+        let Verdict::Conflict { ticket: Some(ticket), .. } = e.commit(&starving).unwrap() else { panic!("no ticket") };
+
+        // Everyone else touching the counter waits, on every commit path.
+        assert_eq!(e.commit(&run("count", 1, &["domain.counter"])).unwrap(), Verdict::Wait { ticket: None });
+        let cas = CommitRequest { kind: TxKind::Cas { requester: None }, ..run("count", 1, &["domain.counter"]) };
+        assert_eq!(e.commit(&cas).unwrap(), Verdict::Wait { ticket: None });
+        let edit = CommitRequest { kind: TxKind::Edit, ..run("count", 1, &["domain"]) };
+        assert_eq!(e.commit(&edit).unwrap(), Verdict::Wait { ticket: None });
+        // ...but not those elsewhere.
+        committed(e.commit(&run("add", 1, &["domain.total"])).unwrap());
+
+        let holder = CommitRequest { snapshot: 2, conflicts: 2, ticket: Some(ticket), ..run("count", 2, &["domain.counter"]) };
+        assert_eq!(committed(e.commit(&holder).unwrap()), 3);
+        assert!(!e.priority.holds(ticket));
+        committed(e.commit(&run("count", 3, &["domain.counter"])).unwrap());
+    }
+
+    #[test]
+    fn a_stale_compare_and_swap_gives_up_at_once() {
+        let mut e = engine(EngineOptions::default());
+        committed(e.commit(&run("count", 0, &["domain.counter"])).unwrap());
+        let cas = CommitRequest { kind: TxKind::Cas { requester: Some("ui".into()) }, ..run("count", 0, &["domain.counter"]) };
+        match e.commit(&cas).unwrap() {
+            Verdict::GaveUp { message, .. } => assert_eq!(
+                message,
+                "compareAndSwap by 'ui': expected version 0 is stale: 'domain_ctx.counter' was changed at version 1"
+            ),
+            other => panic!("{other:?}"),
+        }
+        let fresh = CommitRequest { snapshot: 1, ..cas };
+        assert_eq!(committed(e.commit(&fresh).unwrap()), 2);
+        // Not a process: no audit record.
+        assert_eq!(e.audit_records().count(), 1);
+    }
+
+    #[test]
+    fn failures_are_audited_and_release_their_ticket() {
+        let mut e = engine(EngineOptions::default());
+        let ticket = e.priority.take(vec![p("domain.counter")]);
+        let promoted = e.fail(&FailureReport { process: "count".into(), message: "boom".into(), duration_ms: 2.0, attempts: 1, ticket: Some(ticket) });
+        assert!(promoted.is_empty() && !e.priority.holds(ticket));
+        let record = e.audit_records().last().unwrap();
+        assert_eq!((record.outcome, record.message.as_str(), record.version), (Outcome::Failure, "boom", 0));
+    }
+
+    #[test]
+    fn requests_are_read_from_plain_values() {
+        let s = |t: &str| Value::String(t.into());
+        let obj = |pairs: Vec<(&str, Value)>| Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect());
+        let value = obj(vec![
+            ("kind", s("process")),
+            ("process", s("add")),
+            ("snapshot", Value::Number(4.0)),
+            ("writes", Value::Array(vec![Value::Array(vec![s("domain_ctx"), s("items"), Value::Number(2.0)])])),
+            ("ticket", Value::Number(3.0)),
+        ]);
+        let r = CommitRequest::from_value(&value).unwrap();
+        assert_eq!((r.kind, r.snapshot, r.ticket, r.conflicts), (TxKind::Process("add".into()), 4, Some(3), 0));
+        assert_eq!(r.writes, vec![p("domain.items[2]")]);
+
+        let polluting = obj(vec![
+            ("kind", s("edit")),
+            ("snapshot", Value::Number(0.0)),
+            ("writes", Value::Array(vec![Value::Array(vec![s("domain_ctx"), s("__proto__"), s("x")])])),
+        ]);
+        let err = CommitRequest::from_value(&polluting).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::ContractViolation);
+        assert!(err.message.starts_with("edit() wrote path ['domain_ctx', '__proto__', 'x'] (at key 2): segment '__proto__' is forbidden"), "{}", err.message);
+        assert!(CommitRequest::from_value(&obj(vec![("kind", s("nope"))])).is_err());
+    }
+}
