@@ -29,6 +29,27 @@ export interface Contract {
   name?: string;
 }
 
+/** A context path as the core compiled it. */
+export interface CompiledPath {
+  id: number;
+  /** Canonical spelling, e.g. `domain_ctx.items[0].price`. */
+  path: string;
+  layer: 'global_ctx' | 'domain_ctx' | 'local_ctx';
+  segments: (string | number)[];
+  zone: 'DATA' | 'SIGNAL' | 'META' | 'HEAVY';
+}
+
+/** A contract as the core compiled it at register time. */
+export interface CompiledContract {
+  name: string;
+  semantic: Semantic;
+  inputs: CompiledPath[];
+  outputs: CompiledPath[];
+  errors: string[];
+  sideEffects: string[];
+  parallel: boolean;
+}
+
 /** A function that `process()` has given a contract. */
 export type Process<F extends ProcessFunction = ProcessFunction> = F & {
   /** The contract, frozen as it was given to `process()`. */

@@ -1,11 +1,24 @@
 /**
- * TheusEngine: the public face of the engine. This first version holds the
- * contract registry; execution arrives with the transaction engine.
+ * TheusEngine: processes run as transactions over one context object.
+ *
+ * JavaScript holds the data (a frozen, structurally shared tree); the Rust
+ * core makes the decisions, in about one call per commit: permissions,
+ * conflicts (MVCC with prefix semantics), retry policy and priority, audit.
  */
+import { create, type Draft, type Patches } from 'mutative';
 import { Engine as CoreEngine } from '../wasm-pkg/theus_wasm.js';
-import { isProcess, processName, type Process, type Semantic } from './contract.ts';
-import { callCore, ContractViolationError, TheusError } from './errors.ts';
+import { markInstances, nextState, valueAt, writtenPaths, type Verdict } from './commit.ts';
+import { isProcess, processName, type CompiledContract, type CompiledPath, type Process } from './contract.ts';
+import { callCore, ConflictError, ContractViolationError, ProcessNotFoundError, TheusError } from './errors.ts';
+import { deepFreeze } from './freeze.ts';
+import { accessTree, guardContext, isFrozenWriteError, type AccessNode } from './guard.ts';
+import { History, type CommitRecord } from './history.ts';
 import { assertInitialized, init } from './init.ts';
+import { layerRules, type LayerName } from './layers.ts';
+import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.ts';
+import { PriorityWaits } from './priority.ts';
+import { SignalHub } from './signals.ts';
+import { StateUpdate, type StateUpdateInit } from './state-update.ts';
 
 /**
  * A Theus context: an object whose own keys are layers. Layers hold plain
@@ -17,47 +30,50 @@ export interface Context {
   local_ctx?: object;
 }
 
-/** Options of {@link TheusEngine}. */
-export interface EngineOptions {
-  /**
-   * Enforce contracts and zone rules (default `true`). `false` is research
-   * mode: full access, still transactional. In strict mode a contract may not
-   * read SIGNAL or META paths.
-   */
-  strictMode?: boolean;
-  /** Alias of `strictMode` (the origin's name). */
-  strictGuards?: boolean;
+/** Told after each commit. */
+export interface CommitEvent {
+  version: number;
+  process: string | null;
+  patches: Patches;
 }
 
-const OPTION_NAMES = ['strictMode', 'strictGuards'] as const;
-
-/** A context path as the core compiled it. */
-export interface CompiledPath {
-  id: number;
-  /** Canonical spelling, e.g. `domain_ctx.items[0].price`. */
-  path: string;
-  layer: 'global_ctx' | 'domain_ctx' | 'local_ctx';
-  segments: (string | number)[];
-  zone: 'DATA' | 'SIGNAL' | 'META' | 'HEAVY';
+/** One record of `engine.audit.getLogs()`. */
+export interface AuditRecord {
+  process: string;
+  outcome: 'success' | 'failure';
+  /** The audit level that fired, when an audit recipe applies; else null. */
+  level: string | null;
+  /** Empty on success; the error's message on failure. */
+  message: string;
+  /** The version committed, or the engine's version when nothing was. */
+  version: number;
+  durationMs: number;
+  /** How many times the process body ran (1 + conflicts). */
+  attempts: number;
 }
 
-/** A contract as the core compiled it at register time. */
-export interface CompiledContract {
-  name: string;
-  semantic: Semantic;
-  inputs: CompiledPath[];
-  outputs: CompiledPath[];
-  errors: string[];
-  sideEffects: string[];
-  parallel: boolean;
+/** `engine.audit`. */
+export interface AuditView {
+  /** One record per execution, oldest first, at most `auditLogLimit`. */
+  getLogs(): AuditRecord[];
 }
 
 interface Registered {
   fn: Process;
   contract: CompiledContract;
+  access: AccessNode;
 }
 
+/** Who is committing, as the core's commit request names it. */
+type TxKind = { kind: 'process'; process: string } | { kind: 'edit' } | { kind: 'cas'; requester?: string };
+
+type Root = Record<LayerName, object>;
+
 const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * The Theus engine over one context object.
@@ -65,15 +81,37 @@ const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbo
  * @example
  * ```ts
  * import { TheusEngine, process } from 'theus';
- * const sysCtx = { global_ctx: {}, domain_ctx: { items: [] } };
+ * const sysCtx = { global_ctx: {}, domain_ctx: { counter: 0 } };
  * const engine = await TheusEngine.create(sysCtx);
- * engine.register(process({ inputs: ['domain_ctx.items'] }, function count_items() {}));
+ * const increment = process({ outputs: ['domain_ctx.counter'] }, function increment(ctx) {
+ *   ctx.domain_ctx.counter += 1;
+ * });
+ * await engine.execute(increment);
+ * sysCtx.domain_ctx.counter; // 1
  * ```
  */
 export class TheusEngine<C extends Context = Context> {
   readonly #context: C;
+  readonly #options: ResolvedOptions;
   readonly #processes = new Map<string, Registered>();
+  readonly #history: History;
+  readonly #waits = new PriorityWaits();
+  readonly #listeners = new Set<(event: CommitEvent) => void>();
+  readonly #parsedPaths = new Map<string, CompiledPath>();
+  #root: Root;
+  #version = 0;
   #core: CoreEngine | undefined;
+
+  /** The signal hub: commits publish the SIGNAL paths they wrote here. */
+  readonly signals = new SignalHub();
+
+  /** The audit log of this engine. */
+  readonly audit: AuditView = {
+    getLogs: () => {
+      const core = this.#live('audit.getLogs()');
+      return callCore(() => core.auditLogs()) as AuditRecord[];
+    },
+  };
 
   /**
    * Loads the WebAssembly core if needed (see `init`), then makes an engine.
@@ -86,22 +124,68 @@ export class TheusEngine<C extends Context = Context> {
 
   /**
    * Makes an engine; `init()` must have resolved (else a `TheusError` says so).
-   * Throws `TypeError` for a context whose keys are not layers, or for
-   * unknown options.
+   * In strict mode the context's data is frozen from here on.
+   *
+   * @throws TypeError for a context whose keys are not layers, or bad options.
    */
   constructor(sysCtx: C, options: EngineOptions = {}) {
     assertInitialized('new TheusEngine()');
     if (typeof sysCtx !== 'object' || sysCtx === null) {
       throw new TypeError(`TheusEngine: the context must be an object with layers such as { global_ctx, domain_ctx }, got ${sysCtx === null ? 'null' : typeof sysCtx}`);
     }
-    const strict = strictness(options);
+    this.#options = resolveOptions(options);
+    const o = this.#options;
+    this.#core = callCore(
+      () =>
+        new CoreEngine({
+          strict: o.strict,
+          strictCas: o.strictCas,
+          serializable: o.serializable,
+          maxRetries: o.maxRetries,
+          priorityAfter: o.priorityAfter,
+          backoffBaseMs: o.backoffBaseMs,
+          backoffMaxMs: o.backoffMaxMs,
+          auditLogLimit: o.auditLogLimit,
+          seed: Math.floor(Math.random() * 2 ** 52),
+          contextKeys: Object.keys(sysCtx),
+        }),
+    );
     this.#context = sysCtx;
-    this.#core = callCore(() => new CoreEngine({ strict, contextKeys: Object.keys(sysCtx) }));
+    this.#history = new History(o.historyLimit);
+    const layers = sysCtx as unknown as Record<string, object | undefined>;
+    this.#root = Object.fromEntries(layerRules().names.map((name) => [name, layers[name] ?? {}])) as Root;
+    if (o.strict) deepFreeze(this.#root);
   }
 
   /** The context object this engine manages (the user's own object). */
   get context(): C {
     return this.#context;
+  }
+
+  /** The committed state: every layer, frozen in strict mode. */
+  get state(): Readonly<Root> {
+    return this.#root;
+  }
+
+  /** The version of the last commit: 0 for a new engine, +1 per commit. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** The commit log, oldest first, at most `historyLimit` entries. */
+  get history(): CommitRecord[] {
+    return this.#history.entries();
+  }
+
+  /**
+   * Calls `listener` after each commit, with the version, the process and
+   * the patches. Returns the function that unsubscribes it. A listener that
+   * throws does not undo the commit; its error is rethrown asynchronously.
+   */
+  subscribe(listener: (event: CommitEvent) => void): () => void {
+    if (typeof listener !== 'function') throw new TypeError('subscribe(listener): listener must be a function');
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /**
@@ -136,12 +220,77 @@ export class TheusEngine<C extends Context = Context> {
     const names = [...fresh.keys()];
     const specs = [...fresh].map(([name, fn]) => ({ ...fn.contract, name }));
     const compiled = callCore(() => core.register(names, specs)) as CompiledContract[];
-    compiled.forEach((contract, i) => this.#processes.set(names[i], { fn: fresh.get(names[i])!, contract }));
+    compiled.forEach((contract, i) => this.#processes.set(names[i], { fn: fresh.get(names[i])!, contract, access: accessTree(contract) }));
   }
 
   /** The compiled contract of a registered process, or undefined. */
   contractOf(name: string): CompiledContract | undefined {
     return this.#processes.get(name)?.contract;
+  }
+
+  /**
+   * Runs a process as a transaction: on a snapshot, through the guard, then
+   * one commit decision in the core. Retries on conflict (at most
+   * `maxRetries` times, with backoff), never on the process's own error.
+   * A function that is not registered yet is registered first.
+   *
+   * @returns the process's return value.
+   * @throws the process's own error (the same object), after rollback;
+   *   `ProcessNotFoundError` for an unknown name; `ContractViolationError`
+   *   for an access outside the contract; `ConflictError` when conflicts
+   *   outlast `maxRetries`. Nothing is committed in any of these cases.
+   */
+  async execute<R>(fnOrName: string | Process<(ctx: any, args: any) => R>, args: object = {}): Promise<Awaited<R>> {
+    const { fn, access, contract } = this.#resolve(fnOrName);
+    const name = contract.name;
+    return this.#transact<Awaited<R>>({ kind: 'process', process: name }, async (draft, snapshot): Promise<Awaited<R>> => {
+      const ctx = this.#options.strict ? guardContext({ process: name, snapshot, draft }, access) : draft;
+      let result = fn(ctx, args) as unknown;
+      if (isThenable(result)) result = await result;
+      if (result instanceof StateUpdate) this.#write(draft, result, name);
+      return result as Awaited<R>;
+    });
+  }
+
+  /**
+   * A safe zone outside processes: `fn` mutates a draft of the whole context
+   * (no contract applies), and the changes commit atomically, or not at all
+   * if `fn` throws. Resolves to what `fn` returns.
+   *
+   * @example
+   * ```ts
+   * await engine.edit((ctx) => { ctx.domain_ctx.items.length = 0; });
+   * ```
+   */
+  async edit<R>(fn: (ctx: Draft<Root>) => R): Promise<Awaited<R>> {
+    if (typeof fn !== 'function') throw new TypeError('edit(fn): fn must be a function');
+    return this.#transact<Awaited<R>>({ kind: 'edit' }, async (draft): Promise<Awaited<R>> => {
+      const result = fn(draft as Draft<Root>);
+      return (isThenable(result) ? await result : result) as Awaited<R>;
+    });
+  }
+
+  /**
+   * Writes dotted paths directly if nothing overlapping was committed after
+   * `expectedVersion` (any commit at all with `strictCas`). Never retries.
+   *
+   * @returns the new version.
+   * @throws ConflictError when `expectedVersion` is stale.
+   * @example
+   * ```ts
+   * await engine.compareAndSwap(engine.version, { data: { 'domain_ctx.counter': 42 } });
+   * ```
+   */
+  async compareAndSwap(expectedVersion: number, update: StateUpdateInit, options: { requester?: string } = {}): Promise<number> {
+    if (!Number.isInteger(expectedVersion) || expectedVersion < 0) {
+      throw new TypeError(`compareAndSwap: expectedVersion must be a non-negative integer, got ${String(expectedVersion)}`);
+    }
+    const { requester } = options;
+    if (requester !== undefined && typeof requester !== 'string') throw new TypeError('compareAndSwap: requester must be a string');
+    const writes = new StateUpdate(update);
+    const label = requester === undefined ? 'compareAndSwap' : `compareAndSwap by '${requester}'`;
+    await this.#transact({ kind: 'cas', requester }, (draft) => this.#write(draft, writes, label), expectedVersion);
+    return this.#version;
   }
 
   /** Frees the WebAssembly side. The engine cannot be used afterwards. */
@@ -159,24 +308,166 @@ export class TheusEngine<C extends Context = Context> {
     if (!this.#core) throw new TheusError(`${what}: this engine has been disposed`);
     return this.#core;
   }
-}
 
-function strictness(options: EngineOptions): boolean {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`TheusEngine: options must be an object, got ${options === null ? 'null' : typeof options}`);
+  #resolve(fnOrName: string | Process): Registered {
+    if (typeof fnOrName === 'string') {
+      const registered = this.#processes.get(fnOrName);
+      if (registered) return registered;
+      const known = [...this.#processes.keys()];
+      throw new ProcessNotFoundError(
+        `process '${fnOrName}' is not registered; ${known.length ? `registered: ${known.join(', ')}` : 'none is registered yet'}`,
+        { process: fnOrName },
+      );
+    }
+    this.register(fnOrName);
+    return this.#processes.get(processName(fnOrName))!;
   }
-  const unknown = Object.keys(options).find((key) => !(OPTION_NAMES as readonly string[]).includes(key));
-  if (unknown !== undefined) {
-    throw new TypeError(`TheusEngine: unknown option '${unknown}'; this version supports ${OPTION_NAMES.join(', ')}`);
-  }
-  const { strictMode, strictGuards } = options;
-  for (const [key, value] of Object.entries({ strictMode, strictGuards })) {
-    if (value !== undefined && typeof value !== 'boolean') {
-      throw new TypeError(`TheusEngine: option '${key}' must be a boolean, got ${typeof value}`);
+
+  /**
+   * The transaction loop shared by execute, edit and compareAndSwap: run
+   * `body` on a draft of a snapshot, ask the core, then install, retry after
+   * backoff, wait for a priority holder, or give up.
+   */
+  async #transact<R>(tx: TxKind, body: (draft: Root, snapshot: Root) => R | Promise<R>, fixedSnapshot?: number): Promise<R> {
+    const core = this.#live(tx.kind === 'process' ? 'execute()' : tx.kind === 'edit' ? 'edit()' : 'compareAndSwap()');
+    const process = tx.kind === 'process' ? tx.process : null;
+    const started = performance.now();
+    let conflicts = 0;
+    let ticket: number | null = null;
+    const fail = (error: unknown): never => {
+      if (process !== null) this.#waits.released(Array.from(core.fail(process, messageOf(error), performance.now() - started, conflicts + 1, ticket ?? 0)));
+      else if (ticket !== null) this.#waits.released([]);
+      throw error;
+    };
+
+    for (;;) {
+      const snapshot = this.#root;
+      const snapshotVersion = fixedSnapshot ?? this.#version;
+      const [draft, finalize] = create(snapshot, { enablePatches: true, mark: markInstances });
+      let result: R;
+      let next: Root;
+      let patches: Patches;
+      let inverse: Patches;
+      try {
+        result = await body(draft as Root, snapshot);
+        [next, patches, inverse] = finalize();
+      } catch (error) {
+        fail(
+          process !== null && isFrozenWriteError(error)
+            ? new ContractViolationError(`process '${process}' wrote to data it may only read (a declared input, not an output): ${error.message}`, {
+                process,
+                cause: error,
+              })
+            : error,
+        );
+      }
+      const writes = writtenPaths(patches!);
+
+      for (;;) {
+        let verdict: Verdict;
+        try {
+          verdict = callCore(() =>
+            core.commit({ ...tx, snapshot: snapshotVersion, writes, conflicts, ticket: ticket ?? undefined, durationMs: performance.now() - started }),
+          ) as Verdict;
+        } catch (error) {
+          return fail(error);
+        }
+        if (verdict.outcome === 'committed') {
+          this.#install(process ?? (tx.kind === 'cas' ? (tx.requester ?? null) : null), snapshot, next!, patches!, inverse!, verdict, writes);
+          if (ticket !== null) this.#waits.released(verdict.promoted);
+          return result!;
+        }
+        if (verdict.outcome === 'gaveUp') {
+          this.#waits.released(verdict.promoted);
+          throw new ConflictError(verdict.message, { process: process ?? undefined, path: verdict.path ?? undefined });
+        }
+        if (verdict.outcome === 'wait') {
+          // Resubmit after the holder is done: the body is not run again
+          // (it runs at most 1 + maxRetries times), and the core checks the
+          // same writes against whatever the holder committed.
+          await (verdict.ticket !== null ? this.#waits.promotion(verdict.ticket) : this.#waits.release());
+          continue;
+        }
+        conflicts += 1;
+        ticket = verdict.ticket;
+        await sleep(verdict.retryInMs);
+        break;
+      }
     }
   }
-  if (strictMode !== undefined && strictGuards !== undefined && strictMode !== strictGuards) {
-    throw new TypeError('TheusEngine: strictMode and strictGuards are one option under two names; they disagree here');
+
+  #install(process: string | null, snapshot: Root, drafted: Root, patches: Patches, inversePatches: Patches, verdict: Extract<Verdict, { outcome: 'committed' }>, writes: (string | number)[][]): void {
+    const previous = this.#root;
+    const root = nextState(previous, snapshot, drafted, patches, this.#options.strict) as Root;
+    this.#root = root;
+    this.#version = verdict.version;
+    const context = this.#context as Record<string, unknown>;
+    for (const name of layerRules().names) {
+      if (root[name] !== previous[name]) context[name] = root[name];
+    }
+    this.#history.push({ version: verdict.version, process, patches, inversePatches, at: Date.now() });
+    const event = Object.freeze({ version: verdict.version, process, patches });
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        // The commit stands; the listener's error must not vanish.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+    for (const signal of verdict.signals) {
+      const value = valueAt(root, writes[signal.write].slice(0, signal.depth));
+      this.signals.publish({ topic: signal.topic, value, version: verdict.version });
+    }
   }
-  return strictMode ?? strictGuards ?? true;
+
+  /** Writes a StateUpdate's entries into a draft; paths parsed by the core once. */
+  #write(draft: Root, update: StateUpdate, who: string): void {
+    const parts = [
+      ['data', update.data, ['DATA', 'META']],
+      ['signal', update.signal, ['SIGNAL']],
+      ['heavy', update.heavy, ['HEAVY']],
+    ] as const;
+    const texts = parts.flatMap(([, entries]) => Object.keys(entries)).filter((t) => !this.#parsedPaths.has(t));
+    if (texts.length > 0) {
+      const core = this.#live(who);
+      const parsed = callCore(() => core.parsePaths(texts)) as CompiledPath[];
+      texts.forEach((text, i) => this.#parsedPaths.set(text, parsed[i]));
+    }
+    for (const [part, entries, zones] of parts) {
+      for (const [text, value] of Object.entries(entries)) {
+        const path = this.#parsedPaths.get(text)!;
+        if (!(zones as readonly string[]).includes(path.zone)) {
+          throw new ContractViolationError(
+            `${who}: '${text}' is in the ${path.zone} zone, so it belongs in StateUpdate's '${path.zone === 'SIGNAL' ? 'signal' : path.zone === 'HEAVY' ? 'heavy' : 'data'}', not '${part}'`,
+            { process: who, path: text },
+          );
+        }
+        setAt(draft, [path.layer, ...path.segments], value, who, text);
+      }
+    }
+  }
+}
+
+/** Assigns `value` at `keys` in a draft, making plain objects for missing steps. */
+function setAt(draft: object, keys: (string | number)[], value: unknown, who: string, text: string): void {
+  let node = draft as Record<PropertyKey, unknown>;
+  for (const key of keys.slice(0, -1)) {
+    let next = node instanceof Map ? node.get(key) : node[key];
+    if (next === undefined) {
+      next = {};
+      if (node instanceof Map) node.set(key, next);
+      else node[key] = next;
+      next = node instanceof Map ? node.get(key) : node[key];
+    }
+    if (typeof next !== 'object' || next === null) {
+      throw new ContractViolationError(`${who}: cannot write '${text}': '${key}' holds ${next === null ? 'null' : typeof next}, not an object`, { process: who, path: text });
+    }
+    node = next as Record<PropertyKey, unknown>;
+  }
+  const last = keys[keys.length - 1];
+  if (node instanceof Map) node.set(last, value);
+  else node[last] = value;
 }

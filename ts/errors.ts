@@ -50,18 +50,43 @@ export class TheusError extends Error {
  */
 export class ContractViolationError extends TheusError {}
 
+/**
+ * `execute` (or a workflow) names a process that is not registered.
+ *
+ * @example
+ * ```ts
+ * await engine.execute('no_such_process'); // rejects with ProcessNotFoundError
+ * ```
+ */
+export class ProcessNotFoundError extends TheusError {}
+
+/**
+ * A transaction could not commit: its conflicts outlasted `maxRetries`, or
+ * `compareAndSwap` was given a stale version. Nothing was committed; the
+ * message names the process and the contended path.
+ *
+ * @example
+ * ```ts
+ * try { await engine.compareAndSwap(0, { data: { 'domain_ctx.counter': 1 } }); }
+ * catch (e) { if (e instanceof ConflictError) console.log(e.path); }
+ * ```
+ */
+export class ConflictError extends TheusError {}
+
 // Names are set by hand, not from `new.target.name`: minifiers rename classes,
 // and `error.name` must survive a production bundle.
 for (const [errorClass, name] of [
   [TheusError, 'TheusError'],
   [ContractViolationError, 'ContractViolationError'],
+  [ProcessNotFoundError, 'ProcessNotFoundError'],
+  [ConflictError, 'ConflictError'],
 ] as const) {
   Object.defineProperty(errorClass.prototype, 'name', { value: name, writable: true, configurable: true });
 }
 
 /** The plain object the Rust core throws (see rust/engine/src/error.rs). */
 interface CoreErrorObject {
-  kind: 'ContractViolation' | 'InvalidArgument';
+  kind: 'ContractViolation' | 'InvalidArgument' | 'ProcessNotFound';
   message: string;
   process?: string;
   path?: string;
@@ -87,6 +112,8 @@ export function callCore<T>(call: () => T): T {
         throw new ContractViolationError(thrown.message, details);
       case 'InvalidArgument':
         throw new TypeError(thrown.message);
+      case 'ProcessNotFound':
+        throw new ProcessNotFoundError(thrown.message, details);
     }
   }
 }

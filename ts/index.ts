@@ -5,12 +5,24 @@
  * @packageDocumentation
  */
 export { init, coreVersion, type InitOptions, type WasmSource } from './init.ts';
-export { process, type Contract, type Process, type ProcessFunction, type Semantic } from './contract.ts';
 export {
-  TheusEngine,
+  process,
   type CompiledContract,
   type CompiledPath,
-  type Context,
-  type EngineOptions,
-} from './engine.ts';
-export { TheusError, ContractViolationError, type TheusErrorDetails } from './errors.ts';
+  type Contract,
+  type Process,
+  type ProcessFunction,
+  type Semantic,
+} from './contract.ts';
+export { TheusEngine, type AuditRecord, type AuditView, type CommitEvent, type Context } from './engine.ts';
+export type { BackoffOptions, EngineOptions } from './options.ts';
+export type { CommitRecord } from './history.ts';
+export { StateUpdate, type StateUpdateInit } from './state-update.ts';
+export { SignalHub, SignalReceiver, type SignalMessage } from './signals.ts';
+export {
+  TheusError,
+  ContractViolationError,
+  ProcessNotFoundError,
+  ConflictError,
+  type TheusErrorDetails,
+} from './errors.ts';

@@ -54,12 +54,21 @@ pub struct CommitRequest {
     pub duration_ms: f64,
 }
 
+/// A signal a commit set: its topic, and where its value is in the new
+/// state: the first `depth` keys of write number `write`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SignalRef {
+    pub topic: String,
+    pub write: usize,
+    pub depth: usize,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "outcome", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Verdict {
-    /// Applied: the transaction is `version`. `signals` are the topics of
-    /// the SIGNAL paths it wrote, to publish now.
-    Committed { version: u64, signals: Vec<String>, promoted: Vec<TicketId> },
+    /// Applied: the transaction is `version`. `signals` are the SIGNAL paths
+    /// it wrote, to publish now.
+    Committed { version: u64, signals: Vec<SignalRef>, promoted: Vec<TicketId> },
     /// Something overlapping committed after the snapshot: back off for
     /// `retry_in_ms`, then run again on a fresh snapshot. `ticket` is the
     /// priority ticket held from now on, if any.
@@ -155,11 +164,13 @@ impl Engine {
             self.versions.record(path, self.version);
         }
         self.versions.compact_if_needed(self.version);
-        let mut signals: Vec<String> = Vec::new();
-        for topic in request.writes.iter().filter_map(Zone::signal_topic) {
+        let mut signals: Vec<SignalRef> = Vec::new();
+        for (write, path) in request.writes.iter().enumerate() {
+            let Some(topic) = Zone::signal_topic(path) else { continue };
+            let depth = topic.segments.len() + 1;
             let topic = topic.to_string();
-            if !signals.contains(&topic) {
-                signals.push(topic);
+            if !signals.iter().any(|s| s.topic == topic) {
+                signals.push(SignalRef { topic, write, depth });
             }
         }
         if let TxKind::Process(name) = &request.kind {
@@ -354,7 +365,8 @@ mod tests {
     fn each_commit_adds_one_version_and_names_its_signals() {
         let mut e = engine(EngineOptions::default());
         let v = e.commit(&run("add", 0, &["domain.items[0]", "domain.sig_restock", "domain.sig_restock"])).unwrap();
-        assert_eq!(v, Verdict::Committed { version: 1, signals: vec!["domain_ctx.sig_restock".into()], promoted: vec![] });
+        let signal = SignalRef { topic: "domain_ctx.sig_restock".into(), write: 1, depth: 2 };
+        assert_eq!(v, Verdict::Committed { version: 1, signals: vec![signal], promoted: vec![] });
         assert_eq!(committed(e.commit(&run("add", 1, &[])).unwrap()), 2);
         assert_eq!(e.version(), 2);
         let records: Vec<_> = e.audit_records().collect();

@@ -21,10 +21,7 @@ impl Layer {
     /// Resolves a canonical name or an alias (`domain` = `domain_ctx`).
     pub fn from_name(name: &str) -> Option<Layer> {
         match name {
-            "global_ctx" | "global" => Some(Layer::Global),
-            "domain_ctx" | "domain" => Some(Layer::Domain),
-            "local_ctx" | "local" => Some(Layer::Local),
-            _ => None,
+            _ => Layer::ALL.into_iter().find(|l| l.name() == name || l.alias() == name),
         }
     }
 
@@ -33,6 +30,15 @@ impl Layer {
     /// conditions only.
     pub fn from_canonical(name: &str) -> Option<Layer> {
         Layer::ALL.into_iter().find(|l| l.name() == name)
+    }
+
+    /// The short name contracts and conditions may use.
+    pub fn alias(self) -> &'static str {
+        match self {
+            Layer::Global => "global",
+            Layer::Domain => "domain",
+            Layer::Local => "local",
+        }
     }
 
     pub fn name(self) -> &'static str {

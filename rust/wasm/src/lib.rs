@@ -6,7 +6,10 @@
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use theus_engine::{ContractSpec, EngineError, EngineOptions, ErrorKind, Value};
+use theus_engine::backoff::BackoffPolicy;
+use theus_engine::layer::Layer;
+use theus_engine::path::FORBIDDEN_KEYS;
+use theus_engine::{CommitRequest, ContractSpec, EngineError, EngineOptions, ErrorKind, FailureReport, Value};
 use wasm_bindgen::prelude::*;
 
 /// Maps, not plain objects, would be serde-wasm-bindgen's default for
@@ -31,11 +34,54 @@ pub fn core_version() -> String {
     theus_engine::VERSION.to_string()
 }
 
+/// Built by the TypeScript layer from checked options (ts/options.ts).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PathRules {
+    layers: Vec<(&'static str, &'static str)>,
+    forbidden_keys: [&'static str; 3],
+}
+
+/// The rules the JavaScript guard applies per property access, where a call
+/// into the core would cost too much: layer names with their aliases, and
+/// the keys that never reach an object.
+#[wasm_bindgen(js_name = pathRules)]
+pub fn path_rules() -> Result<JsValue, JsValue> {
+    to_js(&PathRules {
+        layers: Layer::ALL.iter().map(|l| (l.name(), l.alias())).collect(),
+        forbidden_keys: FORBIDDEN_KEYS,
+    })
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct EngineConfig {
     strict: bool,
+    strict_cas: bool,
+    serializable: bool,
+    max_retries: u32,
+    priority_after: u32,
+    backoff_base_ms: f64,
+    backoff_max_ms: f64,
+    audit_log_limit: usize,
+    seed: f64,
     context_keys: Vec<String>,
+}
+
+impl EngineConfig {
+    fn options(&self) -> EngineOptions {
+        EngineOptions {
+            strict: self.strict,
+            strict_cas: self.strict_cas,
+            serializable: self.serializable,
+            max_retries: self.max_retries,
+            priority_after: self.priority_after,
+            backoff: BackoffPolicy { base_ms: self.backoff_base_ms, max_ms: self.backoff_max_ms },
+            audit_log_limit: self.audit_log_limit,
+            seed: self.seed as u64,
+            ..EngineOptions::default()
+        }
+    }
 }
 
 #[wasm_bindgen]
@@ -50,7 +96,7 @@ impl Engine {
     pub fn new(config: JsValue) -> Result<Engine, JsValue> {
         let run = || {
             let config: EngineConfig = from_js(config, ErrorKind::InvalidArgument, "engine configuration")?;
-            theus_engine::Engine::new(EngineOptions { strict: config.strict }, &config.context_keys)
+            theus_engine::Engine::new(config.options(), &config.context_keys)
         };
         run().map(|inner| Engine { inner }).map_err(|e| error_to_js(&e))
     }
@@ -74,5 +120,39 @@ impl Engine {
             Ok(views) => to_js(&views),
             Err(e) => Err(error_to_js(&e)),
         }
+    }
+
+    /// Decides a commit: `{ kind, process?, requester?, snapshot, writes,
+    /// conflicts?, ticket?, durationMs? }` -> a verdict (see
+    /// theus_engine::commit::Verdict). The one call a transaction makes.
+    pub fn commit(&mut self, request: JsValue) -> Result<JsValue, JsValue> {
+        let result = from_js::<Value>(request, ErrorKind::InvalidArgument, "commit request")
+            .and_then(|value| CommitRequest::from_value(&value))
+            .and_then(|request| self.inner.commit(&request));
+        match result {
+            Ok(verdict) => to_js(&verdict),
+            Err(e) => Err(error_to_js(&e)),
+        }
+    }
+
+    /// Audits a failed execution and releases its priority ticket (0: none);
+    /// returns the tickets promoted by the release.
+    pub fn fail(&mut self, process: String, message: String, duration_ms: f64, attempts: u32, ticket: u32) -> Vec<u32> {
+        self.inner.fail(&FailureReport { process, message, duration_ms, attempts, ticket: (ticket != 0).then_some(ticket) })
+    }
+
+    /// Parses paths written as text (StateUpdate, compareAndSwap keys).
+    #[wasm_bindgen(js_name = parsePaths)]
+    pub fn parse_paths(&mut self, texts: Vec<String>) -> Result<JsValue, JsValue> {
+        match self.inner.parse_paths(&texts) {
+            Ok(views) => to_js(&views),
+            Err(e) => Err(error_to_js(&e)),
+        }
+    }
+
+    /// The audit log, oldest record first.
+    #[wasm_bindgen(js_name = auditLogs)]
+    pub fn audit_logs(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.audit_records().collect::<Vec<_>>())
     }
 }

@@ -1,0 +1,62 @@
+/**
+ * The TypeScript half of a commit: what crosses into the core (the written
+ * paths, never the values), and how a committed transaction becomes the new
+ * state (rebased when others committed meanwhile, new nodes frozen).
+ */
+import { apply, type Patches } from 'mutative';
+import { freezeChanged } from './freeze.ts';
+
+/** A signal a commit set: its value is at the first `depth` keys of write `write`. */
+export interface SignalRef {
+  topic: string;
+  write: number;
+  depth: number;
+}
+
+/** What the core's commit decision can say (rust/engine/src/commit.rs). */
+export type Verdict =
+  | { outcome: 'committed'; version: number; signals: SignalRef[]; promoted: number[] }
+  | { outcome: 'conflict'; path: string | null; version: number; retryInMs: number; ticket: number | null }
+  | { outcome: 'gaveUp'; message: string; path: string | null; promoted: number[] }
+  | { outcome: 'wait'; ticket: number | null };
+
+/**
+ * The paths patches wrote, as keys for the core. A Map key that is not a
+ * string or number cannot be named in a path, so the path stops at the Map:
+ * coarser, and so never misses a conflict.
+ */
+export function writtenPaths(patches: Patches): (string | number)[][] {
+  return patches.map((patch) => {
+    const keys = patch.path as unknown[];
+    const end = keys.findIndex((k) => typeof k !== 'string' && typeof k !== 'number');
+    return (end === -1 ? keys : keys.slice(0, end)) as (string | number)[];
+  });
+}
+
+/** Marks class instances draftable, so drafts keep their prototype. */
+export function markInstances(target: unknown, types: { immutable: 'immutable' }): 'immutable' | undefined {
+  if (typeof target !== 'object' || target === null || Array.isArray(target)) return undefined;
+  const proto = Object.getPrototypeOf(target);
+  return proto !== null && proto !== Object.prototype && !(target instanceof Map || target instanceof Set || target instanceof Date || ArrayBuffer.isView(target) || target instanceof ArrayBuffer) ? types.immutable : undefined;
+}
+
+/**
+ * The state after a commit. When nothing else committed since the snapshot,
+ * that is the draft's own result; otherwise the patches are replayed on the
+ * current state (the core has checked that they touch nothing that changed).
+ */
+export function nextState(current: object, snapshot: object, drafted: object, patches: Patches, freeze: boolean): object {
+  const next = current === snapshot ? drafted : (apply(current, patches, { mark: markInstances }) as object);
+  if (freeze) freezeChanged(next, patches);
+  return next;
+}
+
+/** The value at `keys` in `root` (Map-aware), or undefined. */
+export function valueAt(root: unknown, keys: readonly unknown[]): unknown {
+  let node = root;
+  for (const key of keys) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = node instanceof Map ? node.get(key) : (node as Record<PropertyKey, unknown>)[key as PropertyKey];
+  }
+  return node;
+}

@@ -1,0 +1,120 @@
+/**
+ * Engine options: checked once, with messages that name the option, and
+ * turned into the core's configuration.
+ */
+
+/** Exponential backoff with jitter between conflict retries. */
+export interface BackoffOptions {
+  /** Delay cap after the first conflict, in ms (default 1); it doubles per conflict. */
+  baseMs?: number;
+  /** The most a single delay can be, in ms (default 100). */
+  maxMs?: number;
+}
+
+/** Options of `TheusEngine`. */
+export interface EngineOptions {
+  /**
+   * Enforce contracts and zone rules (default `true`). `false` is research
+   * mode: full access, still transactional. In strict mode committed data is
+   * frozen and a contract may not read SIGNAL or META paths.
+   */
+  strictMode?: boolean;
+  /** Alias of `strictMode` (the origin's name). */
+  strictGuards?: boolean;
+  /** `true`: any commit since the snapshot is a conflict; default `false`: only overlapping paths conflict. */
+  strictCas?: boolean;
+  /** Conflict retries before `ConflictError` (default 10). */
+  maxRetries?: number;
+  /** After this many conflicts a process holds priority: overlapping commits wait for it (default 3). */
+  priorityAfter?: number;
+  /** `'serializable'` also validates what a process read at commit, preventing write skew (default `'snapshot'`). */
+  isolation?: 'snapshot' | 'serializable';
+  /** Delay between conflict retries (default `{ baseMs: 1, maxMs: 100 }`). */
+  backoff?: BackoffOptions;
+  /** Committed transactions kept in `history` (default 1000). */
+  historyLimit?: number;
+  /** Records kept by `audit.getLogs()` (default 1000). */
+  auditLogLimit?: number;
+}
+
+export interface ResolvedOptions {
+  strict: boolean;
+  strictCas: boolean;
+  serializable: boolean;
+  maxRetries: number;
+  priorityAfter: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  historyLimit: number;
+  auditLogLimit: number;
+}
+
+const KNOWN = [
+  'strictMode',
+  'strictGuards',
+  'strictCas',
+  'maxRetries',
+  'priorityAfter',
+  'isolation',
+  'backoff',
+  'historyLimit',
+  'auditLogLimit',
+] as const;
+
+function fail(message: string): never {
+  throw new TypeError(`TheusEngine: ${message}`);
+}
+
+function flag(options: Record<string, unknown>, key: string): boolean | undefined {
+  const value = options[key];
+  if (value !== undefined && typeof value !== 'boolean') fail(`option '${key}' must be a boolean, got ${typeof value}`);
+  return value as boolean | undefined;
+}
+
+function count(options: Record<string, unknown>, key: string, fallback: number): number {
+  const value = options[key];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    fail(`option '${key}' must be a non-negative integer, got ${typeof value === 'number' ? value : typeof value}`);
+  }
+  return value;
+}
+
+function milliseconds(value: unknown, key: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) fail(`option 'backoff.${key}' must be a non-negative number of milliseconds`);
+  return value;
+}
+
+export function resolveOptions(options: EngineOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) fail(`options must be an object, got ${options === null ? 'null' : typeof options}`);
+  const raw = options as Record<string, unknown>;
+  const unknown = Object.keys(raw).find((key) => !(KNOWN as readonly string[]).includes(key));
+  if (unknown !== undefined) fail(`unknown option '${unknown}'; the options are ${KNOWN.join(', ')}`);
+
+  const strictMode = flag(raw, 'strictMode');
+  const strictGuards = flag(raw, 'strictGuards');
+  if (strictMode !== undefined && strictGuards !== undefined && strictMode !== strictGuards) {
+    fail('strictMode and strictGuards are one option under two names; they disagree here');
+  }
+  const { isolation = 'snapshot', backoff = {} } = options;
+  if (isolation !== 'snapshot' && isolation !== 'serializable') fail(`option 'isolation' must be 'snapshot' or 'serializable', got ${String(isolation)}`);
+  if (typeof backoff !== 'object' || backoff === null) fail(`option 'backoff' must be an object such as { baseMs, maxMs }`);
+  const badKey = Object.keys(backoff).find((key) => key !== 'baseMs' && key !== 'maxMs');
+  if (badKey !== undefined) fail(`unknown option 'backoff.${badKey}'; backoff has baseMs and maxMs`);
+  const backoffBaseMs = milliseconds(backoff.baseMs, 'baseMs', 1);
+  const backoffMaxMs = milliseconds(backoff.maxMs, 'maxMs', Math.max(100, backoffBaseMs));
+  if (backoffMaxMs < backoffBaseMs) fail(`option 'backoff.maxMs' (${backoffMaxMs}) is below 'backoff.baseMs' (${backoffBaseMs})`);
+
+  return {
+    strict: strictMode ?? strictGuards ?? true,
+    strictCas: flag(raw, 'strictCas') ?? false,
+    serializable: isolation === 'serializable',
+    maxRetries: count(raw, 'maxRetries', 10),
+    priorityAfter: count(raw, 'priorityAfter', 3),
+    backoffBaseMs,
+    backoffMaxMs,
+    historyLimit: count(raw, 'historyLimit', 1000),
+    auditLogLimit: count(raw, 'auditLogLimit', 1000),
+  };
+}
