@@ -29,14 +29,6 @@ describe('TheusEngine construction', () => {
     );
   });
 
-  it('refuses unknown options, non-boolean flags and contradicting aliases', () => {
-    expect(() => new TheusEngine({}, { maxRetries: 3 } as never)).toThrow(
-      new TypeError("TheusEngine: unknown option 'maxRetries'; this version supports strictMode, strictGuards"),
-    );
-    expect(() => new TheusEngine({}, { strictMode: 'no' } as never)).toThrow(new TypeError("TheusEngine: option 'strictMode' must be a boolean, got string"));
-    expect(() => new TheusEngine({}, { strictMode: true, strictGuards: false })).toThrow(/one option under two names; they disagree/);
-    expect(() => new TheusEngine({}, null as never)).toThrow(/options must be an object, got null/);
-  });
 });
 
 describe('register()', () => {

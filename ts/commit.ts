@@ -46,9 +46,25 @@ export function markInstances(target: unknown, types: { immutable: 'immutable' }
  * current state (the core has checked that they touch nothing that changed).
  */
 export function nextState(current: object, snapshot: object, drafted: object, patches: Patches, freeze: boolean): object {
-  const next = current === snapshot ? drafted : (apply(current, patches, { mark: markInstances }) as object);
+  const next = current === snapshot ? drafted : applyPatches(current, patches);
   if (freeze) freezeChanged(next, patches);
   return next;
+}
+
+/**
+ * Applies patches (such as a commit's `patches` or `inversePatches` from
+ * `engine.history`) to a state, returning a new state and leaving the given
+ * one untouched. Class instances are copied with their prototype, as in
+ * commits.
+ *
+ * @example
+ * ```ts
+ * const [last] = engine.history.slice(-1);
+ * const before = applyPatches(engine.state, last.inversePatches);
+ * ```
+ */
+export function applyPatches<T extends object>(state: T, patches: Patches): T {
+  return apply(state, patches, { mark: markInstances }) as T;
 }
 
 /** The value at `keys` in `root` (Map-aware), or undefined. */

@@ -17,6 +17,7 @@ export {
 export { TheusEngine, type AuditRecord, type AuditView, type CommitEvent, type Context } from './engine.ts';
 export type { BackoffOptions, EngineOptions } from './options.ts';
 export type { CommitRecord } from './history.ts';
+export { applyPatches } from './commit.ts';
 export { StateUpdate, type StateUpdateInit } from './state-update.ts';
 export { SignalHub, SignalReceiver, type SignalMessage } from './signals.ts';
 export {

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { init, TheusEngine } from 'theus';
+
+await init();
+
+const make = (options: object) => () => new TheusEngine({ domain_ctx: {} }, options as never);
+
+describe('engine options', () => {
+  it('accepts every documented option', () => {
+    const engine = make({
+      strictMode: true,
+      strictCas: true,
+      maxRetries: 0,
+      priorityAfter: 1,
+      isolation: 'serializable',
+      backoff: { baseMs: 0, maxMs: 0 },
+      historyLimit: 5,
+      auditLogLimit: 5,
+    })();
+    expect(engine.version).toBe(0);
+  });
+
+  it('refuses unknown options, listing the known ones', () => {
+    expect(make({ maxRetrys: 3 })).toThrow(
+      new TypeError(
+        "TheusEngine: unknown option 'maxRetrys'; the options are strictMode, strictGuards, strictCas, maxRetries, priorityAfter, isolation, backoff, historyLimit, auditLogLimit",
+      ),
+    );
+    expect(make({ backoff: { base: 1 } })).toThrow("unknown option 'backoff.base'; backoff has baseMs and maxMs");
+  });
+
+  it('refuses values of the wrong type, naming the option', () => {
+    expect(make({ strictMode: 'no' })).toThrow(new TypeError("TheusEngine: option 'strictMode' must be a boolean, got string"));
+    expect(make({ maxRetries: -1 })).toThrow("option 'maxRetries' must be a non-negative integer, got -1");
+    expect(make({ historyLimit: 1.5 })).toThrow("option 'historyLimit' must be a non-negative integer, got 1.5");
+    expect(make({ isolation: 'linearizable' })).toThrow("option 'isolation' must be 'snapshot' or 'serializable', got linearizable");
+    expect(make({ backoff: { baseMs: -1 } })).toThrow("option 'backoff.baseMs' must be a non-negative number of milliseconds");
+    expect(make({ backoff: { baseMs: 10, maxMs: 5 } })).toThrow("option 'backoff.maxMs' (5) is below 'backoff.baseMs' (10)");
+    expect(make(null as never)).toThrow('options must be an object, got null');
+  });
+
+  it('refuses strictMode and strictGuards that disagree', () => {
+    expect(make({ strictMode: true, strictGuards: false })).toThrow(/one option under two names; they disagree/);
+    expect(make({ strictMode: false, strictGuards: false })).not.toThrow();
+  });
+});
