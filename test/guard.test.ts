@@ -11,7 +11,7 @@ const newContext = () => ({
       { name: 'b', price: 2, tags: ['y'] },
     ],
     total_value: 3,
-    orders: { o1: { status: 'new', lines: [{ qty: 1 }] } },
+    orders: { o1: { status: 'new', lines: [{ qty: 1 }] } } as Record<string, { status: string; lines: { qty: number }[] }>,
   },
 });
 

@@ -69,6 +69,9 @@ type TxKind = { kind: 'process'; process: string } | { kind: 'edit' } | { kind: 
 
 type Root = Record<LayerName, object>;
 
+/** The committed state: the context's layers (a missing layer is `{}`). */
+export type State<C extends Context> = Readonly<Omit<Root, keyof C> & C>;
+
 const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
@@ -163,8 +166,8 @@ export class TheusEngine<C extends Context = Context> {
   }
 
   /** The committed state: every layer, frozen in strict mode. */
-  get state(): Readonly<Root> {
-    return this.#root;
+  get state(): State<C> {
+    return this.#root as unknown as State<C>;
   }
 
   /** The version of the last commit: 0 for a new engine, +1 per commit. */
@@ -262,10 +265,10 @@ export class TheusEngine<C extends Context = Context> {
    * await engine.edit((ctx) => { ctx.domain_ctx.items.length = 0; });
    * ```
    */
-  async edit<R>(fn: (ctx: Draft<Root>) => R): Promise<Awaited<R>> {
+  async edit<R>(fn: (ctx: Draft<State<C>>) => R): Promise<Awaited<R>> {
     if (typeof fn !== 'function') throw new TypeError('edit(fn): fn must be a function');
     return this.#transact<Awaited<R>>({ kind: 'edit' }, async (draft): Promise<Awaited<R>> => {
-      const result = fn(draft as Draft<Root>);
+      const result = fn(draft as unknown as Draft<State<C>>);
       return (isThenable(result) ? await result : result) as Awaited<R>;
     });
   }

@@ -14,7 +14,7 @@ export {
   type ProcessFunction,
   type Semantic,
 } from './contract.ts';
-export { TheusEngine, type AuditRecord, type AuditView, type CommitEvent, type Context } from './engine.ts';
+export { TheusEngine, type AuditRecord, type AuditView, type CommitEvent, type Context, type State } from './engine.ts';
 export type { BackoffOptions, EngineOptions } from './options.ts';
 export type { CommitRecord } from './history.ts';
 export { applyPatches } from './commit.ts';
