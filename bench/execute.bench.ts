@@ -1,0 +1,41 @@
+// execute() of a process that updates one item of a 10,000-item array,
+// against mutative's create() doing the same update on the same state.
+import { create } from 'mutative';
+import { init, process, TheusEngine } from 'theus';
+import { medians, row } from './report.ts';
+
+await init();
+const n = 10_000;
+const items = () => Array.from({ length: n }, (_, i) => ({ id: i, price: i }));
+
+const engine = await TheusEngine.create({ domain_ctx: { items: items() } });
+let i = 0;
+const setPrice = process({ outputs: ['domain_ctx.items'] }, function set_price(ctx) {
+  ctx.domain_ctx.items[i % n].price = i;
+});
+engine.register(setPrice);
+
+let plain = { domain_ctx: { items: items() } };
+let frozen = create({ domain_ctx: { items: items() } }, () => {}, { enableAutoFreeze: true });
+
+const [theus, mutativePlain, mutativeFull] = await medians([
+  { name: 'theus execute', fn: () => engine.execute(setPrice).then(() => void (i += 1)) },
+  {
+    name: 'mutative create',
+    fn: () => {
+      plain = create(plain, (d) => void (d.domain_ctx.items[i % n].price = i));
+      i += 1;
+    },
+  },
+  {
+    name: 'mutative create +patches +freeze',
+    fn: () => {
+      [frozen] = create(frozen, (d) => void (d.domain_ctx.items[i % n].price = i), { enablePatches: true, enableAutoFreeze: true });
+      i += 1;
+    },
+  },
+]);
+
+console.log('execute(): update one item of a 10,000-item array (median µs per update)');
+console.log(row(['theus', 'mutative', 'mut.+patch+frz', 'ratio', 'ratio (full)']));
+console.log(row([theus, mutativePlain, mutativeFull, `${(theus / mutativePlain).toFixed(2)}x`, `${(theus / mutativeFull).toFixed(2)}x`]));

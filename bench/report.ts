@@ -1,0 +1,24 @@
+// Runs tinybench tasks and prints medians and ratios against a peer measured
+// in the same run (the machines are shared and noisy: medians, not means).
+import { Bench } from 'tinybench';
+
+export interface Case {
+  name: string;
+  fn: () => unknown;
+}
+
+/** Median latency in microseconds of each case, in order. */
+export async function medians(cases: Case[], time = 400): Promise<number[]> {
+  const bench = new Bench({ time, warmup: true });
+  for (const c of cases) bench.add(c.name, c.fn);
+  await bench.run();
+  return bench.tasks.map((task) => {
+    const result = task.result as { latency?: { p50: number }; error?: unknown };
+    if (!result.latency) throw new Error(`benchmark '${task.name}' failed: ${String(result.error)}`);
+    return result.latency.p50 * 1000;
+  });
+}
+
+export function row(cells: (string | number)[]): string {
+  return cells.map((c) => (typeof c === 'number' ? (c >= 100 ? c.toFixed(0) : c.toFixed(2)) : c).toString().padStart(14)).join('');
+}

@@ -1,0 +1,14 @@
+import { Bench } from 'tinybench';
+import { init } from 'theus';
+import { Engine } from '../wasm-pkg/theus_wasm.js';
+await init();
+const core = new Engine({ strict: true, strictCas: false, serializable: false, maxRetries: 10, priorityAfter: 3, backoffBaseMs: 1, backoffMaxMs: 100, auditLogLimit: 1000, seed: 1, contextKeys: ['domain_ctx'] });
+core.register(['set_x'], [{ outputs: ['domain_ctx.x'] }]);
+let v = 0;
+const b = new Bench({ time: 400 });
+b.add('commit', () => { const r = core.commit({ kind: 'process', process: 'set_x', snapshot: v, writes: [['domain_ctx', 'x']], conflicts: 0, durationMs: 1 }); v = r.version; });
+b.add('fail', () => { core.fail('set_x', 'm', 1, 1, 0); });
+b.add('new Proxy', () => { new Proxy({}, {}); });
+b.add('await', async () => { await null; });
+await b.run();
+for (const t of b.tasks) console.log(t.name, ((t.result as any).latency.p50 * 1000).toFixed(2), 'µs');
