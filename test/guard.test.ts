@@ -138,6 +138,40 @@ describe('guard: writes', () => {
     expect(engine.state.domain_ctx.items.map((i) => i.price)).toEqual([10, 2]);
   });
 
+  it('deletes a declared output key, and can assign it again', async () => {
+    const deleted = await run({ outputs: ['domain_ctx.total_value'] }, (ctx) => {
+      delete ctx.domain_ctx.total_value;
+      return ['total_value' in ctx.domain_ctx, ctx.domain_ctx.total_value];
+    });
+    expect(deleted.value).toEqual([false, undefined]);
+    expect('total_value' in deleted.engine.state.domain_ctx).toBe(false);
+    const again = await run({ outputs: ['domain_ctx.total_value'] }, (ctx) => {
+      delete ctx.domain_ctx.total_value;
+      ctx.domain_ctx.total_value = 9;
+      return ctx.domain_ctx.total_value;
+    });
+    expect(again.value).toBe(9);
+    expect(again.engine.state.domain_ctx.total_value).toBe(9);
+  });
+
+  it('refuses properties defined on a guard object behind its back', async () => {
+    const error = await violation({ outputs: ['domain_ctx.total_value'] }, (ctx) => {
+      Object.defineProperty(ctx.domain_ctx, 'extra', { value: 1, enumerable: true });
+    });
+    expect(error.message).toBe("process 'proc' defined 'domain_ctx.extra'");
+  });
+
+  it('keeps instanceof for a layer that is a class instance', async () => {
+    class Domain {
+      total = 0;
+    }
+    const engine = await TheusEngine.create({ domain_ctx: new Domain() });
+    const check = process({ outputs: ['domain_ctx.total'] }, function check_class(ctx) {
+      return ctx.domain_ctx instanceof Domain;
+    });
+    await expect(engine.execute(check)).resolves.toBe(true);
+  });
+
   it('never stores a guard proxy in state', async () => {
     const { engine } = await run({ inputs: ['domain_ctx.orders'], outputs: ['domain_ctx.orders.o2'] }, (ctx) => {
       ctx.domain_ctx.orders.o2 = ctx.domain_ctx.orders.o1;

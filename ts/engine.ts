@@ -247,9 +247,10 @@ export class TheusEngine<C extends Context = Context> {
     const { fn, access, contract } = this.#resolve(fnOrName);
     const name = contract.name;
     return this.#transact<Awaited<R>>({ kind: 'process', process: name }, async (draft, snapshot): Promise<Awaited<R>> => {
-      const ctx = this.#options.strict ? guardContext({ process: name, snapshot, draft }, access) : draft;
-      let result = fn(ctx, args) as unknown;
+      const guard = this.#options.strict ? guardContext({ process: name, snapshot, draft }, access) : undefined;
+      let result = fn(guard ? guard.ctx : draft, args) as unknown;
       if (isThenable(result)) result = await result;
+      guard?.finish();
       if (result instanceof StateUpdate) this.#write(draft, result, name);
       return result as Awaited<R>;
     });

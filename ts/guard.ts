@@ -1,8 +1,8 @@
 /**
  * The guard: the `ctx` a process sees in strict mode.
  *
- * Only the layers and the prefixes of declared paths are proxies, and they
- * check each key against the contract. Beneath a path declared only as an
+ * Only the layers and the prefixes of declared paths are guard objects, and
+ * they check each key against the contract. Beneath a path declared only as an
  * input, a read returns the frozen snapshot itself (native-speed reads; a
  * write throws the runtime's own TypeError). Beneath an output, it returns
  * the copy-on-write draft, which records patches. Anything else throws
@@ -56,14 +56,9 @@ type Path = string[];
 const show = (path: Path): string =>
   path.map((k, i) => (i === 0 ? k : /^\d+$/.test(k) ? `[${k}]` : /^[\p{L}\p{N}_$]+$/u.test(k) ? `.${k}` : `['${k}']`)).join('');
 
-function violation(scope: GuardScope, path: Path, what: string): ContractViolationError {
-  const shown = show(path);
-  return new ContractViolationError(`process '${scope.process}' ${what} '${shown}'`, { process: scope.process, path: shown });
-}
-
 const isObject = (value: unknown): value is Obj => typeof value === 'object' && value !== null;
 
-/** Unwraps guard proxies a process assigns, so that state never holds one. */
+/** Unwraps guard objects a process assigns, so that state never holds one. */
 const guardTargets = new WeakMap<object, () => unknown>();
 
 export function unwrapGuard(value: unknown): unknown {
@@ -71,104 +66,224 @@ export function unwrapGuard(value: unknown): unknown {
   return current ? current() : value;
 }
 
-/** The root `ctx` for one attempt of a process. */
-export function guardContext(scope: GuardScope, tree: AccessNode): object {
-  return guardNode(scope, tree, [], scope.snapshot as Obj, () => scope.draft as Obj, false);
+/** The guarded `ctx` for one attempt of a process, and what to run when it returns. */
+export interface Guard {
+  ctx: object;
+  /** Applies what plain guard objects cannot see as it happens (deleted output keys). */
+  finish(): void;
 }
 
-function guardNode(scope: GuardScope, node: AccessNode, path: Path, base: Obj, draftOf: () => Obj, withinInput: boolean): object {
-  if (base instanceof Map || base instanceof Set || ArrayBuffer.isView(base) || base instanceof Date) {
-    throw violation(scope, path, `declares paths beneath the ${base.constructor.name} at`);
-  }
-  const { forbiddenKeys, aliases } = layerRules();
-  let draft: Obj | undefined;
-  const draftHere = () => (draft ??= draftOf());
-  const children = new Map<string, unknown>();
+export function guardContext(scope: GuardScope, tree: AccessNode): Guard {
+  const finishers: (() => void)[] = [];
+  const ctx = guardNode(new NodeState(scope, tree, [], scope.snapshot as Obj, () => scope.draft as Obj, false, finishers));
+  return { ctx, finish: () => finishers.forEach((f) => f()) };
+}
 
-  // What reading `key` gives, or a violation. Guard proxies are cached so
-  // that reading the same prefix twice gives the same object.
-  const read = (key: string): unknown => {
-    const childPath = [...path, key];
-    const child = node.children.get(key);
-    if (child?.output) return draftHere()[key];
-    if (child && (child.outputBelow || !(withinInput || child.input))) {
-      if (children.has(key)) return children.get(key);
-      const value = base[key];
-      const proxy = isObject(value)
-        ? guardNode(scope, child, childPath, value, () => draftHere()[key] as Obj, withinInput || child.input)
+/** One guarded node: its place in the contract, the snapshot and the draft. */
+class NodeState {
+  #draft: Obj | undefined;
+  readonly #children = new Map<string, unknown>();
+  readonly rules = layerRules();
+
+  constructor(
+    readonly scope: GuardScope,
+    readonly node: AccessNode,
+    readonly path: Path,
+    readonly base: Obj,
+    readonly draftOf: () => Obj,
+    readonly withinInput: boolean,
+    readonly finishers: (() => void)[],
+  ) {}
+
+  draft(): Obj {
+    return (this.#draft ??= this.draftOf());
+  }
+
+  /** The draft if the node was written through, else the snapshot. */
+  current(): unknown {
+    return this.#draft ?? this.base;
+  }
+
+  violation(key: string | undefined, what: string): ContractViolationError {
+    const shown = show(key === undefined ? this.path : [...this.path, key]);
+    return new ContractViolationError(`process '${this.scope.process}' ${what} '${shown}'`, { process: this.scope.process, path: shown });
+  }
+
+  checkKey(key: string, verb: string): void {
+    if (this.rules.forbiddenKeys.includes(key)) throw this.violation(key, `${verb} the forbidden key at`);
+  }
+
+  isOutput(key: string): boolean {
+    return this.node.children.get(key)?.output === true;
+  }
+
+  /**
+   * What reading `key` gives: the draft beneath an output, a guard for a
+   * prefix of declared paths (made once), the frozen snapshot beneath an
+   * input, or a violation.
+   */
+  read(key: string): unknown {
+    const child = this.node.children.get(key);
+    if (child?.output) return this.draft()[key];
+    if (child && (child.outputBelow || !(this.withinInput || child.input))) {
+      if (this.#children.has(key)) return this.#children.get(key);
+      const value = this.base[key];
+      const guarded = isObject(value)
+        ? guardNode(new NodeState(this.scope, child, [...this.path, key], value, () => this.draft()[key] as Obj, this.withinInput || child.input, this.finishers))
         : value;
-      children.set(key, proxy);
-      return proxy;
+      this.#children.set(key, guarded);
+      return guarded;
     }
     // An array's length is its shape, not its data: readable at any prefix.
-    if (child || withinInput || (key === 'length' && Array.isArray(base))) return base[key];
-    const alias = path.length === 0 ? aliases[key] : undefined;
-    throw violation(scope, childPath, alias ? `read '${key}': the context names it ${alias}, at` : 'read the undeclared path');
-  };
+    if (child || this.withinInput || (key === 'length' && Array.isArray(this.base))) return this.base[key];
+    const alias = this.path.length === 0 ? this.rules.aliases[key] : undefined;
+    throw this.violation(key, alias ? `read '${key}': the context names it ${alias}, at` : 'read the undeclared path');
+  }
 
-  const writable = (key: string): boolean => node.children.get(key)?.output === true;
+  write(key: string, value: unknown): void {
+    this.checkKey(key, 'wrote');
+    if (!this.isOutput(key)) throw this.violation(key, 'wrote');
+    this.draft()[key] = unwrapGuard(value);
+    this.#children.delete(key);
+  }
 
-  // Proxy traps only ever see strings and symbols as keys.
-  const checkKey = (key: string | symbol, verb: string): key is string => {
-    if (typeof key === 'symbol') return false;
-    if (forbiddenKeys.includes(key)) throw violation(scope, [...path, key], `${verb} the forbidden key at`);
-    return true;
-  };
+  remove(key: string): void {
+    this.checkKey(key, 'deleted');
+    if (!this.isOutput(key)) throw this.violation(key, 'deleted');
+    delete this.draft()[key];
+  }
+}
 
-  const proxy = new Proxy(Array.isArray(base) ? [] : {}, {
+// Keys that runtimes and libraries probe on any object (await, JSON,
+// species, inspection): absent on a guard rather than a violation.
+const PROBED = new Set(['then', 'toJSON', 'constructor', 'asymmetricMatch', '$$typeof', 'nodeType']);
+
+function guardNode(state: NodeState): object {
+  const { base } = state;
+  if (base instanceof Map || base instanceof Set || ArrayBuffer.isView(base) || base instanceof Date) {
+    throw state.violation(undefined, `declares paths beneath the ${base.constructor.name} at`);
+  }
+  const guard = Array.isArray(base) || state.withinInput ? proxyGuard(state) : plainGuard(state);
+  guardTargets.set(guard, () => state.current());
+  return guard;
+}
+
+/**
+ * The fast guard, for an object node that is only a prefix of declared
+ * paths (the common case: a layer): a plain object with an accessor per
+ * declared key, which engines inline like ordinary property reads. Any other
+ * key falls through to a prototype that refuses it.
+ */
+function plainGuard(state: NodeState): object {
+  const { base } = state;
+  const refusing = new Proxy(Object.create(null) as object, {
     get(_, key) {
-      if (key === 'constructor') return undefined;
-      if (!checkKey(key, 'read')) return Reflect.get(base, key);
-      return read(key);
+      if (typeof key === 'symbol' || PROBED.has(key)) return undefined;
+      state.checkKey(key, 'read');
+      if (state.isOutput(key)) return undefined; // deleted during this transaction
+      return state.read(key);
+    },
+    set(_, key, value, receiver) {
+      if (typeof key === 'symbol') throw state.violation(undefined, 'set a symbol key on');
+      state.write(key, value);
+      defineOutput(receiver as object, key); // assigned again after a delete
+      return true;
     },
     has(_, key) {
-      if (!checkKey(key, 'read')) return Reflect.has(base, key);
-      read(key);
-      return key in (writable(key) ? draftHere() : base);
+      if (typeof key === 'symbol' || PROBED.has(key) || state.isOutput(key)) return false;
+      return state.read(key) !== undefined;
+    },
+    // So that `instanceof` sees the class of a layer that is a class instance.
+    getPrototypeOf() {
+      return Reflect.getPrototypeOf(base);
+    },
+  });
+  const guard = Object.create(refusing) as object;
+  const defineOutput = (target: object, key: string) =>
+    Object.defineProperty(target, key, {
+      get: () => state.read(key),
+      set: (value: unknown) => state.write(key, value),
+      enumerable: true,
+      configurable: true,
+    });
+  for (const [key, child] of state.node.children) {
+    if (child.output) {
+      defineOutput(guard, key);
+      continue;
+    }
+    const value = state.read(key);
+    Object.defineProperty(guard, key, {
+      get: () => value,
+      set: () => {
+        throw state.violation(key, 'wrote');
+      },
+      enumerable: true,
+    });
+  }
+  state.finishers.push(() => {
+    for (const key of Object.keys(guard)) if (!state.node.children.has(key)) throw state.violation(key, 'defined');
+    for (const [key, child] of state.node.children) if (child.output && !Object.hasOwn(guard, key)) state.remove(key);
+  });
+  return guard;
+}
+
+/**
+ * The general guard, for arrays and for nodes within an input that also
+ * hold outputs: a Proxy that checks every key.
+ */
+function proxyGuard(state: NodeState): object {
+  const { base } = state;
+  return new Proxy(Array.isArray(base) ? [] : {}, {
+    get(_, key) {
+      if (typeof key === 'symbol') return Reflect.get(base, key);
+      if (key === 'constructor') return undefined;
+      state.checkKey(key, 'read');
+      return state.read(key);
+    },
+    has(_, key) {
+      if (typeof key === 'symbol') return Reflect.has(base, key);
+      state.checkKey(key, 'read');
+      state.read(key);
+      return key in (state.isOutput(key) ? state.draft() : base);
     },
     set(_, key, value) {
-      if (!checkKey(key, 'write')) throw violation(scope, path, 'set a symbol key on');
-      if (!writable(key)) throw violation(scope, [...path, key], 'wrote');
-      draftHere()[key] = unwrapGuard(value);
-      children.delete(key);
+      if (typeof key === 'symbol') throw state.violation(undefined, 'set a symbol key on');
+      state.write(key, value);
       return true;
     },
     deleteProperty(_, key) {
-      if (!checkKey(key, 'delete')) throw violation(scope, path, 'deleted a symbol key of');
-      if (!writable(key)) throw violation(scope, [...path, key], 'deleted');
-      delete draftHere()[key];
+      if (typeof key === 'symbol') throw state.violation(undefined, 'deleted a symbol key of');
+      state.remove(key);
       return true;
     },
     defineProperty(_, key) {
-      throw violation(scope, typeof key === 'string' ? [...path, key] : path, 'used defineProperty on');
+      throw state.violation(typeof key === 'string' ? key : undefined, 'used defineProperty on');
     },
     ownKeys() {
-      // Only what the process may read: everything when the node is within an
-      // input, else the declared keys that exist.
-      const keys = withinInput ? Reflect.ownKeys(base) : [...node.children.keys()].filter((k) => k in base);
+      // Only what the process may read: everything within an input, else
+      // the declared keys that exist.
+      const keys = state.withinInput ? Reflect.ownKeys(base) : [...state.node.children.keys()].filter((k) => k in base);
       return Array.isArray(base) && !keys.includes('length') ? [...keys, 'length'] : keys;
     },
     getOwnPropertyDescriptor(_, key) {
       if (key === 'length' && Array.isArray(base)) {
         return { value: base.length, writable: true, enumerable: false, configurable: false };
       }
-      if (!checkKey(key, 'read')) return Reflect.getOwnPropertyDescriptor(base, key);
-      const source = writable(key) ? draftHere() : base;
+      if (typeof key === 'symbol') return Reflect.getOwnPropertyDescriptor(base, key);
+      const source = state.isOutput(key) ? state.draft() : base;
       const own = Reflect.getOwnPropertyDescriptor(source, key);
-      return own && { value: read(key), writable: true, enumerable: own.enumerable, configurable: true };
+      return own && { value: state.read(key), writable: true, enumerable: own.enumerable, configurable: true };
     },
     getPrototypeOf() {
       return Reflect.getPrototypeOf(base);
     },
     setPrototypeOf() {
-      throw violation(scope, path, 'changed the prototype of');
+      throw state.violation(undefined, 'changed the prototype of');
     },
     preventExtensions() {
-      throw violation(scope, path, 'tried to freeze');
+      throw state.violation(undefined, 'tried to freeze');
     },
   });
-  guardTargets.set(proxy, () => (draft ?? base));
-  return proxy;
 }
 
 /**
