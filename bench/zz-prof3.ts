@@ -6,7 +6,7 @@ const core = new Engine({ strict: true, strictCas: false, serializable: false, m
 core.register(['set_x'], [{ outputs: ['domain_ctx.x'] }]);
 let v = 0;
 const b = new Bench({ time: 400 });
-b.add('commit', () => { const r = core.commit({ kind: 'process', process: 'set_x', snapshot: v, writes: [['domain_ctx', 'x']], conflicts: 0, durationMs: 1 }); v = r.version; });
+b.add('commit', () => { const r = core.commit(0, 'set_x', v, 'domain_ctx\u001fx', 0, 0, 1); v = r.version; });
 b.add('fail', () => { core.fail('set_x', 'm', 1, 1, 0); });
 b.add('new Proxy', () => { new Proxy({}, {}); });
 b.add('await', async () => { await null; });

@@ -17,6 +17,7 @@ import { assertInitialized, init } from './init.ts';
 import { layerRules, type LayerName } from './layers.ts';
 import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.ts';
 import { PriorityWaits } from './priority.ts';
+import { encodePaths } from './wire.ts';
 import { SignalHub } from './signals.ts';
 import { StateUpdate, type StateUpdateInit } from './state-update.ts';
 
@@ -335,6 +336,8 @@ export class TheusEngine<C extends Context = Context> {
   async #transact<R>(tx: TxKind, body: (draft: Root, snapshot: Root) => R | Promise<R>, fixedSnapshot?: number): Promise<R> {
     const core = this.#live(tx.kind === 'process' ? 'execute()' : tx.kind === 'edit' ? 'edit()' : 'compareAndSwap()');
     const process = tx.kind === 'process' ? tx.process : null;
+    const kindCode = tx.kind === 'process' ? 0 : tx.kind === 'edit' ? 1 : 2;
+    const kindName = tx.kind === 'process' ? tx.process : tx.kind === 'cas' ? tx.requester : undefined;
     const started = performance.now();
     let conflicts = 0;
     let ticket: number | null = null;
@@ -366,13 +369,12 @@ export class TheusEngine<C extends Context = Context> {
         );
       }
       const writes = writtenPaths(patches!);
+      const wireWrites = encodePaths(writes);
 
       for (;;) {
         let verdict: Verdict;
         try {
-          verdict = callCore(() =>
-            core.commit({ ...tx, snapshot: snapshotVersion, writes, conflicts, ticket: ticket ?? undefined, durationMs: performance.now() - started }),
-          ) as Verdict;
+          verdict = callCore(() => core.commit(kindCode, kindName, snapshotVersion, wireWrites, conflicts, ticket ?? 0, performance.now() - started)) as Verdict;
         } catch (error) {
           return fail(error);
         }

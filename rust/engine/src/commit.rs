@@ -13,7 +13,7 @@ use crate::error::{EngineError, ErrorKind};
 use crate::layer::Layer;
 use crate::path::Path;
 use crate::priority::TicketId;
-use crate::value::Value;
+use crate::wire::decode_paths;
 use crate::zone::Zone;
 
 /// What kind of transaction is committing.
@@ -93,48 +93,16 @@ pub struct FailureReport {
 }
 
 impl CommitRequest {
-    /// Reads `{ kind, process?, requester?, snapshot, writes, conflicts?,
-    /// ticket?, durationMs? }`, where `writes` holds patch paths such as
-    /// `['domain_ctx', 'items', 3]`.
-    pub fn from_value(value: &Value) -> Result<CommitRequest, EngineError> {
-        let bad = |what: &str| EngineError::new(ErrorKind::InvalidArgument, format!("commit request: {what}"));
-        let Value::Object(fields) = value else { return Err(bad("not an object")) };
-        let text = |key: &str| match fields.get(key) {
-            Some(Value::String(s)) => Some(s.clone()),
-            _ => None,
-        };
-        let count = |key: &str| match fields.get(key) {
-            Some(Value::Number(n)) if *n >= 0.0 && n.fract() == 0.0 => Ok(Some(*n as u64)),
-            None | Some(Value::Null) => Ok(None),
-            _ => Err(bad(&format!("{key} must be a non-negative integer"))),
-        };
-        let kind = match text("kind").as_deref() {
-            Some("process") => TxKind::Process(text("process").ok_or_else(|| bad("process name missing"))?),
-            Some("edit") => TxKind::Edit,
-            Some("cas") => TxKind::Cas { requester: text("requester") },
-            _ => return Err(bad("kind must be 'process', 'edit' or 'cas'")),
-        };
-        let Some(Value::Array(writes)) = fields.get("writes") else { return Err(bad("writes must be an array")) };
-        let writes = writes
+    /// The written paths from their wire text (see `wire.rs`); a path that
+    /// names no layer or goes through a prototype key is a violation.
+    pub fn parse_writes(kind: &TxKind, text: &str) -> Result<Vec<Path>, EngineError> {
+        decode_paths(text)
             .iter()
-            .map(|keys| match keys {
-                Value::Array(keys) => Path::from_keys(keys)
-                    .map_err(|e| EngineError::new(ErrorKind::ContractViolation, format!("{} wrote {e}", kind.label())).at_path(&e.text)),
-                _ => Err(bad("each write is an array of keys")),
+            .map(|keys| {
+                Path::from_keys(keys)
+                    .map_err(|e| EngineError::new(ErrorKind::ContractViolation, format!("{} wrote {e}", kind.label())).at_path(&e.text))
             })
-            .collect::<Result<Vec<_>, _>>()?;
-        let duration_ms = match fields.get("durationMs") {
-            Some(Value::Number(n)) => *n,
-            _ => 0.0,
-        };
-        Ok(CommitRequest {
-            kind,
-            snapshot: count("snapshot")?.ok_or_else(|| bad("snapshot missing"))?,
-            writes,
-            conflicts: count("conflicts")?.unwrap_or(0) as u32,
-            ticket: count("ticket")?.map(|t| t as TicketId),
-            duration_ms,
-        })
+            .collect()
     }
 }
 
@@ -506,28 +474,13 @@ mod tests {
     }
 
     #[test]
-    fn requests_are_read_from_plain_values() {
-        let s = |t: &str| Value::String(t.into());
-        let obj = |pairs: Vec<(&str, Value)>| Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect());
-        let value = obj(vec![
-            ("kind", s("process")),
-            ("process", s("add")),
-            ("snapshot", Value::Number(4.0)),
-            ("writes", Value::Array(vec![Value::Array(vec![s("domain_ctx"), s("items"), Value::Number(2.0)])])),
-            ("ticket", Value::Number(3.0)),
-        ]);
-        let r = CommitRequest::from_value(&value).unwrap();
-        assert_eq!((r.kind, r.snapshot, r.ticket, r.conflicts), (TxKind::Process("add".into()), 4, Some(3), 0));
-        assert_eq!(r.writes, vec![p("domain.items[2]")]);
-
-        let polluting = obj(vec![
-            ("kind", s("edit")),
-            ("snapshot", Value::Number(0.0)),
-            ("writes", Value::Array(vec![Value::Array(vec![s("domain_ctx"), s("__proto__"), s("x")])])),
-        ]);
-        let err = CommitRequest::from_value(&polluting).unwrap_err();
+    fn written_paths_are_read_from_wire_text() {
+        let writes = CommitRequest::parse_writes(&TxKind::Edit, "domain_ctx\u{1f}items\u{1f}2\u{1e}global_ctx").unwrap();
+        assert_eq!(writes, vec![p("domain.items[2]"), p("global")]);
+        let err = CommitRequest::parse_writes(&TxKind::Edit, "domain_ctx\u{1f}__proto__\u{1f}x").unwrap_err();
         assert_eq!(err.kind, ErrorKind::ContractViolation);
         assert!(err.message.starts_with("edit() wrote path ['domain_ctx', '__proto__', 'x'] (at key 2): segment '__proto__' is forbidden"), "{}", err.message);
-        assert!(CommitRequest::from_value(&obj(vec![("kind", s("nope"))])).is_err());
+        let err = CommitRequest::parse_writes(&TxKind::Process("p".into()), "cache\u{1f}x").unwrap_err();
+        assert!(err.message.starts_with("process 'p' wrote path ['cache', 'x'] (at key 1): 'cache' is not a layer"), "{}", err.message);
     }
 }

@@ -15,6 +15,7 @@ pub mod priority;
 pub mod registry;
 pub mod value;
 pub mod version_store;
+pub mod wire;
 pub mod zone;
 
 pub use commit::{CommitRequest, FailureReport, TxKind, Verdict};

@@ -6,7 +6,6 @@
 use std::fmt;
 
 use crate::layer::{Layer, LAYER_NAMES_HELP};
-use crate::value::Value;
 
 /// One step below a layer. Array indices and object keys that spell a
 /// canonical array index (`items.0`, `items['0']`) are the same JS property,
@@ -56,39 +55,26 @@ impl Path {
     }
 
     /// Builds a path from the keys of a patch path (`['domain_ctx', 'items',
-    /// 3]`), where the layer must be spelled canonically. Numbers are array
-    /// indices; strings follow the same rules as in parsed paths.
-    pub fn from_keys(keys: &[Value]) -> Result<Path, PathError> {
-        let shown = || {
-            keys.iter()
-                .map(|k| match k {
-                    Value::String(s) => format!("'{s}'"),
-                    Value::Number(n) => n.to_string(),
-                    other => other.kind().to_string(),
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
+    /// '3']`), where the layer must be spelled canonically. Keys follow the
+    /// same rules as in parsed paths: one that spells an array index is one.
+    pub fn from_keys<K: AsRef<str>>(keys: &[K]) -> Result<Path, PathError> {
+        let fail = |at: usize, reason: String| {
+            let shown: Vec<String> = keys.iter().map(|k| format!("'{}'", k.as_ref())).collect();
+            PathError { text: format!("[{}]", shown.join(", ")), offset: at, unit: "key", reason }
         };
-        let fail = |at: usize, reason: String| PathError { text: format!("[{}]", shown()), offset: at, unit: "key", reason };
-        let layer = match keys.first() {
-            Some(Value::String(name)) => Layer::from_canonical(name)
-                .ok_or_else(|| fail(0, format!("'{name}' is not a layer; a context holds only the layers global_ctx, domain_ctx, local_ctx")))?,
-            Some(other) => return Err(fail(0, format!("a path starts with a layer name, not {}", other.kind()))),
-            None => return Err(fail(0, "a path cannot be empty".into())),
-        };
+        let Some(first) = keys.first() else { return Err(fail(0, "a path cannot be empty".into())) };
+        let layer = Layer::from_canonical(first.as_ref()).ok_or_else(|| {
+            fail(0, format!("'{}' is not a layer; a context holds only the layers global_ctx, domain_ctx, local_ctx", first.as_ref()))
+        })?;
         let mut segments = Vec::with_capacity(keys.len() - 1);
         for (at, key) in keys.iter().enumerate().skip(1) {
-            segments.push(match key {
-                Value::Number(n) if n.fract() == 0.0 && *n >= 0.0 && *n < u32::MAX as f64 => Segment::Index(*n as u32),
-                Value::Number(n) => Segment::Key(n.to_string()),
-                Value::String(k) if FORBIDDEN_KEYS.contains(&k.as_str()) => {
-                    return Err(fail(at, format!("segment '{k}' is forbidden: it would reach the object's prototype, not its data")))
-                }
-                Value::String(k) => match as_array_index(k) {
-                    Some(i) => Segment::Index(i),
-                    None => Segment::Key(k.clone()),
-                },
-                other => return Err(fail(at, format!("a path key is a string or a number, not {}", other.kind()))),
+            let key = key.as_ref();
+            if FORBIDDEN_KEYS.contains(&key) {
+                return Err(fail(at, format!("segment '{key}' is forbidden: it would reach the object's prototype, not its data")));
+            }
+            segments.push(match as_array_index(key) {
+                Some(i) => Segment::Index(i),
+                None => Segment::Key(key.to_string()),
             });
         }
         Ok(Path { layer, segments })
@@ -391,21 +377,17 @@ mod tests {
 
     #[test]
     fn patch_keys_build_the_same_paths() {
-        let keys = [Value::String("domain_ctx".into()), Value::String("items".into()), Value::Number(3.0), Value::String("price".into())];
-        assert_eq!(Path::from_keys(&keys).unwrap(), Path::parse("domain.items[3].price").unwrap());
-        let keys = [Value::String("domain_ctx".into()), Value::String("m".into()), Value::String("7".into()), Value::Number(1.5)];
-        assert_eq!(Path::from_keys(&keys).unwrap().segments, vec![key("m"), Segment::Index(7), key("1.5")]);
+        assert_eq!(Path::from_keys(&["domain_ctx", "items", "3", "price"]).unwrap(), Path::parse("domain.items[3].price").unwrap());
+        assert_eq!(Path::from_keys(&["domain_ctx", "m", "7", "1.5"]).unwrap().segments, vec![key("m"), Segment::Index(7), key("1.5")]);
     }
 
     #[test]
     fn patch_keys_are_checked_like_paths() {
-        let s = |k: &str| Value::String(k.into());
-        assert!(Path::from_keys(&[s("domain"), s("x")]).unwrap_err().reason.contains("'domain' is not a layer"));
-        assert!(Path::from_keys(&[]).unwrap_err().reason.contains("cannot be empty"));
-        let err = Path::from_keys(&[s("domain_ctx"), s("a"), s("__proto__")]).unwrap_err();
+        assert!(Path::from_keys(&["domain", "x"]).unwrap_err().reason.contains("'domain' is not a layer"));
+        assert!(Path::from_keys::<&str>(&[]).unwrap_err().reason.contains("cannot be empty"));
+        let err = Path::from_keys(&["domain_ctx", "a", "__proto__"]).unwrap_err();
         assert_eq!(err.offset, 2);
         assert_eq!(err.to_string(), "path ['domain_ctx', 'a', '__proto__'] (at key 3): segment '__proto__' is forbidden: it would reach the object's prototype, not its data");
-        assert!(Path::from_keys(&[s("domain_ctx"), Value::Bool(true)]).unwrap_err().reason.contains("not a boolean"));
     }
 
     #[test]

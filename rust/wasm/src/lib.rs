@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use theus_engine::backoff::BackoffPolicy;
 use theus_engine::layer::Layer;
 use theus_engine::path::FORBIDDEN_KEYS;
-use theus_engine::{CommitRequest, ContractSpec, EngineError, EngineOptions, ErrorKind, FailureReport, Value};
+use theus_engine::{CommitRequest, ContractSpec, EngineError, EngineOptions, ErrorKind, FailureReport, TxKind, Value};
 use wasm_bindgen::prelude::*;
 
 /// Maps, not plain objects, would be serde-wasm-bindgen's default for
@@ -122,13 +122,37 @@ impl Engine {
         }
     }
 
-    /// Decides a commit: `{ kind, process?, requester?, snapshot, writes,
-    /// conflicts?, ticket?, durationMs? }` -> a verdict (see
-    /// theus_engine::commit::Verdict). The one call a transaction makes.
-    pub fn commit(&mut self, request: JsValue) -> Result<JsValue, JsValue> {
-        let result = from_js::<Value>(request, ErrorKind::InvalidArgument, "commit request")
-            .and_then(|value| CommitRequest::from_value(&value))
-            .and_then(|request| self.inner.commit(&request));
+    /// Decides a commit: the one call a transaction makes. `kind`: 0 a
+    /// process (`name` is its name), 1 edit, 2 compareAndSwap (`name` is the
+    /// requester, if any). `writes` are the written paths in wire text
+    /// (rust/engine/src/wire.rs); `ticket` 0 means none. Flat arguments,
+    /// because converting one nested object cost more than the decision.
+    #[allow(clippy::too_many_arguments)]
+    pub fn commit(
+        &mut self,
+        kind: u8,
+        name: Option<String>,
+        snapshot: f64,
+        writes: &str,
+        conflicts: u32,
+        ticket: u32,
+        duration_ms: f64,
+    ) -> Result<JsValue, JsValue> {
+        let kind = match kind {
+            0 => TxKind::Process(name.unwrap_or_default()),
+            1 => TxKind::Edit,
+            _ => TxKind::Cas { requester: name },
+        };
+        let result = CommitRequest::parse_writes(&kind, writes).and_then(|writes| {
+            self.inner.commit(&CommitRequest {
+                kind,
+                snapshot: snapshot as u64,
+                writes,
+                conflicts,
+                ticket: (ticket != 0).then_some(ticket),
+                duration_ms,
+            })
+        });
         match result {
             Ok(verdict) => to_js(&verdict),
             Err(e) => Err(error_to_js(&e)),
