@@ -58,12 +58,13 @@ const show = (path: Path): string =>
 
 const isObject = (value: unknown): value is Obj => typeof value === 'object' && value !== null;
 
-/** Unwraps guard objects a process assigns, so that state never holds one. */
-const guardTargets = new WeakMap<object, () => unknown>();
+/** Where a guard object keeps its NodeState (a symbol: no data key can clash). */
+const STATE = Symbol('theus.guard');
 
+/** Unwraps guard objects a process assigns, so that state never holds one. */
 export function unwrapGuard(value: unknown): unknown {
-  const current = isObject(value) ? guardTargets.get(value) : undefined;
-  return current ? current() : value;
+  const state = isObject(value) ? (value[STATE] as NodeState | undefined) : undefined;
+  return state ? state.current() : value;
 }
 
 /** The guarded `ctx` for one attempt of a process, and what to run when it returns. */
@@ -82,6 +83,8 @@ export function guardContext(scope: GuardScope, tree: AccessNode): Guard {
 /** One guarded node: its place in the contract, the snapshot and the draft. */
 class NodeState {
   #draft: Obj | undefined;
+  /** Values of the declared keys that are not outputs, for plain guards. */
+  values: unknown[] = [];
   readonly #children = new Map<string, unknown>();
   readonly rules = layerRules();
 
@@ -163,68 +166,108 @@ function guardNode(state: NodeState): object {
   if (base instanceof Map || base instanceof Set || ArrayBuffer.isView(base) || base instanceof Date) {
     throw state.violation(undefined, `declares paths beneath the ${base.constructor.name} at`);
   }
-  const guard = Array.isArray(base) || state.withinInput ? proxyGuard(state) : plainGuard(state);
-  guardTargets.set(guard, () => state.current());
-  return guard;
+  return Array.isArray(base) || state.withinInput ? proxyGuard(state) : plainGuard(state);
 }
 
 /**
  * The fast guard, for an object node that is only a prefix of declared
  * paths (the common case: a layer): a plain object with an accessor per
  * declared key, which engines inline like ordinary property reads. Any other
- * key falls through to a prototype that refuses it.
+ * key falls through to a prototype that refuses it. The accessors and the
+ * prototype are made once per contract node ({@link shapeOf}); a
+ * transaction only creates the object and fills in its values.
  */
 function plainGuard(state: NodeState): object {
-  const { base } = state;
-  const refusing = new Proxy(Object.create(null) as object, {
-    get(_, key) {
+  const shape = shapeOf(state.node, Reflect.getPrototypeOf(state.base));
+  state.values = shape.valueKeys.map((key) => state.read(key));
+  const guard = Object.create(shape.proto, shape.descriptors) as Obj;
+  Object.defineProperty(guard, STATE, { value: state });
+  state.finishers.push(() => {
+    // A deleted output key is gone from the object: delete it from the draft.
+    for (const key of shape.outputKeys) if (!Object.hasOwn(guard, key)) state.remove(key);
+    if (Reflect.ownKeys(guard).length > shape.keyCount + 1) {
+      const extra = Object.keys(guard).find((key) => !state.node.children.has(key));
+      throw state.violation(extra, 'defined');
+    }
+  });
+  return guard;
+}
+
+interface Shape {
+  proto: object;
+  descriptors: PropertyDescriptorMap;
+  valueKeys: string[];
+  outputKeys: string[];
+  keyCount: number;
+}
+
+// Keyed by contract node, then by the prototype of the guarded value, so that
+// `instanceof` sees the class of a layer that is a class instance.
+const shapes = new WeakMap<AccessNode, Map<object | null, Shape>>();
+
+function shapeOf(node: AccessNode, baseProto: object | null): Shape {
+  let byProto = shapes.get(node);
+  if (!byProto) shapes.set(node, (byProto = new Map()));
+  let shape = byProto.get(baseProto);
+  if (shape) return shape;
+  const stateOf = (receiver: unknown) => (receiver as Obj)[STATE] as NodeState;
+  const proto = new Proxy(Object.create(null) as object, {
+    get(_, key, receiver) {
       if (typeof key === 'symbol' || PROBED.has(key)) return undefined;
+      const state = stateOf(receiver);
       state.checkKey(key, 'read');
       if (state.isOutput(key)) return undefined; // deleted during this transaction
       return state.read(key);
     },
     set(_, key, value, receiver) {
+      const state = stateOf(receiver);
       if (typeof key === 'symbol') throw state.violation(undefined, 'set a symbol key on');
       state.write(key, value);
-      defineOutput(receiver as object, key); // assigned again after a delete
+      // Assigned again after a delete: the accessor comes back.
+      Object.defineProperty(receiver, key, descriptors[key]);
       return true;
     },
-    has(_, key) {
-      if (typeof key === 'symbol' || PROBED.has(key) || state.isOutput(key)) return false;
-      return state.read(key) !== undefined;
-    },
-    // So that `instanceof` sees the class of a layer that is a class instance.
     getPrototypeOf() {
-      return Reflect.getPrototypeOf(base);
+      return baseProto;
+    },
+    has(_, key) {
+      // `in` walks the prototype chain with no receiver: the key is absent.
+      if (typeof key === 'symbol' || PROBED.has(key) || node.children.get(key)?.output) return false;
+      throw new ContractViolationError(`a process tested the undeclared key '${key}' with 'in'; declare the path in its contract`);
     },
   });
-  const guard = Object.create(refusing) as object;
-  const defineOutput = (target: object, key: string) =>
-    Object.defineProperty(target, key, {
-      get: () => state.read(key),
-      set: (value: unknown) => state.write(key, value),
-      enumerable: true,
-      configurable: true,
-    });
-  for (const [key, child] of state.node.children) {
+  const descriptors: PropertyDescriptorMap = {};
+  const valueKeys: string[] = [];
+  const outputKeys: string[] = [];
+  for (const [key, child] of node.children) {
     if (child.output) {
-      defineOutput(guard, key);
-      continue;
+      outputKeys.push(key);
+      descriptors[key] = {
+        get(this: Obj) {
+          return stateOf(this).read(key);
+        },
+        set(this: Obj, value: unknown) {
+          stateOf(this).write(key, value);
+        },
+        enumerable: true,
+        configurable: true,
+      };
+    } else {
+      const index = valueKeys.push(key) - 1;
+      descriptors[key] = {
+        get(this: Obj) {
+          return stateOf(this).values[index];
+        },
+        set(this: Obj) {
+          throw stateOf(this).violation(key, 'wrote');
+        },
+        enumerable: true,
+      };
     }
-    const value = state.read(key);
-    Object.defineProperty(guard, key, {
-      get: () => value,
-      set: () => {
-        throw state.violation(key, 'wrote');
-      },
-      enumerable: true,
-    });
   }
-  state.finishers.push(() => {
-    for (const key of Object.keys(guard)) if (!state.node.children.has(key)) throw state.violation(key, 'defined');
-    for (const [key, child] of state.node.children) if (child.output && !Object.hasOwn(guard, key)) state.remove(key);
-  });
-  return guard;
+  shape = { proto, descriptors, valueKeys, outputKeys, keyCount: node.children.size };
+  byProto.set(baseProto, shape);
+  return shape;
 }
 
 /**
@@ -235,6 +278,7 @@ function proxyGuard(state: NodeState): object {
   const { base } = state;
   return new Proxy(Array.isArray(base) ? [] : {}, {
     get(_, key) {
+      if (key === STATE) return state;
       if (typeof key === 'symbol') return Reflect.get(base, key);
       if (key === 'constructor') return undefined;
       state.checkKey(key, 'read');
