@@ -8,8 +8,8 @@ export interface Case {
 }
 
 /** Median latency in microseconds of each case, in order. */
-export async function medians(cases: Case[], time = 400): Promise<number[]> {
-  const bench = new Bench({ time, warmup: true });
+export async function medians(cases: Case[], time = 400, iterations = 64): Promise<number[]> {
+  const bench = new Bench({ time, iterations, warmup: true });
   for (const c of cases) bench.add(c.name, c.fn);
   await bench.run();
   return bench.tasks.map((task) => {
