@@ -151,3 +151,38 @@ describe('concurrency', () => {
     expect(engine.state.domain_ctx.n).toBe(21 + 10);
   });
 });
+
+describe('structural array changes', () => {
+  it('conflict with each other, so concurrent push and pop never leave a hole', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { list: [1, 2, 3] } });
+    const pushProc = process({ outputs: ['domain_ctx.list'] }, async function push_four(ctx) {
+      await tick();
+      ctx.domain_ctx.list.push(4);
+    });
+    const popProc = process({ outputs: ['domain_ctx.list'] }, async function pop_last(ctx) {
+      await tick();
+      ctx.domain_ctx.list.pop();
+    });
+    await Promise.all([engine.execute(pushProc), engine.execute(popProc)]);
+    const list = engine.state.domain_ctx.list;
+    expect([[1, 2, 3], [1, 2, 4]]).toContainEqual([...list]);
+    expect(Object.keys(list)).toHaveLength(list.length);
+  });
+
+  it('but an element update beside them is no conflict', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { list: [{ v: 1 }, { v: 2 }], other: [0] } });
+    let runs = 0;
+    const setV = process({ outputs: ['domain_ctx.list'] }, async function set_v(ctx) {
+      runs += 1;
+      await tick();
+      ctx.domain_ctx.list[0].v = 10;
+    });
+    const pushOther = process({ outputs: ['domain_ctx.other'] }, async function push_other(ctx) {
+      await tick();
+      ctx.domain_ctx.other.push(1);
+    });
+    await Promise.all([engine.execute(setV), engine.execute(pushOther)]);
+    expect(runs).toBe(1);
+    expect(engine.state.domain_ctx).toEqual({ list: [{ v: 10 }, { v: 2 }], other: [0, 1] });
+  });
+});

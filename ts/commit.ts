@@ -21,15 +21,34 @@ export type Verdict =
   | { outcome: 'wait'; ticket: number | null };
 
 /**
- * The paths patches wrote, as keys for the core. A Map key that is not a
- * string or number cannot be named in a path, so the path stops at the Map:
- * coarser, and so never misses a conflict.
+ * The paths patches wrote, as keys for the core, read against the state they
+ * produced. Two widenings keep conflict detection sound, since a narrower
+ * path could let two commits pass that must not both apply:
+ * - a change to an array's shape (an element added or removed, its length
+ *   set) is a write of the whole array: indices shift, so concurrent pushes,
+ *   pops and splices must conflict; replacing one element stays narrow;
+ * - a change inside a Set is a write of the Set (its patches find elements by
+ *   position), and a Map key that is not a string or number cannot be named
+ *   in a path, so the path stops at the Map.
  */
-export function writtenPaths(patches: Patches): (string | number)[][] {
+export function writtenPaths(patches: Patches, after: object): (string | number)[][] {
   return patches.map((patch) => {
     const keys = patch.path as unknown[];
-    const end = keys.findIndex((k) => typeof k !== 'string' && typeof k !== 'number');
-    return (end === -1 ? keys : keys.slice(0, end)) as (string | number)[];
+    let end = keys.length;
+    let node: unknown = after;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      if (node instanceof Set || (typeof key !== 'string' && typeof key !== 'number')) {
+        end = i;
+        break;
+      }
+      if (Array.isArray(node) && i === keys.length - 1 && (patch.op !== 'replace' || key === 'length')) {
+        end = i;
+        break;
+      }
+      node = node instanceof Map ? node.get(key) : typeof node === 'object' && node !== null ? (node as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined;
+    }
+    return keys.slice(0, end) as (string | number)[];
   });
 }
 

@@ -368,7 +368,7 @@ export class TheusEngine<C extends Context = Context> {
             : error,
         );
       }
-      const writes = writtenPaths(patches!);
+      const writes = writtenPaths(patches!, next!);
       const wireWrites = encodePaths(writes);
 
       for (;;) {
