@@ -9,6 +9,7 @@ import { create, type Draft, type Patches } from 'mutative';
 import { Engine as CoreEngine } from '../wasm-pkg/theus_wasm.js';
 import { markInstances, nextState, valueAt, writtenPaths, type Verdict } from './commit.ts';
 import { isProcess, processName, type CompiledContract, type CompiledPath, type Process } from './contract.ts';
+import { importTree, processesIn } from './discovery.ts';
 import { callCore, ConflictError, ContractViolationError, ProcessNotFoundError, TheusError } from './errors.ts';
 import { deepFreeze } from './freeze.ts';
 import { accessTree, guardContext, isFrozenWriteError, type AccessNode } from './guard.ts';
@@ -17,7 +18,9 @@ import { assertInitialized, init } from './init.ts';
 import { layerRules, type LayerName } from './layers.ts';
 import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.ts';
 import { PriorityWaits } from './priority.ts';
+import { fileSystem, fileUrl } from './runtime.ts';
 import { encodePaths } from './wire.ts';
+import { runWorkflow, type WorkflowOptions, type WorkflowResult, type WorkflowSource } from './workflow.ts';
 import { SignalHub } from './signals.ts';
 import { StateUpdate, type StateUpdateInit } from './state-update.ts';
 
@@ -245,15 +248,85 @@ export class TheusEngine<C extends Context = Context> {
    *   outlast `maxRetries`. Nothing is committed in any of these cases.
    */
   async execute<R>(fnOrName: string | Process<(ctx: any, args: any) => R>, args: object = {}): Promise<Awaited<R>> {
+    return this.#run(fnOrName, args) as Promise<Awaited<R>>;
+  }
+
+  /**
+   * Runs a Flux workflow: `source` is a file path (Node/Deno), a URL, YAML
+   * text, or an already parsed object. The core compiles it and drives it;
+   * each process step is its own transaction, and conditions read committed
+   * state when they are evaluated. A failing step stops the workflow in state
+   * `Failed` and rejects with that step's error; earlier steps stay
+   * committed.
+   *
+   * @throws WorkflowError for invalid YAML, steps or conditions (with line and
+   *   column where known); ProcessNotFoundError before any step runs if the
+   *   workflow names an unregistered process; FluxSafetyTripError past maxOps.
+   * @example
+   * ```ts
+   * const { executed } = await engine.executeWorkflow(`
+   * steps:
+   *   - initialize
+   *   - flux: while
+   *     condition: "domain['remaining'] > 0"
+   *     do: [process_one_item]
+   * `);
+   * ```
+   */
+  async executeWorkflow(source: WorkflowSource, options?: WorkflowOptions): Promise<WorkflowResult> {
+    this.#live('executeWorkflow()');
+    return runWorkflow(
+      {
+        run: (name, onAwait) => this.#run(name, {}, onAwait),
+        isRegistered: (name) => this.#processes.has(name),
+        registered: () => [...this.#processes.keys()],
+        state: () => this.#root,
+        signal: (topic) => this.signals.last(topic),
+      },
+      source,
+      options,
+    );
+  }
+
+  /**
+   * Node and Deno: imports every module beneath `dir` (recursively) and
+   * registers every exported process. Resolves to the names registered.
+   *
+   * @throws TheusError listing every module that failed to import (then
+   *   nothing is registered); ContractViolationError for two different
+   *   processes with one name, naming both modules.
+   */
+  async scanAndRegister(dir: string | URL): Promise<string[]> {
+    this.#live('scanAndRegister()');
+    const url = dir instanceof URL ? dir : fileSystem() ? fileUrl(dir) : undefined;
+    if (!url) throw new TypeError('scanAndRegister needs a file system (Node or Deno); in a browser, use registerModules(import.meta.glob(..., { eager: true }))');
+    return this.registerModules(await importTree(url));
+  }
+
+  /**
+   * Any runtime: registers every process exported by a map of modules, such
+   * as Vite's `import.meta.glob('./processes/*.ts', { eager: true })`.
+   * Resolves to the names registered.
+   */
+  registerModules(modules: Record<string, unknown>): string[] {
+    const found = processesIn(modules);
+    this.register(...found);
+    return found.map(processName);
+  }
+
+  #run(fnOrName: string | Process, args: object, onAwait?: () => void): Promise<unknown> {
     const { fn, access, contract } = this.#resolve(fnOrName);
     const name = contract.name;
-    return this.#transact<Awaited<R>>({ kind: 'process', process: name }, async (draft, snapshot): Promise<Awaited<R>> => {
+    return this.#transact({ kind: 'process', process: name }, async (draft, snapshot) => {
       const guard = this.#options.strict ? guardContext({ process: name, snapshot, draft }, access) : undefined;
       let result = fn(guard ? guard.ctx : draft, args) as unknown;
-      if (isThenable(result)) result = await result;
+      if (isThenable(result)) {
+        onAwait?.();
+        result = await result;
+      }
       guard?.finish();
       if (result instanceof StateUpdate) this.#write(draft, result, name);
-      return result as Awaited<R>;
+      return result;
     });
   }
 

@@ -73,6 +73,51 @@ export class ProcessNotFoundError extends TheusError {}
  */
 export class ConflictError extends TheusError {}
 
+/** Where in a workflow an error is. */
+export interface WorkflowErrorDetails extends TheusErrorDetails {
+  /** Keys and indices from the workflow's root to the faulty node, e.g. `['steps', 2, 'condition']`. */
+  location?: (string | number)[];
+  /** The 0-based character offset in the condition, for a condition error. */
+  offset?: number;
+  /** 1-based line and column in the YAML source, where there is one. */
+  line?: number;
+  column?: number;
+}
+
+/**
+ * An invalid workflow (YAML syntax, an unknown key, a bad step) or
+ * condition (syntax, an unknown name, anything that looks like a call), or a
+ * condition that cannot be evaluated. The message quotes the condition;
+ * `line`/`column` point into the YAML where known.
+ *
+ * @example
+ * ```ts
+ * await engine.executeWorkflow('steps:\n  - flux: if\n    condition: "__import__(\'os\')"\n    then: [a]');
+ * // WorkflowError: condition '__import__('os')' at steps[0].condition (character 1): unknown name '__import__' ... (line 3, column 16)
+ * ```
+ */
+export class WorkflowError extends TheusError {
+  declare readonly location?: (string | number)[];
+  declare readonly offset?: number;
+  declare readonly line?: number;
+  declare readonly column?: number;
+
+  constructor(message: string, details: WorkflowErrorDetails = {}) {
+    super(message, details);
+    if (details.location !== undefined) this.location = details.location;
+    if (details.offset !== undefined) this.offset = details.offset;
+    if (details.line !== undefined) this.line = details.line;
+    if (details.column !== undefined) this.column = details.column;
+  }
+}
+
+/**
+ * A workflow ran more than `maxOps` operations (one per step and per loop
+ * iteration): the guard against infinite loops. Steps already run stay
+ * committed.
+ */
+export class FluxSafetyTripError extends TheusError {}
+
 // Names are set by hand, not from `new.target.name`: minifiers rename classes,
 // and `error.name` must survive a production bundle.
 for (const [errorClass, name] of [
@@ -80,16 +125,20 @@ for (const [errorClass, name] of [
   [ContractViolationError, 'ContractViolationError'],
   [ProcessNotFoundError, 'ProcessNotFoundError'],
   [ConflictError, 'ConflictError'],
+  [WorkflowError, 'WorkflowError'],
+  [FluxSafetyTripError, 'FluxSafetyTripError'],
 ] as const) {
   Object.defineProperty(errorClass.prototype, 'name', { value: name, writable: true, configurable: true });
 }
 
 /** The plain object the Rust core throws (see rust/engine/src/error.rs). */
 interface CoreErrorObject {
-  kind: 'ContractViolation' | 'InvalidArgument' | 'ProcessNotFound';
+  kind: 'ContractViolation' | 'InvalidArgument' | 'ProcessNotFound' | 'Workflow' | 'FluxSafetyTrip';
   message: string;
   process?: string;
   path?: string;
+  location?: (string | number)[];
+  offset?: number;
 }
 
 function isCoreError(value: unknown): value is CoreErrorObject {
@@ -114,6 +163,10 @@ export function callCore<T>(call: () => T): T {
         throw new TypeError(thrown.message);
       case 'ProcessNotFound':
         throw new ProcessNotFoundError(thrown.message, details);
+      case 'Workflow':
+        throw new WorkflowError(thrown.message, { location: thrown.location, offset: thrown.offset });
+      case 'FluxSafetyTrip':
+        throw new FluxSafetyTripError(thrown.message);
     }
   }
 }

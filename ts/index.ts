@@ -20,10 +20,14 @@ export type { CommitRecord } from './history.ts';
 export { applyPatches } from './commit.ts';
 export { StateUpdate, type StateUpdateInit } from './state-update.ts';
 export { SignalHub, SignalReceiver, type SignalMessage } from './signals.ts';
+export type { WorkflowOptions, WorkflowResult, WorkflowSource, WorkflowState } from './workflow.ts';
 export {
   TheusError,
   ContractViolationError,
   ProcessNotFoundError,
   ConflictError,
+  WorkflowError,
+  FluxSafetyTripError,
   type TheusErrorDetails,
+  type WorkflowErrorDetails,
 } from './errors.ts';

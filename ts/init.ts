@@ -5,6 +5,7 @@
  */
 import initGlue, { coreVersion as glueCoreVersion } from '../wasm-pkg/theus_wasm.js';
 import { TheusError } from './errors.ts';
+import { readBytes } from './runtime.ts';
 
 /**
  * Where the wasm comes from when you bring it yourself: its bytes, a
@@ -168,23 +169,12 @@ async function compile(source: WasmSource): Promise<WebAssembly.Module> {
   return WebAssembly.compile(await response.arrayBuffer());
 }
 
-/** What the file-reading parts of Node and Deno look like, as far as we use them. */
-interface FileRuntimes {
-  Deno?: { readFile(path: URL): Promise<Uint8Array> };
-  process?: { getBuiltinModule?(id: 'node:fs/promises'): { readFile(path: URL): Promise<Uint8Array> } };
-}
-
 /**
- * `file:` URLs are read from disk where a file system exists (Node's fetch
- * cannot read them); every other URL is fetched.
+ * file: URLs are read from disk (Node's fetch cannot read them); anything
+ * else, such as a path relative to the page, is fetched.
  */
 async function readUrl(where: URL | string): Promise<Uint8Array | Response> {
   const url = where instanceof URL ? where : URL.canParse(where) ? new URL(where) : undefined;
-  if (url?.protocol === 'file:') {
-    const runtime = globalThis as FileRuntimes;
-    if (runtime.Deno) return runtime.Deno.readFile(url);
-    const fs = runtime.process?.getBuiltinModule?.('node:fs/promises');
-    if (fs) return fs.readFile(url);
-  }
-  return fetch(where);
+  // Other URLs stay a Response, so that browsers can compile while downloading.
+  return url?.protocol === 'file:' ? readBytes(url) : fetch(where);
 }

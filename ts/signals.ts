@@ -72,6 +72,8 @@ export class SignalReceiver implements AsyncIterableIterator<SignalMessage> {
 /** `engine.signals`. */
 export class SignalHub {
   readonly #receivers = new Set<SignalReceiver>();
+  readonly #last = new Map<string, unknown>();
+  readonly #lastBySegment = new Map<string, unknown>();
 
   /**
    * Sends a message to every current subscriber.
@@ -87,7 +89,18 @@ export class SignalHub {
     }
     if (typeof message.version !== 'number') throw new TypeError('signals.publish(message): version must be a number');
     const frozen = Object.freeze({ topic: message.topic, value: message.value, version: message.version });
+    this.#last.set(frozen.topic, frozen.value);
+    this.#lastBySegment.set(frozen.topic.slice(frozen.topic.lastIndexOf('.') + 1), frozen.value);
     for (const receiver of this.#receivers) receiver.deliver(frozen);
+  }
+
+  /**
+   * The last value published on a topic, named by its full path
+   * (`domain_ctx.cmd_stop`) or its last segment (`cmd_stop`); undefined if
+   * none was. Workflow conditions read signals through this.
+   */
+  last(topic: string): unknown {
+    return this.#last.has(topic) ? this.#last.get(topic) : this.#lastBySegment.get(topic);
   }
 
   /** A new receiver of every message published from now on. */

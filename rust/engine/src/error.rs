@@ -6,6 +6,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::flux::Location;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum ErrorKind {
     /// A contract is malformed or breaks a zone rule (ContractViolationError).
@@ -14,6 +16,10 @@ pub enum ErrorKind {
     InvalidArgument,
     /// A process name that is not registered (ProcessNotFoundError).
     ProcessNotFound,
+    /// An invalid workflow or condition (WorkflowError).
+    Workflow,
+    /// A workflow ran more than maxOps steps (FluxSafetyTripError).
+    FluxSafetyTrip,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -26,11 +32,17 @@ pub struct EngineError {
     /// The offending path as the user wrote it, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// Where in a workflow's step tree the error is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// The 0-based character offset in a condition.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<usize>,
 }
 
 impl EngineError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> EngineError {
-        EngineError { kind, message: message.into(), process: None, path: None }
+        EngineError { kind, message: message.into(), process: None, path: None, location: None, offset: None }
     }
 
     pub fn for_process(mut self, process: &str) -> EngineError {

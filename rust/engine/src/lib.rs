@@ -5,9 +5,11 @@
 pub mod audit;
 pub mod backoff;
 pub mod commit;
+pub mod condition;
 pub mod contract;
 pub mod engine;
 pub mod error;
+pub mod flux;
 pub mod layer;
 pub mod path;
 pub mod path_table;

@@ -7,6 +7,10 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use theus_engine::backoff::BackoffPolicy;
+use theus_engine::condition::{Datum, Need};
+use theus_engine::contract::SegmentView;
+use theus_engine::flux;
+use theus_engine::path::{Path, Segment};
 use theus_engine::layer::Layer;
 use theus_engine::path::FORBIDDEN_KEYS;
 use theus_engine::{CommitRequest, ContractSpec, EngineError, EngineOptions, ErrorKind, FailureReport, TxKind, Value};
@@ -178,5 +182,116 @@ impl Engine {
     #[wasm_bindgen(js_name = auditLogs)]
     pub fn audit_logs(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.audit_records().collect::<Vec<_>>())
+    }
+}
+
+/// A need of a condition as JavaScript reads it: `{ kind: 'value' | 'length',
+/// path: ['domain_ctx', 'items', 0] }` or `{ kind: 'signal', topic }`.
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+enum NeedView {
+    Value { path: Vec<SegmentView> },
+    Length { path: Vec<SegmentView> },
+    Signal { topic: String },
+}
+
+fn keys(path: &Path) -> Vec<SegmentView> {
+    std::iter::once(SegmentView::Key(path.layer.name().to_string()))
+        .chain(path.segments.iter().map(|s| match s {
+            Segment::Key(k) => SegmentView::Key(k.clone()),
+            Segment::Index(i) => SegmentView::Index(*i),
+        }))
+        .collect()
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ActionView {
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    needs: Option<Vec<NeedView>>,
+    /// The condition evaluated on the way to this action, for debug output.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    condition: Option<(String, bool)>,
+}
+
+/// A compiled Flux workflow and its interpreter state.
+#[wasm_bindgen]
+pub struct Workflow {
+    inner: flux::Workflow,
+}
+
+#[wasm_bindgen]
+impl Workflow {
+    /// Validates and compiles a step tree (parsed YAML or an object).
+    #[wasm_bindgen(constructor)]
+    pub fn new(tree: JsValue, max_ops: f64) -> Result<Workflow, JsValue> {
+        from_js::<Value>(tree, ErrorKind::Workflow, "workflow")
+            .and_then(|tree| flux::Workflow::compile(&tree, max_ops as u64))
+            .map(|inner| Workflow { inner })
+            .map_err(|e| error_to_js(&e))
+    }
+
+    /// Every process the workflow can run.
+    #[wasm_bindgen(js_name = processNames)]
+    pub fn process_names(&self) -> Vec<String> {
+        self.inner.process_names().into_iter().map(String::from).collect()
+    }
+
+    /// The next action; `values` answer the previous action's needs (an
+    /// array of null, booleans, numbers, strings or `{ kind, size }`).
+    pub fn resume(&mut self, values: JsValue) -> Result<JsValue, JsValue> {
+        let values = if values.is_undefined() {
+            None
+        } else {
+            let Value::Array(items) = from_js::<Value>(values, ErrorKind::InvalidArgument, "condition values").map_err(|e| error_to_js(&e))? else {
+                return Err(error_to_js(&EngineError::new(ErrorKind::InvalidArgument, "condition values must be an array")));
+            };
+            Some(items.iter().map(datum).collect::<Vec<_>>())
+        };
+        let action = self.inner.resume(values.as_deref()).map_err(|e| error_to_js(&e))?;
+        let condition = self.inner.last_condition.take();
+        let view = match action {
+            flux::Action::Process { name } => ActionView { kind: "process", name: Some(name), needs: None, condition },
+            flux::Action::Done => ActionView { kind: "done", name: None, needs: None, condition },
+            flux::Action::Evaluate { needs } => ActionView {
+                kind: "evaluate",
+                name: None,
+                needs: Some(
+                    needs
+                        .iter()
+                        .map(|n| match n {
+                            Need::Value(p) => NeedView::Value { path: keys(p) },
+                            Need::Length(p) => NeedView::Length { path: keys(p) },
+                            Need::Signal(topic) => NeedView::Signal { topic: topic.clone() },
+                        })
+                        .collect(),
+                ),
+                condition,
+            },
+        };
+        to_js(&view)
+    }
+}
+
+fn datum(value: &Value) -> Datum {
+    match value {
+        Value::Null => Datum::None,
+        Value::Bool(b) => Datum::Bool(*b),
+        Value::Number(n) => Datum::Number(*n),
+        Value::String(s) => Datum::Text(s.clone()),
+        Value::Object(fields) => Datum::Container {
+            kind: match fields.get("kind") {
+                Some(Value::String(k)) => k.clone(),
+                _ => "object".into(),
+            },
+            size: match fields.get("size") {
+                Some(Value::Number(n)) => *n,
+                _ => 0.0,
+            },
+        },
+        Value::Array(items) => Datum::Container { kind: "array".into(), size: items.len() as f64 },
     }
 }

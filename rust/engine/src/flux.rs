@@ -1,0 +1,415 @@
+//! Flux workflows: the step tree (`process`, the string shorthand, `flux: if`
+//! / `while` / `run`, nested freely) is validated and compiled into a flat
+//! program of process steps, branches and jumps, which this interpreter
+//! drives. It hands the host one action at a time: run this process (each
+//! step is its own transaction), or read these values for a condition.
+
+use serde::Serialize;
+
+use crate::condition::{Condition, Datum, Need};
+use crate::error::{EngineError, ErrorKind};
+use crate::value::{suggest, Value};
+
+/// Where in the step tree something is: keys and indices from the root,
+/// e.g. `["steps", 2, "condition"]`. The host maps it to a line and column.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum LocationKey {
+    Key(String),
+    Index(usize),
+}
+
+pub type Location = Vec<LocationKey>;
+
+#[derive(Clone, Debug, PartialEq)]
+enum Op {
+    Process { name: String },
+    /// Evaluate condition `cond`; when false go to `otherwise`. A loop's
+    /// branch counts one op per iteration.
+    Branch { cond: usize, otherwise: usize, is_loop: bool },
+    Jump(usize),
+}
+
+/// What the host should do next.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    Process { name: String },
+    Evaluate { needs: Vec<Need> },
+    Done,
+}
+
+#[derive(Clone, Debug)]
+pub struct Workflow {
+    program: Vec<Op>,
+    conditions: Vec<(Condition, Location)>,
+    pc: usize,
+    ops: u64,
+    max_ops: u64,
+    pending: Option<usize>,
+    /// The last condition evaluated and its value, for debug output.
+    pub last_condition: Option<(String, bool)>,
+}
+
+fn workflow_error(message: String, location: &Location, offset: Option<usize>) -> EngineError {
+    EngineError { location: Some(location.clone()), offset, ..EngineError::new(ErrorKind::Workflow, message) }
+}
+
+fn at(location: &Location, key: impl Into<LocationKeyArg>) -> Location {
+    let mut next = location.clone();
+    next.push(match key.into() {
+        LocationKeyArg::Key(k) => LocationKey::Key(k.to_string()),
+        LocationKeyArg::Index(i) => LocationKey::Index(i),
+    });
+    next
+}
+
+enum LocationKeyArg {
+    Key(&'static str),
+    Index(usize),
+}
+
+impl From<&'static str> for LocationKeyArg {
+    fn from(k: &'static str) -> Self {
+        LocationKeyArg::Key(k)
+    }
+}
+
+impl From<usize> for LocationKeyArg {
+    fn from(i: usize) -> Self {
+        LocationKeyArg::Index(i)
+    }
+}
+
+/// Shown in messages as `steps[2].condition`.
+pub fn show_location(location: &Location) -> String {
+    let mut out = String::new();
+    for key in location {
+        match key {
+            LocationKey::Key(k) if out.is_empty() => out.push_str(k),
+            LocationKey::Key(k) => {
+                out.push('.');
+                out.push_str(k);
+            }
+            LocationKey::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    if out.is_empty() { "the workflow".to_string() } else { out }
+}
+
+struct Compiler {
+    program: Vec<Op>,
+    conditions: Vec<(Condition, Location)>,
+}
+
+const ROOT_KEYS: [&str; 3] = ["steps", "name", "description"];
+
+impl Workflow {
+    /// Validates and compiles a workflow given as plain data (parsed YAML).
+    pub fn compile(tree: &Value, max_ops: u64) -> Result<Workflow, EngineError> {
+        let root: Location = Vec::new();
+        let Value::Object(fields) = tree else {
+            return Err(workflow_error(format!("a workflow is a mapping with 'steps', got {}", tree.kind()), &root, None));
+        };
+        for key in fields.keys() {
+            if !ROOT_KEYS.contains(&key.as_str()) {
+                let hint = suggest(key, &ROOT_KEYS).map(|k| format!(" (did you mean '{k}'?)")).unwrap_or_default();
+                return Err(workflow_error(format!("unknown key '{key}'{hint}; a workflow has steps, name, description"), &root, None));
+            }
+        }
+        let steps = fields.get("steps").ok_or_else(|| workflow_error("a workflow needs 'steps'".into(), &root, None))?;
+        let mut compiler = Compiler { program: Vec::new(), conditions: Vec::new() };
+        compiler.steps(steps, &at(&root, "steps"))?;
+        Ok(Workflow { program: compiler.program, conditions: compiler.conditions, pc: 0, ops: 0, max_ops, pending: None, last_condition: None })
+    }
+
+    /// Every process the workflow can run, in first-appearance order.
+    pub fn process_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for op in &self.program {
+            if let Op::Process { name } = op {
+                if !names.contains(&name.as_str()) {
+                    names.push(name);
+                }
+            }
+        }
+        names
+    }
+
+    pub fn ops(&self) -> u64 {
+        self.ops
+    }
+
+    /// Advances to the next action. `values` answer the needs of the
+    /// condition the previous action asked about.
+    pub fn resume(&mut self, values: Option<&[Datum]>) -> Result<Action, EngineError> {
+        if let Some(index) = self.pending.take() {
+            let (condition, location) = &self.conditions[index];
+            let values = values.ok_or_else(|| EngineError::new(ErrorKind::InvalidArgument, "resume(): the condition's values are missing"))?;
+            let value = condition.evaluate(values).map_err(|e| {
+                workflow_error(format!("condition '{}' at {}: {}", condition.text, show_location(location), e.message), &at(location, "condition"), Some(e.offset))
+            })?;
+            self.last_condition = Some((condition.text.clone(), value));
+            let Op::Branch { otherwise, is_loop, .. } = self.program[self.pc] else { unreachable!("a pending condition sits on a branch") };
+            if value {
+                if is_loop {
+                    self.count()?;
+                }
+                self.pc += 1;
+            } else {
+                self.pc = otherwise;
+            }
+        }
+        loop {
+            match self.program.get(self.pc) {
+                None => return Ok(Action::Done),
+                Some(Op::Jump(target)) => self.pc = *target,
+                Some(Op::Process { name }) => {
+                    let name = name.clone();
+                    self.count()?;
+                    self.pc += 1;
+                    return Ok(Action::Process { name });
+                }
+                Some(Op::Branch { cond, is_loop, .. }) => {
+                    let (cond, is_loop) = (*cond, *is_loop);
+                    if !is_loop {
+                        self.count()?;
+                    }
+                    self.pending = Some(cond);
+                    return Ok(Action::Evaluate { needs: self.conditions[cond].0.needs.clone() });
+                }
+            }
+        }
+    }
+
+    fn count(&mut self) -> Result<(), EngineError> {
+        self.ops += 1;
+        if self.ops > self.max_ops {
+            return Err(EngineError::new(
+                ErrorKind::FluxSafetyTrip,
+                format!("the workflow exceeded maxOps ({}): an infinite loop? Raise maxOps if it is not", self.max_ops),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Compiler {
+    fn steps(&mut self, value: &Value, location: &Location) -> Result<(), EngineError> {
+        let Value::Array(steps) = value else {
+            return Err(workflow_error(format!("{} must be a list of steps, got {}", show_location(location), value.kind()), location, None));
+        };
+        for (i, step) in steps.iter().enumerate() {
+            self.step(step, &at(location, i))?;
+        }
+        Ok(())
+    }
+
+    fn step(&mut self, step: &Value, location: &Location) -> Result<(), EngineError> {
+        let fail = |message: String, loc: &Location| workflow_error(format!("{}: {message}", show_location(loc)), loc, None);
+        let fields = match step {
+            Value::String(name) => return self.process(name, location),
+            Value::Object(fields) => fields,
+            other => return Err(fail(format!("a step is a process name or a mapping, got {}", other.kind()), location)),
+        };
+        let allowed: &[&str] = match (fields.get("process"), fields.get("flux")) {
+            (Some(_), Some(_)) => return Err(fail("a step is either 'process' or 'flux', not both".into(), location)),
+            (Some(_), None) => &["process"],
+            (None, Some(Value::String(kind))) => match kind.as_str() {
+                "if" => &["flux", "condition", "then", "else"],
+                "while" => &["flux", "condition", "do"],
+                "run" => &["flux", "steps"],
+                other => return Err(fail(format!("unknown flux '{other}'; flux is if, while or run"), &at(location, "flux"))),
+            },
+            (None, Some(other)) => return Err(fail(format!("flux must be if, while or run, got {}", other.kind()), &at(location, "flux"))),
+            (None, None) => return Err(fail("a step mapping needs 'process' or 'flux'".into(), location)),
+        };
+        for key in fields.keys() {
+            if !allowed.contains(&key.as_str()) {
+                let hint = suggest(key, allowed).map(|k| format!(" (did you mean '{k}'?)")).unwrap_or_default();
+                return Err(fail(format!("unknown key '{key}'{hint}; this step has {}", allowed.join(", ")), location));
+            }
+        }
+        let require = |key: &'static str| fields.get(key).ok_or_else(|| fail(format!("needs '{key}'"), location));
+        match fields.get("flux") {
+            None => match require("process")? {
+                Value::String(name) => self.process(name, &at(location, "process")),
+                other => Err(fail(format!("process must be a name, got {}", other.kind()), &at(location, "process"))),
+            },
+            Some(Value::String(kind)) if kind == "run" => self.steps(require("steps")?, &at(location, "steps")),
+            Some(Value::String(kind)) => {
+                let is_loop = kind == "while";
+                let cond = self.condition(require("condition")?, &at(location, "condition"))?;
+                let start = self.program.len();
+                self.program.push(Op::Branch { cond, otherwise: 0, is_loop });
+                if is_loop {
+                    self.steps(require("do")?, &at(location, "do"))?;
+                    self.program.push(Op::Jump(start));
+                    self.patch(start, self.program.len());
+                } else {
+                    self.steps(require("then")?, &at(location, "then"))?;
+                    match fields.get("else") {
+                        Some(otherwise) => {
+                            let jump = self.program.len();
+                            self.program.push(Op::Jump(0));
+                            self.patch(start, self.program.len());
+                            self.steps(otherwise, &at(location, "else"))?;
+                            self.program[jump] = Op::Jump(self.program.len());
+                        }
+                        None => self.patch(start, self.program.len()),
+                    }
+                }
+                Ok(())
+            }
+            Some(_) => unreachable!("checked above"),
+        }
+    }
+
+    fn patch(&mut self, branch: usize, target: usize) {
+        if let Op::Branch { otherwise, .. } = &mut self.program[branch] {
+            *otherwise = target;
+        }
+    }
+
+    fn process(&mut self, name: &str, location: &Location) -> Result<(), EngineError> {
+        if name.trim().is_empty() {
+            return Err(workflow_error(format!("{}: a process name cannot be empty", show_location(location)), location, None));
+        }
+        self.program.push(Op::Process { name: name.to_string() });
+        Ok(())
+    }
+
+    fn condition(&mut self, value: &Value, location: &Location) -> Result<usize, EngineError> {
+        let Value::String(text) = value else {
+            return Err(workflow_error(format!("{}: a condition is a string, got {}", show_location(location), value.kind()), location, None));
+        };
+        let condition = Condition::parse(text).map_err(|e| {
+            workflow_error(format!("condition '{text}' at {} (character {}): {}", show_location(location), e.offset + 1, e.message), location, Some(e.offset))
+        })?;
+        self.conditions.push((condition, location[..location.len() - 1].to_vec()));
+        Ok(self.conditions.len() - 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn s(text: &str) -> Value {
+        Value::String(text.into())
+    }
+
+    fn list(items: Vec<Value>) -> Value {
+        Value::Array(items)
+    }
+
+    fn map(pairs: Vec<(&str, Value)>) -> Value {
+        Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<BTreeMap<_, _>>())
+    }
+
+    fn workflow(steps: Vec<Value>) -> Workflow {
+        Workflow::compile(&map(vec![("steps", list(steps))]), 10_000).unwrap()
+    }
+
+    /// Runs a workflow whose conditions read one number, `domain['n']`,
+    /// which each process named "inc" increments.
+    fn run(mut w: Workflow) -> Result<Vec<String>, EngineError> {
+        let mut n = 0.0;
+        let mut executed = Vec::new();
+        let mut values: Option<Vec<Datum>> = None;
+        loop {
+            match w.resume(values.as_deref())? {
+                Action::Done => return Ok(executed),
+                Action::Process { name } => {
+                    if name == "inc" {
+                        n += 1.0;
+                    }
+                    executed.push(name);
+                    values = None;
+                }
+                Action::Evaluate { needs } => values = Some(needs.iter().map(|_| Datum::Number(n)).collect()),
+            }
+        }
+    }
+
+    #[test]
+    fn runs_steps_in_order_including_the_shorthand_and_run() {
+        let w = workflow(vec![s("a"), map(vec![("process", s("b"))]), map(vec![("flux", s("run")), ("steps", list(vec![s("c"), s("d")]))])]);
+        assert_eq!(w.process_names(), ["a", "b", "c", "d"]);
+        assert_eq!(run(w).unwrap(), ["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn while_counts_to_five() {
+        let w = workflow(vec![
+            map(vec![("flux", s("while")), ("condition", s("domain['n'] < 5")), ("do", list(vec![s("inc")]))]),
+            s("done"),
+        ]);
+        assert_eq!(run(w).unwrap(), ["inc", "inc", "inc", "inc", "inc", "done"]);
+    }
+
+    #[test]
+    fn if_takes_then_or_else_and_nests_in_while() {
+        let branch = map(vec![
+            ("flux", s("if")),
+            ("condition", s("domain['n'] < 2")),
+            ("then", list(vec![s("low")])),
+            ("else", list(vec![s("high")])),
+        ]);
+        let w = workflow(vec![map(vec![("flux", s("while")), ("condition", s("domain['n'] < 4")), ("do", list(vec![branch, s("inc")]))])]);
+        assert_eq!(run(w).unwrap(), ["low", "inc", "low", "inc", "high", "inc", "high", "inc"]);
+        let no_else = workflow(vec![map(vec![("flux", s("if")), ("condition", s("False")), ("then", list(vec![s("never")]))]), s("after")]);
+        assert_eq!(run(no_else).unwrap(), ["after"]);
+    }
+
+    #[test]
+    fn max_ops_trips_an_infinite_loop() {
+        let tree = map(vec![("steps", list(vec![map(vec![("flux", s("while")), ("condition", s("True")), ("do", list(vec![s("spin")]))])]))]);
+        let w = Workflow::compile(&tree, 50).unwrap();
+        let err = run(w).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::FluxSafetyTrip);
+        assert!(err.message.starts_with("the workflow exceeded maxOps (50)"));
+    }
+
+    #[test]
+    fn bad_trees_are_refused_with_their_location() {
+        let cases = vec![
+            (map(vec![("step", list(vec![]))]), "unknown key 'step' (did you mean 'steps'?)", vec![]),
+            (map(vec![("steps", s("a"))]), "steps must be a list of steps, got a string", vec![LocationKey::Key("steps".into())]),
+            (
+                map(vec![("steps", list(vec![map(vec![("flux", s("loop"))])]))]),
+                "steps[0].flux: unknown flux 'loop'; flux is if, while or run",
+                vec![LocationKey::Key("steps".into()), LocationKey::Index(0), LocationKey::Key("flux".into())],
+            ),
+            (
+                map(vec![("steps", list(vec![map(vec![("flux", s("while")), ("condition", s("True")), ("then", list(vec![]))])]))]),
+                "steps[0]: unknown key 'then'; this step has flux, condition, do",
+                vec![LocationKey::Key("steps".into()), LocationKey::Index(0)],
+            ),
+            (
+                map(vec![("steps", list(vec![map(vec![("flux", s("if")), ("condition", s("domain.__proto__")), ("then", list(vec![]))])]))]),
+                "condition 'domain.__proto__' at steps[0].condition (character 7): '__proto__' is forbidden",
+                vec![LocationKey::Key("steps".into()), LocationKey::Index(0), LocationKey::Key("condition".into())],
+            ),
+            (map(vec![("steps", list(vec![Value::Number(1.0)]))]), "steps[0]: a step is a process name or a mapping, got a number", vec![]),
+            (map(vec![("steps", list(vec![s(" ")]))]), "steps[0]: a process name cannot be empty", vec![]),
+        ];
+        for (tree, message, location) in cases {
+            let err = Workflow::compile(&tree, 10).unwrap_err();
+            assert_eq!(err.kind, ErrorKind::Workflow);
+            assert!(err.message.starts_with(message), "{} / {message}", err.message);
+            if !location.is_empty() {
+                assert_eq!(err.location.as_ref(), Some(&location), "{message}");
+            }
+        }
+    }
+
+    #[test]
+    fn evaluation_errors_name_the_condition() {
+        let w = workflow(vec![map(vec![("flux", s("if")), ("condition", s("domain['n'] < 'x'")), ("then", list(vec![]))])]);
+        let err = run(w).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Workflow);
+        assert!(err.message.starts_with("condition 'domain['n'] < 'x'' at steps[0]: cannot order 0 and 'x'"), "{}", err.message);
+        assert_eq!(err.offset, Some(12));
+    }
+}

@@ -1,0 +1,82 @@
+/**
+ * Finding processes in modules: every exported function that `process()`
+ * gave a contract. Two different functions under one name are an error that
+ * names both modules.
+ */
+import { isProcess, processName, type Process } from './contract.ts';
+import { ContractViolationError, TheusError } from './errors.ts';
+import { fileSystem } from './runtime.ts';
+
+/** The processes exported by a map of module namespaces, keyed by where each came from. */
+export function processesIn(modules: Record<string, unknown>): Process[] {
+  if (typeof modules !== 'object' || modules === null) {
+    throw new TypeError('registerModules(modules): expected an object of module namespaces, such as import.meta.glob(..., { eager: true })');
+  }
+  const found = new Map<string, { fn: Process; origin: string }>();
+  for (const [origin, namespace] of Object.entries(modules)) {
+    if (typeof namespace !== 'object' || namespace === null) continue;
+    for (const value of Object.values(namespace)) {
+      if (!isProcess(value)) continue;
+      const name = processName(value);
+      const seen = found.get(name);
+      if (seen && seen.fn !== value) {
+        throw new ContractViolationError(`two different processes are named '${name}': one in ${seen.origin}, one in ${origin}; rename one (contract.name)`, {
+          process: name,
+        });
+      }
+      found.set(name, { fn: value, origin });
+    }
+  }
+  return [...found.values()].map((f) => f.fn);
+}
+
+const MODULE_FILE = /\.(m?js|m?ts)$/;
+
+/** Whether this runtime imports TypeScript files (Deno; Node with type stripping). */
+function loadsTypeScript(): boolean {
+  const host = globalThis as { Deno?: unknown; process?: { features?: { typescript?: unknown } } };
+  return host.Deno !== undefined || Boolean(host.process?.features?.typescript);
+}
+
+/**
+ * Imports every module file beneath `dir` (recursively; skipping
+ * node_modules, hidden folders and .d.ts files, and TypeScript where the
+ * runtime cannot load it). A module that fails to import is reported with
+ * its path, all of them in one error, after every file was tried.
+ */
+export async function importTree(dir: URL): Promise<Record<string, unknown>> {
+  const fs = fileSystem();
+  if (!fs) {
+    throw new TypeError('scanAndRegister needs a file system (Node or Deno); in a browser, use registerModules(import.meta.glob(..., { eager: true }))');
+  }
+  const typescript = loadsTypeScript();
+  const files: URL[] = [];
+  const walk = async (folder: URL) => {
+    const entries = await fs.readdir(folder, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      if (entry.isDirectory()) await walk(new URL(`${encodeURIComponent(entry.name)}/`, folder));
+      else if (entry.isFile() && MODULE_FILE.test(entry.name) && !/\.d\.m?ts$/.test(entry.name) && (typescript || !/ts$/.test(entry.name))) {
+        files.push(new URL(encodeURIComponent(entry.name), folder));
+      }
+    }
+  };
+  await walk(dir.href.endsWith('/') ? dir : new URL(`${dir.href}/`));
+  const modules: Record<string, unknown> = {};
+  const failures: { file: URL; error: unknown }[] = [];
+  for (const file of files) {
+    try {
+      modules[decodeURIComponent(file.pathname)] = await import(/* @vite-ignore */ file.href);
+    } catch (error) {
+      failures.push({ file, error });
+    }
+  }
+  if (failures.length > 0) {
+    const lines = failures.map(({ file, error }) => `  ${decodeURIComponent(file.pathname)}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new TheusError(`scanAndRegister: ${failures.length} module${failures.length === 1 ? '' : 's'} failed to import; nothing was registered:\n${lines.join('\n')}`, {
+      cause: failures.length === 1 ? failures[0].error : new AggregateError(failures.map((f) => f.error)),
+    });
+  }
+  return modules;
+}
