@@ -20,7 +20,8 @@ run() { # run NAME command...: tees the output to $logs/NAME
 }
 run cargo bash -c 'cd rust && cargo test --workspace --color never'
 run vitest node_modules/.bin/vitest run --project node --project chromium --reporter verbose --color=false
-run deno node_modules/.bin/deno test --allow-read --allow-env --no-prompt
+# Write access is for the scan tests' temporary folders.
+run deno node_modules/.bin/deno test --allow-read --allow-env --allow-write --no-prompt
 run package bash scripts/check-package.sh
 run playground node_modules/.bin/vite build --logLevel warn
 
