@@ -18,7 +18,8 @@ export type Verdict =
   | { outcome: 'committed'; version: number; signals: SignalRef[]; promoted: number[] }
   | { outcome: 'conflict'; path: string | null; version: number; retryInMs: number; ticket: number | null }
   | { outcome: 'gaveUp'; message: string; path: string | null; promoted: number[] }
-  | { outcome: 'wait'; ticket: number | null };
+  | { outcome: 'wait'; ticket: number | null }
+  | { outcome: 'auditFailed'; level: 'S' | 'A' | 'B' | 'C'; rule: string | null; message: string; promoted: number[] };
 
 /**
  * The paths patches wrote, as keys for the core, read against the state they

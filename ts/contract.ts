@@ -48,6 +48,10 @@ export interface CompiledContract {
   errors: string[];
   sideEffects: string[];
   parallel: boolean;
+  /** Where the audit recipe's input rules read the args (one key list per rule). */
+  auditInputs: string[][];
+  /** Where its output rules read the committed state (one key list per rule). */
+  auditOutputs: string[][];
 }
 
 /** A function that `process()` has given a contract. */

@@ -7,10 +7,10 @@
  */
 import { create, type Draft, type Patches } from 'mutative';
 import { Engine as CoreEngine } from '../wasm-pkg/theus_wasm.js';
-import { markInstances, nextState, valueAt, writtenPaths, type Verdict } from './commit.ts';
+import { applyPatches, markInstances, nextState, valueAt, writtenPaths, type Verdict } from './commit.ts';
 import { isProcess, processName, type CompiledContract, type CompiledPath, type Process } from './contract.ts';
 import { importTree, processesIn } from './discovery.ts';
-import { callCore, ConflictError, ContractViolationError, ProcessNotFoundError, TheusError } from './errors.ts';
+import { auditError, AuditStopError, callCore, ConflictError, ContractViolationError, ProcessNotFoundError, TheusError } from './errors.ts';
 import { deepFreeze } from './freeze.ts';
 import { accessTree, guardContext, isFrozenWriteError, type AccessNode } from './guard.ts';
 import { History, type CommitRecord } from './history.ts';
@@ -20,6 +20,7 @@ import { resolveOptions, type EngineOptions, type ResolvedOptions } from './opti
 import { PriorityWaits } from './priority.ts';
 import { fileSystem, fileUrl } from './runtime.ts';
 import { encodePaths } from './wire.ts';
+import { loadYaml, looksLikeYaml, parseYaml } from './yaml-source.ts';
 import { runWorkflow, type WorkflowOptions, type WorkflowResult, type WorkflowSource } from './workflow.ts';
 import { SignalHub } from './signals.ts';
 import { StateUpdate, type StateUpdateInit } from './state-update.ts';
@@ -45,9 +46,11 @@ export interface CommitEvent {
 export interface AuditRecord {
   process: string;
   outcome: 'success' | 'failure';
-  /** The audit level that fired, when an audit recipe applies; else null. */
-  level: string | null;
-  /** Empty on success; the error's message on failure. */
+  /** The highest audit level a recipe rule reported for this execution, else null. */
+  level: 'S' | 'A' | 'B' | 'C' | null;
+  /** The field of that rule, else null. */
+  rule: string | null;
+  /** The error's message on failure; on success, what a rule reported, or empty. */
   message: string;
   /** The version committed, or the engine's version when nothing was. */
   version: number;
@@ -60,6 +63,12 @@ export interface AuditRecord {
 export interface AuditView {
   /** One record per execution, oldest first, at most `auditLogLimit`. */
   getLogs(): AuditRecord[];
+  /** Violations counted toward each process's `threshold_max`, by process. */
+  counters(): Record<string, number>;
+  /** Clears every counter and lifts a level S stop. */
+  reset(): void;
+  /** Called with each audit record as it is made; returns the unsubscribe function. */
+  subscribe(listener: (record: AuditRecord) => void): () => void;
 }
 
 interface Registered {
@@ -69,7 +78,16 @@ interface Registered {
 }
 
 /** Who is committing, as the core's commit request names it. */
-type TxKind = { kind: 'process'; process: string } | { kind: 'edit' } | { kind: 'cas'; requester?: string };
+type TxKind =
+  | { kind: 'process'; process: string; audit: ProcessAudit }
+  | { kind: 'edit' }
+  | { kind: 'cas'; requester?: string };
+
+/** An execution's audit: its input finding token and where its output rules read. */
+interface ProcessAudit {
+  finding: number;
+  outputs: (string | number)[][];
+}
 
 type Root = Record<LayerName, object>;
 
@@ -105,6 +123,9 @@ export class TheusEngine<C extends Context = Context> {
   readonly #waits = new PriorityWaits();
   readonly #listeners = new Set<(event: CommitEvent) => void>();
   readonly #parsedPaths = new Map<string, CompiledPath>();
+  readonly #auditListeners = new Set<(record: AuditRecord) => void>();
+  /** Mirrors the core's level S stop, so that a stopped engine refuses at once. */
+  #stopped = false;
   #root: Root;
   #version = 0;
   #core: CoreEngine | undefined;
@@ -118,6 +139,19 @@ export class TheusEngine<C extends Context = Context> {
       const core = this.#live('audit.getLogs()');
       return callCore(() => core.auditLogs()) as AuditRecord[];
     },
+    counters: () => {
+      const core = this.#live('audit.counters()');
+      return callCore(() => core.auditCounters()) as Record<string, number>;
+    },
+    reset: () => {
+      this.#live('audit.reset()').auditReset();
+      this.#stopped = false;
+    },
+    subscribe: (listener) => {
+      if (typeof listener !== 'function') throw new TypeError('audit.subscribe(listener): listener must be a function');
+      this.#auditListeners.add(listener);
+      return () => this.#auditListeners.delete(listener);
+    },
   };
 
   /**
@@ -126,6 +160,11 @@ export class TheusEngine<C extends Context = Context> {
    */
   static async create<C extends Context>(sysCtx: C, options?: EngineOptions): Promise<TheusEngine<C>> {
     await init();
+    const source = options?.auditRecipe;
+    if (source instanceof URL || (typeof source === 'string' && !looksLikeYaml(source))) {
+      const { tree } = await loadYaml(source, 'the audit recipe', (message) => new TypeError(message));
+      return new TheusEngine(sysCtx, { ...options, auditRecipe: tree as object });
+    }
     return new TheusEngine(sysCtx, options);
   }
 
@@ -155,6 +194,7 @@ export class TheusEngine<C extends Context = Context> {
           auditLogLimit: o.auditLogLimit,
           seed: Math.floor(Math.random() * 2 ** 52),
           contextKeys: Object.keys(sysCtx),
+          auditRecipe: recipeTree(o.auditRecipe),
         }),
     );
     this.#context = sysCtx;
@@ -317,7 +357,23 @@ export class TheusEngine<C extends Context = Context> {
   #run(fnOrName: string | Process, args: object, onAwait?: () => void): Promise<unknown> {
     const { fn, access, contract } = this.#resolve(fnOrName);
     const name = contract.name;
-    return this.#transact({ kind: 'process', process: name }, async (draft, snapshot) => {
+    if (this.#stopped) {
+      return Promise.reject(new AuditStopError(`process '${name}' refused: an audit rule at level S stopped the engine; call engine.audit.reset()`, { process: name }));
+    }
+    let finding = 0;
+    if (contract.auditInputs.length > 0) {
+      const core = this.#live('execute()');
+      const values = contract.auditInputs.map((keys) => auditValue(valueAt(args, keys)));
+      try {
+        finding = callCore(() => core.auditInputs(name, values));
+      } catch (error) {
+        if (error instanceof AuditStopError) this.#stopped = true;
+        this.#tellAudit();
+        return Promise.reject(error);
+      }
+    }
+    const audit = { finding, outputs: contract.auditOutputs };
+    return this.#transact({ kind: 'process', process: name, audit }, async (draft, snapshot) => {
       const guard = this.#options.strict ? guardContext({ process: name, snapshot, draft }, access) : undefined;
       let result = fn(guard ? guard.ctx : draft, args) as unknown;
       if (isThenable(result)) {
@@ -328,6 +384,23 @@ export class TheusEngine<C extends Context = Context> {
       if (result instanceof StateUpdate) this.#write(draft, result, name);
       return result;
     });
+  }
+
+  /** Hands the newest audit record to audit subscribers, if there are any. */
+  #tellAudit(): void {
+    if (this.#auditListeners.size === 0 || !this.#core) return;
+    const core = this.#core;
+    const record = callCore(() => core.lastAuditRecord()) as AuditRecord | null;
+    if (!record) return;
+    for (const listener of this.#auditListeners) {
+      try {
+        listener(record);
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
   }
 
   /**
@@ -414,9 +487,12 @@ export class TheusEngine<C extends Context = Context> {
     const started = performance.now();
     let conflicts = 0;
     let ticket: number | null = null;
-    const fail = (error: unknown): never => {
-      if (process !== null) this.#waits.released(Array.from(core.fail(process, messageOf(error), performance.now() - started, conflicts + 1, ticket ?? 0)));
-      else if (ticket !== null) this.#waits.released([]);
+    const audit = tx.kind === 'process' ? tx.audit : undefined;
+    const fail = (error: unknown, threw: boolean): never => {
+      if (process !== null) {
+        this.#waits.released(Array.from(core.fail(process, messageOf(error), performance.now() - started, conflicts + 1, ticket ?? 0, threw, audit!.finding)));
+        this.#tellAudit();
+      } else if (ticket !== null) this.#waits.released([]);
       throw error;
     };
 
@@ -432,33 +508,52 @@ export class TheusEngine<C extends Context = Context> {
         result = await body(draft as Root, snapshot);
         [next, patches, inverse] = finalize();
       } catch (error) {
+        const violation = process !== null && isFrozenWriteError(error);
         fail(
-          process !== null && isFrozenWriteError(error)
+          violation
             ? new ContractViolationError(`process '${process}' wrote to data it may only read (a declared input, not an output): ${error.message}`, {
                 process,
                 cause: error,
               })
             : error,
+          !violation && !(error instanceof TheusError),
         );
       }
       const writes = writtenPaths(patches!, next!);
       const wireWrites = encodePaths(writes);
+      // Output rules see the values the transaction would commit.
+      const auditValues = audit?.outputs.length
+        ? audit.outputs.map((keys) => auditValue(valueAt(this.#root === snapshot ? next! : applyPatches(this.#root, patches!), keys)))
+        : undefined;
 
       for (;;) {
         let verdict: Verdict;
         try {
-          verdict = callCore(() => core.commit(kindCode, kindName, snapshotVersion, wireWrites, conflicts, ticket ?? 0, performance.now() - started)) as Verdict;
+          verdict = callCore(() =>
+            core.commit(kindCode, kindName, snapshotVersion, wireWrites, conflicts, ticket ?? 0, performance.now() - started, auditValues, audit?.finding ?? 0),
+          ) as Verdict;
         } catch (error) {
-          return fail(error);
+          return fail(error, false);
         }
         if (verdict.outcome === 'committed') {
           this.#install(process ?? (tx.kind === 'cas' ? (tx.requester ?? null) : null), snapshot, next!, patches!, inverse!, verdict, writes);
           if (ticket !== null) this.#waits.released(verdict.promoted);
+          if (process !== null) this.#tellAudit();
           return result!;
         }
         if (verdict.outcome === 'gaveUp') {
           this.#waits.released(verdict.promoted);
+          if (process !== null) this.#tellAudit();
           throw new ConflictError(verdict.message, { process: process ?? undefined, path: verdict.path ?? undefined });
+        }
+        if (verdict.outcome === 'auditFailed') {
+          this.#waits.released(verdict.promoted);
+          if (verdict.level === 'S') this.#stopped = true;
+          this.#tellAudit();
+          throw auditError(verdict.level === 'C' ? 'B' : verdict.level, `process '${process}' output ${verdict.message}`, {
+            process: process ?? undefined,
+            rule: verdict.rule ?? undefined,
+          });
         }
         if (verdict.outcome === 'wait') {
           // Resubmit after the holder is done: the body is not run again
@@ -549,4 +644,18 @@ function setAt(draft: object, keys: (string | number)[], value: unknown, who: st
   const last = keys[keys.length - 1];
   if (node instanceof Map) node.set(last, value);
   else node[last] = value;
+}
+
+/** The recipe as plain data; files and URLs are loaded by `TheusEngine.create`. */
+function recipeTree(source: object | string | URL | undefined): unknown {
+  if (source === undefined) return undefined;
+  if (source instanceof URL || (typeof source === 'string' && !looksLikeYaml(source))) {
+    throw new TypeError('TheusEngine: an audit recipe file or URL is loaded by `await TheusEngine.create(...)`; new TheusEngine() takes an object or YAML text');
+  }
+  return typeof source === 'string' ? parseYaml(source, 'the audit recipe text', (message) => new TypeError(message)).tree : source;
+}
+
+/** A value as an audit rule sees it: numbers, strings and booleans as they are, anything else as null. */
+function auditValue(value: unknown): unknown {
+  return typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' ? value : null;
 }

@@ -118,6 +118,44 @@ export class WorkflowError extends TheusError {
  */
 export class FluxSafetyTripError extends TheusError {}
 
+/** What an audit error carries besides its message. */
+export interface AuditErrorDetails extends TheusErrorDetails {
+  /** The field of the rule that fired. */
+  rule?: string;
+}
+
+/**
+ * Base of the three audit errors: a recipe rule fired at level S, A or B.
+ * Nothing of the transaction was committed.
+ */
+export class AuditError extends TheusError {
+  /** The field of the rule that fired, when a rule did. */
+  declare readonly rule?: string;
+
+  constructor(message: string, details: AuditErrorDetails = {}) {
+    super(message, { ...details, path: details.path ?? details.rule });
+    if (details.rule) this.rule = details.rule;
+  }
+}
+
+/** Level S: the engine refuses every execution until `engine.audit.reset()`. */
+export class AuditStopError extends AuditError {}
+
+/** Level A: the transaction is not committed, and a running workflow is aborted. */
+export class AuditAbortError extends AuditError {}
+
+/**
+ * Level B, when the process's violation count reaches `threshold_max`: the
+ * transaction is not committed (below it, violations are only logged).
+ *
+ * @example
+ * ```ts
+ * try { await engine.execute(addProduct, { price: -1 }); }
+ * catch (e) { if (e instanceof AuditBlockError) console.log(e.rule, e.message); }
+ * ```
+ */
+export class AuditBlockError extends AuditError {}
+
 // Names are set by hand, not from `new.target.name`: minifiers rename classes,
 // and `error.name` must survive a production bundle.
 for (const [errorClass, name] of [
@@ -127,13 +165,23 @@ for (const [errorClass, name] of [
   [ConflictError, 'ConflictError'],
   [WorkflowError, 'WorkflowError'],
   [FluxSafetyTripError, 'FluxSafetyTripError'],
+  [AuditError, 'AuditError'],
+  [AuditStopError, 'AuditStopError'],
+  [AuditAbortError, 'AuditAbortError'],
+  [AuditBlockError, 'AuditBlockError'],
 ] as const) {
   Object.defineProperty(errorClass.prototype, 'name', { value: name, writable: true, configurable: true });
 }
 
+/** The audit error of a level. */
+export function auditError(level: 'S' | 'A' | 'B', message: string, details: AuditErrorDetails): AuditError {
+  const ErrorClass = level === 'S' ? AuditStopError : level === 'A' ? AuditAbortError : AuditBlockError;
+  return new ErrorClass(message, details);
+}
+
 /** The plain object the Rust core throws (see rust/engine/src/error.rs). */
 interface CoreErrorObject {
-  kind: 'ContractViolation' | 'InvalidArgument' | 'ProcessNotFound' | 'Workflow' | 'FluxSafetyTrip';
+  kind: 'ContractViolation' | 'InvalidArgument' | 'ProcessNotFound' | 'Workflow' | 'FluxSafetyTrip' | 'AuditStop' | 'AuditAbort' | 'AuditBlock';
   message: string;
   process?: string;
   path?: string;
@@ -167,6 +215,10 @@ export function callCore<T>(call: () => T): T {
         throw new WorkflowError(thrown.message, { location: thrown.location, offset: thrown.offset });
       case 'FluxSafetyTrip':
         throw new FluxSafetyTripError(thrown.message);
+      case 'AuditStop':
+      case 'AuditAbort':
+      case 'AuditBlock':
+        throw auditError(thrown.kind === 'AuditStop' ? 'S' : thrown.kind === 'AuditAbort' ? 'A' : 'B', thrown.message, { process: thrown.process, rule: thrown.path });
     }
   }
 }

@@ -28,6 +28,11 @@ export {
   ConflictError,
   WorkflowError,
   FluxSafetyTripError,
+  AuditError,
+  AuditStopError,
+  AuditAbortError,
+  AuditBlockError,
+  type AuditErrorDetails,
   type TheusErrorDetails,
   type WorkflowErrorDetails,
 } from './errors.ts';

@@ -35,6 +35,11 @@ export interface EngineOptions {
   historyLimit?: number;
   /** Records kept by `audit.getLogs()` (default 1000). */
   auditLogLimit?: number;
+  /**
+   * The audit recipe: an object, YAML text, or (with `TheusEngine.create`) a
+   * file path or URL of YAML. See README "Audit".
+   */
+  auditRecipe?: object | string | URL;
 }
 
 export interface ResolvedOptions {
@@ -47,6 +52,7 @@ export interface ResolvedOptions {
   backoffMaxMs: number;
   historyLimit: number;
   auditLogLimit: number;
+  auditRecipe: object | string | URL | undefined;
 }
 
 const KNOWN = [
@@ -59,6 +65,7 @@ const KNOWN = [
   'backoff',
   'historyLimit',
   'auditLogLimit',
+  'auditRecipe',
 ] as const;
 
 function fail(message: string): never {
@@ -116,5 +123,11 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
     backoffMaxMs,
     historyLimit: count(raw, 'historyLimit', 1000),
     auditLogLimit: count(raw, 'auditLogLimit', 1000),
+    auditRecipe: recipe(options.auditRecipe),
   };
+}
+
+function recipe(value: unknown): object | string | URL | undefined {
+  if (value === undefined || typeof value === 'string' || (typeof value === 'object' && value !== null)) return value as object | string | URL | undefined;
+  return fail(`option 'auditRecipe' must be an object, YAML text, a path or a URL, got ${value === null ? 'null' : typeof value}`);
 }

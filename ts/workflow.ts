@@ -5,11 +5,10 @@
  * condition names, read from committed state), runs each process step as its
  * own transaction, and keeps the workflow's state history.
  */
-import { LineCounter, parseDocument, isScalar, type Document } from 'yaml';
 import { Workflow as CoreWorkflow } from '../wasm-pkg/theus_wasm.js';
 import { valueAt } from './commit.ts';
-import { callCore, ProcessNotFoundError, WorkflowError } from './errors.ts';
-import { fileSystem, fileUrl, readText } from './runtime.ts';
+import { ProcessNotFoundError, WorkflowError } from './errors.ts';
+import { loadYaml, type YamlSource } from './yaml-source.ts';
 
 /** The states a workflow passes through. */
 export type WorkflowState = 'Pending' | 'Running' | 'WaitingIO' | 'Complete' | 'Failed';
@@ -35,8 +34,8 @@ export interface WorkflowResult {
   executed: string[];
 }
 
-/** Where a workflow comes from. */
-export type WorkflowSource = string | URL | object;
+/** Where a workflow comes from: a file path (Node/Deno), a URL, YAML text, or a parsed object. */
+export type WorkflowSource = YamlSource;
 
 /** What the engine lends a running workflow. */
 export interface WorkflowHost {
@@ -57,7 +56,7 @@ const OPTION_KEYS = ['maxOps', 'debug', 'signal', 'onStateChange'];
 
 export async function runWorkflow(host: WorkflowHost, source: WorkflowSource, options: WorkflowOptions = {}): Promise<WorkflowResult> {
   const { maxOps, log, signal, onStateChange } = checkOptions(options);
-  const loaded = await load(source);
+  const loaded = await loadYaml(source, 'the workflow', (message, details) => new WorkflowError(message, details));
   const workflow = loaded.call(() => new CoreWorkflow(loaded.tree, maxOps));
   try {
     const missing = workflow.processNames().filter((name) => !host.isRegistered(name));
@@ -151,64 +150,3 @@ function read(state: object, need: { kind: 'value' | 'length'; path: (string | n
   return need.kind === 'length' ? (sizeOf(value) ?? null) : datum(value);
 }
 
-interface Loaded {
-  tree: unknown;
-  /** Runs a core call, adding YAML line and column to its WorkflowError. */
-  call<T>(fn: () => T): T;
-}
-
-async function load(source: WorkflowSource): Promise<Loaded> {
-  if (source instanceof URL) return fromYaml(await readText(source), source.href);
-  if (typeof source === 'string') {
-    if (looksLikeYaml(source)) return fromYaml(source, 'the workflow text');
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) return fromYaml(await readText(new URL(source)), source);
-    const url = fileSystem() ? fileUrl(source) : undefined;
-    if (!url) {
-      throw new TypeError(`executeWorkflow('${source}'): file paths need a file system (Node or Deno); pass a URL, the YAML text or a parsed object`);
-    }
-    return fromYaml(await readText(url), source);
-  }
-  if (typeof source === 'object' && source !== null) return { tree: source, call: callCore };
-  throw new TypeError(`executeWorkflow(source): expected a file path, a URL, YAML text or a parsed object, got ${source === null ? 'null' : typeof source}`);
-}
-
-const looksLikeYaml = (text: string) => text.includes('\n') || /^\s*(steps\s*:|[-[{])/.test(text);
-
-function fromYaml(text: string, origin: string): Loaded {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
-  const [problem] = doc.errors;
-  if (problem) {
-    const [start] = problem.linePos ?? [];
-    throw new WorkflowError(`${origin} is not valid YAML: ${problem.message.split('\n')[0]}${start ? ` (line ${start.line}, column ${start.col})` : ''}`, {
-      line: start?.line,
-      column: start?.col,
-      cause: problem,
-    });
-  }
-  return {
-    tree: doc.toJS(),
-    call<T>(fn: () => T): T {
-      try {
-        return callCore(fn);
-      } catch (error) {
-        throw error instanceof WorkflowError && error.location ? locate(error, doc, lineCounter) : error;
-      }
-    },
-  };
-}
-
-/** The same error, with the line and column of its node (and of the character, in a condition). */
-function locate(error: WorkflowError, doc: Document, lineCounter: LineCounter): WorkflowError {
-  const location = error.location!;
-  const node = location.length ? doc.getIn(location, true) : doc.contents;
-  const range = (node as { range?: [number, number, number] } | null)?.range;
-  if (!range) return error;
-  let start = range[0];
-  if (error.offset !== undefined && isScalar(node)) {
-    const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
-    start += error.offset + (quoted ? 1 : 0);
-  }
-  const { line, col } = lineCounter.linePos(start);
-  return new WorkflowError(`${error.message} (line ${line}, column ${col})`, { location, offset: error.offset, line, column: col, cause: error.cause });
-}

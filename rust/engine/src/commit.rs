@@ -6,13 +6,15 @@
 
 use serde::Serialize;
 
-use crate::audit::{AuditRecord, Outcome};
+use crate::audit::{AuditRecord, Decision, Finding, Outcome, Stage};
+use crate::audit_recipe::Level;
 use crate::contract::Semantic;
 use crate::engine::Engine;
 use crate::error::{EngineError, ErrorKind};
 use crate::layer::Layer;
 use crate::path::Path;
 use crate::priority::TicketId;
+use crate::value::Value;
 use crate::wire::decode_paths;
 use crate::zone::Zone;
 
@@ -52,6 +54,11 @@ pub struct CommitRequest {
     pub ticket: Option<TicketId>,
     /// Time spent in the process so far, for the audit record.
     pub duration_ms: f64,
+    /// The values at the process's output audit rules, in the state the
+    /// transaction would commit (empty when it has none).
+    pub audit_values: Vec<Value>,
+    /// What the input rules found before the process ran (see `audit_inputs`).
+    pub input_finding: Option<Finding>,
 }
 
 /// A signal a commit set: its topic, and where its value is in the new
@@ -79,6 +86,9 @@ pub enum Verdict {
     /// queued ticket) is promoted, or until any ticket is released, then
     /// submit again.
     Wait { ticket: Option<TicketId> },
+    /// An output audit rule refused the transaction (level S, A, or B at its
+    /// threshold), or the engine is stopped: nothing was committed.
+    AuditFailed { level: Level, rule: Option<String>, message: String, promoted: Vec<TicketId> },
 }
 
 /// A failed execution (the process threw): it is audited and its priority
@@ -90,6 +100,10 @@ pub struct FailureReport {
     pub duration_ms: f64,
     pub attempts: u32,
     pub ticket: Option<TicketId>,
+    /// The process itself threw: that counts toward its audit threshold.
+    pub process_threw: bool,
+    /// What the input rules found, or the audit finding that failed it.
+    pub finding: Option<Finding>,
 }
 
 impl CommitRequest {
@@ -126,6 +140,31 @@ impl Engine {
         if let Some((path, version)) = self.first_conflict(request, &touched) {
             return Ok(self.conflict(request, path, version));
         }
+        // Audited only now that the commit would succeed, so that a retried
+        // transaction's violations are counted once.
+        let mut finding = request.input_finding.clone();
+        if let TxKind::Process(name) = &request.kind {
+            let decision = match self.auditor.stopped() {
+                Some(why) => Decision::Fail(Finding { level: Level::S, rule: String::new(), message: format!("the engine is stopped ({why})") }),
+                None => self.auditor.check(name, Stage::Outputs, &request.audit_values),
+            };
+            match decision {
+                Decision::Fail(failed) => {
+                    let promoted = self.fail(&FailureReport {
+                        process: name.clone(),
+                        message: failed.message.clone(),
+                        duration_ms: request.duration_ms,
+                        attempts: request.conflicts + 1,
+                        ticket: request.ticket,
+                        process_threw: false,
+                        finding: Some(failed.clone()),
+                    });
+                    let rule = (!failed.rule.is_empty()).then_some(failed.rule);
+                    return Ok(Verdict::AuditFailed { level: failed.level, rule, message: failed.message, promoted });
+                }
+                Decision::Pass(found) => finding = worst(finding, found),
+            }
+        }
 
         self.version += 1;
         for path in &request.writes {
@@ -142,11 +181,13 @@ impl Engine {
             }
         }
         if let TxKind::Process(name) = &request.kind {
+            self.auditor.succeeded(name, finding.is_none());
             self.audit.push(AuditRecord {
                 process: name.clone(),
                 outcome: Outcome::Success,
-                level: None,
-                message: String::new(),
+                level: finding.as_ref().map(|f| f.level),
+                rule: finding.as_ref().map(|f| f.rule.clone()),
+                message: finding.map(|f| f.message).unwrap_or_default(),
                 version: self.version,
                 duration_ms: request.duration_ms,
                 attempts: request.conflicts + 1,
@@ -159,10 +200,14 @@ impl Engine {
     /// Audits a failed execution and releases its ticket; returns the tickets
     /// promoted by that release.
     pub fn fail(&mut self, report: &FailureReport) -> Vec<TicketId> {
+        if report.process_threw {
+            self.auditor.failed(&report.process);
+        }
         self.audit.push(AuditRecord {
             process: report.process.clone(),
             outcome: Outcome::Failure,
-            level: None,
+            level: report.finding.as_ref().map(|f| f.level),
+            rule: report.finding.as_ref().map(|f| f.rule.clone()).filter(|r| !r.is_empty()),
             message: report.message.clone(),
             version: self.version,
             duration_ms: report.duration_ms,
@@ -242,6 +287,8 @@ impl Engine {
                     duration_ms: request.duration_ms,
                     attempts: conflicts,
                     ticket,
+                    process_threw: false,
+                    finding: request.input_finding.clone(),
                 }),
                 (_, Some(ticket)) => engine.priority.release(ticket),
                 _ => Vec::new(),
@@ -276,6 +323,45 @@ impl Engine {
             })
         });
         Verdict::Conflict { path: shown, version, retry_in_ms: self.backoff.delay_ms(conflicts - 1), ticket }
+    }
+}
+
+/// The more severe of two findings.
+fn worst(a: Option<Finding>, b: Option<Finding>) -> Option<Finding> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if b.level > a.level { b } else { a }),
+        (a, b) => a.or(b),
+    }
+}
+
+impl Engine {
+    /// Checks a process's input rules before it runs. `values` are the args
+    /// at each rule's field. A finding that does not stop the execution is
+    /// returned, to be passed with its commit or failure.
+    pub fn audit_inputs(&mut self, process: &str, values: &[Value]) -> Result<Option<Finding>, EngineError> {
+        if let Some(why) = self.auditor.stopped() {
+            return Err(EngineError::new(ErrorKind::AuditStop, format!("process '{process}' refused: the engine is stopped ({why})")).for_process(process));
+        }
+        match self.auditor.check(process, Stage::Inputs, values) {
+            Decision::Pass(finding) => Ok(finding),
+            Decision::Fail(finding) => {
+                self.fail(&FailureReport {
+                    process: process.to_string(),
+                    message: finding.message.clone(),
+                    duration_ms: 0.0,
+                    attempts: 0,
+                    ticket: None,
+                    process_threw: false,
+                    finding: Some(finding.clone()),
+                });
+                let kind = match finding.level {
+                    Level::S => ErrorKind::AuditStop,
+                    Level::A => ErrorKind::AuditAbort,
+                    _ => ErrorKind::AuditBlock,
+                };
+                Err(EngineError::new(kind, format!("process '{process}' input {}", finding.message)).for_process(process).at_path(&finding.rule))
+            }
+        }
     }
 }
 
@@ -319,6 +405,8 @@ mod tests {
             conflicts: 0,
             ticket: None,
             duration_ms: 1.5,
+            audit_values: Vec::new(),
+            input_finding: None,
         }
     }
 
@@ -467,7 +555,15 @@ mod tests {
     fn failures_are_audited_and_release_their_ticket() {
         let mut e = engine(EngineOptions::default());
         let ticket = e.priority.take(vec![p("domain.counter")]);
-        let promoted = e.fail(&FailureReport { process: "count".into(), message: "boom".into(), duration_ms: 2.0, attempts: 1, ticket: Some(ticket) });
+        let promoted = e.fail(&FailureReport {
+            process: "count".into(),
+            message: "boom".into(),
+            duration_ms: 2.0,
+            attempts: 1,
+            ticket: Some(ticket),
+            process_threw: true,
+            finding: None,
+        });
         assert!(promoted.is_empty() && !e.priority.holds(ticket));
         let record = e.audit_records().last().unwrap();
         assert_eq!((record.outcome, record.message.as_str(), record.version), (Outcome::Failure, "boom", 0));

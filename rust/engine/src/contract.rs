@@ -237,6 +237,10 @@ pub struct ContractView {
     pub errors: Vec<String>,
     pub side_effects: Vec<String>,
     pub parallel: bool,
+    /// Where the audit recipe's input rules read the args, one key list per rule.
+    pub audit_inputs: Vec<Vec<String>>,
+    /// Where its output rules read the committed state, one key list per rule.
+    pub audit_outputs: Vec<Vec<String>>,
 }
 
 impl PathView {
@@ -270,6 +274,8 @@ impl ContractView {
             errors: contract.errors.clone(),
             side_effects: contract.side_effects.clone(),
             parallel: contract.parallel,
+            audit_inputs: Vec::new(),
+            audit_outputs: Vec::new(),
         }
     }
 }

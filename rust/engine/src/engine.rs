@@ -1,6 +1,9 @@
 //! The engine: one per TheusEngine, owning the path table and the registry.
 
-use crate::audit::{AuditLog, AuditRecord};
+use std::collections::HashMap;
+
+use crate::audit::{AuditLog, AuditRecord, Auditor, Finding};
+use crate::audit_recipe::Recipe;
 use crate::backoff::{Backoff, BackoffPolicy};
 use crate::contract::{ContractSpec, ContractView, PathView};
 use crate::error::{EngineError, ErrorKind};
@@ -59,12 +62,21 @@ pub struct Engine {
     pub(crate) priority: Priority,
     pub(crate) backoff: Backoff,
     pub(crate) audit: AuditLog,
+    pub(crate) auditor: Auditor,
+    /// Input findings waiting for their execution's commit or failure.
+    held_findings: HashMap<u32, Finding>,
+    next_finding: u32,
 }
 
 impl Engine {
     /// `context_keys` are the own keys of the user's context object; each
     /// must be a canonical layer name.
     pub fn new(options: EngineOptions, context_keys: &[String]) -> Result<Engine, EngineError> {
+        Engine::with_recipe(options, context_keys, Recipe::default())
+    }
+
+    /// An engine whose executions are audited by `recipe`.
+    pub fn with_recipe(options: EngineOptions, context_keys: &[String], recipe: Recipe) -> Result<Engine, EngineError> {
         let mut layers = Vec::with_capacity(context_keys.len());
         for key in context_keys {
             let layer = Layer::from_canonical(key).ok_or_else(|| {
@@ -86,6 +98,9 @@ impl Engine {
             priority: Priority::default(),
             backoff: Backoff::new(options.backoff, options.seed),
             audit: AuditLog::new(options.audit_log_limit),
+            auditor: Auditor::new(recipe),
+            held_findings: HashMap::new(),
+            next_finding: 0,
         })
     }
 
@@ -100,7 +115,18 @@ impl Engine {
     /// Compiles and registers every contract, or none of them.
     pub fn register(&mut self, specs: &[ContractSpec]) -> Result<Vec<ContractView>, EngineError> {
         let compiled = self.registry.register_all(specs, &mut self.paths, self.options.strict)?;
-        Ok(compiled.into_iter().map(|c| ContractView::new(c, &self.paths)).collect())
+        let auditor = &self.auditor;
+        Ok(compiled
+            .into_iter()
+            .map(|c| {
+                let mut view = ContractView::new(c, &self.paths);
+                if let Some(recipe) = auditor.recipe_of(&c.name) {
+                    view.audit_inputs = recipe.inputs.iter().map(|r| r.keys.clone()).collect();
+                    view.audit_outputs = recipe.outputs.iter().map(|r| r.keys.clone()).collect();
+                }
+                view
+            })
+            .collect())
     }
 
     /// Parses paths written as text (StateUpdate and compareAndSwap keys).
@@ -122,6 +148,31 @@ impl Engine {
     /// The audit log, oldest record first.
     pub fn audit_records(&self) -> impl Iterator<Item = &AuditRecord> {
         self.audit.records()
+    }
+
+    pub fn auditor(&self) -> &Auditor {
+        &self.auditor
+    }
+
+    /// Keeps an input finding until its execution ends; returns its token.
+    pub fn hold_finding(&mut self, finding: Finding) -> u32 {
+        self.next_finding = self.next_finding.wrapping_add(1).max(1);
+        self.held_findings.insert(self.next_finding, finding);
+        self.next_finding
+    }
+
+    pub fn take_finding(&mut self, token: u32) -> Option<Finding> {
+        self.held_findings.remove(&token)
+    }
+
+    /// Puts back a finding whose execution goes on (a conflict to retry).
+    pub fn restore_finding(&mut self, token: u32, finding: Finding) {
+        self.held_findings.insert(token, finding);
+    }
+
+    /// Clears the audit counters and lifts a level S stop.
+    pub fn audit_reset(&mut self) {
+        self.auditor.reset();
     }
 
     pub fn paths(&self) -> &PathTable {

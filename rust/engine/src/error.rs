@@ -20,6 +20,12 @@ pub enum ErrorKind {
     Workflow,
     /// A workflow ran more than maxOps steps (FluxSafetyTripError).
     FluxSafetyTrip,
+    /// Audit level S fired, or the engine is stopped (AuditStopError).
+    AuditStop,
+    /// Audit level A fired (AuditAbortError).
+    AuditAbort,
+    /// Audit level B reached its threshold (AuditBlockError).
+    AuditBlock,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -3,6 +3,7 @@
 //! every decision the engine makes.
 
 pub mod audit;
+pub mod audit_recipe;
 pub mod backoff;
 pub mod commit;
 pub mod condition;

@@ -13,7 +13,8 @@ use theus_engine::flux;
 use theus_engine::path::{Path, Segment};
 use theus_engine::layer::Layer;
 use theus_engine::path::FORBIDDEN_KEYS;
-use theus_engine::{CommitRequest, ContractSpec, EngineError, EngineOptions, ErrorKind, FailureReport, TxKind, Value};
+use theus_engine::audit_recipe::Recipe;
+use theus_engine::{CommitRequest, ContractSpec, EngineError, EngineOptions, ErrorKind, FailureReport, TxKind, Value, Verdict};
 use wasm_bindgen::prelude::*;
 
 /// Maps, not plain objects, would be serde-wasm-bindgen's default for
@@ -70,6 +71,8 @@ struct EngineConfig {
     audit_log_limit: usize,
     seed: f64,
     context_keys: Vec<String>,
+    /// The audit recipe as plain data (parsed YAML or an object), if any.
+    audit_recipe: Option<Value>,
 }
 
 impl EngineConfig {
@@ -100,7 +103,11 @@ impl Engine {
     pub fn new(config: JsValue) -> Result<Engine, JsValue> {
         let run = || {
             let config: EngineConfig = from_js(config, ErrorKind::InvalidArgument, "engine configuration")?;
-            theus_engine::Engine::new(config.options(), &config.context_keys)
+            let recipe = match &config.audit_recipe {
+                Some(tree) => Recipe::from_value(tree)?,
+                None => Recipe::default(),
+            };
+            theus_engine::Engine::with_recipe(config.options(), &config.context_keys, recipe)
         };
         run().map(|inner| Engine { inner }).map_err(|e| error_to_js(&e))
     }
@@ -141,32 +148,86 @@ impl Engine {
         conflicts: u32,
         ticket: u32,
         duration_ms: f64,
+        audit_values: JsValue,
+        finding: u32,
     ) -> Result<JsValue, JsValue> {
         let kind = match kind {
             0 => TxKind::Process(name.unwrap_or_default()),
             1 => TxKind::Edit,
             _ => TxKind::Cas { requester: name },
         };
-        let result = CommitRequest::parse_writes(&kind, writes).and_then(|writes| {
-            self.inner.commit(&CommitRequest {
-                kind,
-                snapshot: snapshot as u64,
-                writes,
-                conflicts,
-                ticket: (ticket != 0).then_some(ticket),
-                duration_ms,
-            })
-        });
+        let result = values(audit_values)
+            .and_then(|audit_values| CommitRequest::parse_writes(&kind, writes).map(|writes| (writes, audit_values)))
+            .and_then(|(writes, audit_values)| {
+                let input_finding = self.inner.take_finding(finding);
+                let request = CommitRequest {
+                    kind,
+                    snapshot: snapshot as u64,
+                    writes,
+                    conflicts,
+                    ticket: (ticket != 0).then_some(ticket),
+                    duration_ms,
+                    audit_values,
+                    input_finding: input_finding.clone(),
+                };
+                let verdict = self.inner.commit(&request);
+                // Not final (a conflict or a wait): the finding stays held for the next try.
+                if let (Ok(Verdict::Conflict { .. } | Verdict::Wait { .. }), Some(f)) = (&verdict, input_finding) {
+                    self.inner.restore_finding(finding, f);
+                }
+                verdict
+            });
         match result {
             Ok(verdict) => to_js(&verdict),
             Err(e) => Err(error_to_js(&e)),
         }
     }
 
+    /// Checks a process's input audit rules before it runs (`values`: the
+    /// args at each rule's field). Returns a token (0: nothing found) to pass
+    /// to `commit` or `fail`; throws an AuditStop/Abort/Block error object.
+    #[wasm_bindgen(js_name = auditInputs)]
+    pub fn audit_inputs(&mut self, process: String, values: JsValue) -> Result<u32, JsValue> {
+        let values = self::values(values).map_err(|e| error_to_js(&e))?;
+        match self.inner.audit_inputs(&process, &values) {
+            Ok(Some(finding)) => Ok(self.inner.hold_finding(finding)),
+            Ok(None) => Ok(0),
+            Err(e) => Err(error_to_js(&e)),
+        }
+    }
+
+    /// `{ process: count }` for every process with violations counted.
+    #[wasm_bindgen(js_name = auditCounters)]
+    pub fn audit_counters(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.auditor().counters().collect::<std::collections::BTreeMap<_, _>>())
+    }
+
+    /// Clears the counters and lifts a level S stop.
+    #[wasm_bindgen(js_name = auditReset)]
+    pub fn audit_reset(&mut self) {
+        self.inner.audit_reset();
+    }
+
+    /// The newest audit record, for audit subscribers.
+    #[wasm_bindgen(js_name = lastAuditRecord)]
+    pub fn last_audit_record(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.audit_records().last())
+    }
+
     /// Audits a failed execution and releases its priority ticket (0: none);
-    /// returns the tickets promoted by the release.
-    pub fn fail(&mut self, process: String, message: String, duration_ms: f64, attempts: u32, ticket: u32) -> Vec<u32> {
-        self.inner.fail(&FailureReport { process, message, duration_ms, attempts, ticket: (ticket != 0).then_some(ticket) })
+    /// returns the tickets promoted by the release. `threw`: the process
+    /// itself threw (that counts toward its audit threshold).
+    pub fn fail(&mut self, process: String, message: String, duration_ms: f64, attempts: u32, ticket: u32, threw: bool, finding: u32) -> Vec<u32> {
+        let finding = self.inner.take_finding(finding);
+        self.inner.fail(&FailureReport {
+            process,
+            message,
+            duration_ms,
+            attempts,
+            ticket: (ticket != 0).then_some(ticket),
+            process_threw: threw,
+            finding,
+        })
     }
 
     /// Parses paths written as text (StateUpdate, compareAndSwap keys).
@@ -273,6 +334,17 @@ impl Workflow {
             },
         };
         to_js(&view)
+    }
+}
+
+/// Plain values from JavaScript: `undefined` is none.
+fn values(value: JsValue) -> Result<Vec<Value>, EngineError> {
+    if value.is_undefined() {
+        return Ok(Vec::new());
+    }
+    match from_js::<Value>(value, ErrorKind::InvalidArgument, "audit values")? {
+        Value::Array(items) => Ok(items),
+        other => Err(EngineError::new(ErrorKind::InvalidArgument, format!("audit values must be an array, got {}", other.kind()))),
     }
 }
 

@@ -1,0 +1,75 @@
+/**
+ * YAML documents given as a file path (Node/Deno), a URL, YAML text, or an
+ * already parsed object: workflows and audit recipes. Parsing keeps source
+ * positions, so that an error the core reports at a node (a WorkflowError
+ * with a `location`) gets the node's line and column.
+ */
+import { LineCounter, parseDocument, isScalar, type Document } from 'yaml';
+import { callCore, WorkflowError, type WorkflowErrorDetails } from './errors.ts';
+import { fileSystem, fileUrl, readText } from './runtime.ts';
+
+/** A file path (Node/Deno), a URL, YAML text, or an already parsed object. */
+export type YamlSource = string | URL | object;
+
+export interface Loaded {
+  tree: unknown;
+  /** Runs a core call, adding YAML line and column to its WorkflowError. */
+  call<T>(fn: () => T): T;
+}
+
+type SyntaxErrorOf = (message: string, details: WorkflowErrorDetails) => Error;
+
+/** Whether a string is YAML text rather than a path or URL. */
+export const looksLikeYaml = (text: string): boolean => text.includes('\n') || /^\s*([\w-]+\s*:|[-[{])/.test(text) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(text);
+
+export async function loadYaml(source: YamlSource, what: string, syntaxError: SyntaxErrorOf): Promise<Loaded> {
+  if (source instanceof URL) return parseYaml(await readText(source), source.href, syntaxError);
+  if (typeof source === 'string') {
+    if (looksLikeYaml(source)) return parseYaml(source, `${what} text`, syntaxError);
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) return parseYaml(await readText(new URL(source)), source, syntaxError);
+    const url = fileSystem() ? fileUrl(source) : undefined;
+    if (!url) throw new TypeError(`${what} '${source}': file paths need a file system (Node or Deno); pass a URL, the YAML text or a parsed object`);
+    return parseYaml(await readText(url), source, syntaxError);
+  }
+  if (typeof source === 'object' && source !== null) return { tree: source, call: callCore };
+  throw new TypeError(`${what}: expected a file path, a URL, YAML text or a parsed object, got ${source === null ? 'null' : typeof source}`);
+}
+
+export function parseYaml(text: string, origin: string, syntaxError: SyntaxErrorOf): Loaded {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  const [problem] = doc.errors;
+  if (problem) {
+    const [start] = problem.linePos ?? [];
+    throw syntaxError(`${origin} is not valid YAML: ${problem.message.split('\n')[0]}${start ? ` (line ${start.line}, column ${start.col})` : ''}`, {
+      line: start?.line,
+      column: start?.col,
+      cause: problem,
+    });
+  }
+  return {
+    tree: doc.toJS(),
+    call<T>(fn: () => T): T {
+      try {
+        return callCore(fn);
+      } catch (error) {
+        throw error instanceof WorkflowError && error.location ? locate(error, doc, lineCounter) : error;
+      }
+    },
+  };
+}
+
+/** The same error, with the line and column of its node (and of the character, in a condition). */
+function locate(error: WorkflowError, doc: Document, lineCounter: LineCounter): WorkflowError {
+  const location = error.location!;
+  const node = location.length ? doc.getIn(location, true) : doc.contents;
+  const range = (node as { range?: [number, number, number] } | null)?.range;
+  if (!range) return error;
+  let start = range[0];
+  if (error.offset !== undefined && isScalar(node)) {
+    const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+    start += error.offset + (quoted ? 1 : 0);
+  }
+  const { line, col } = lineCounter.linePos(start);
+  return new WorkflowError(`${error.message} (line ${line}, column ${col})`, { location, offset: error.offset, line, column: col, cause: error.cause });
+}
