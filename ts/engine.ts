@@ -392,15 +392,7 @@ export class TheusEngine<C extends Context = Context> {
     const core = this.#core;
     const record = callCore(() => core.lastAuditRecord()) as AuditRecord | null;
     if (!record) return;
-    for (const listener of this.#auditListeners) {
-      try {
-        listener(record);
-      } catch (error) {
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
+    notify(this.#auditListeners, record);
   }
 
   /**
@@ -581,16 +573,7 @@ export class TheusEngine<C extends Context = Context> {
     }
     this.#history.push({ version: verdict.version, process, patches, inversePatches, at: Date.now() });
     const event = Object.freeze({ version: verdict.version, process, patches });
-    for (const listener of this.#listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        // The commit stands; the listener's error must not vanish.
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
+    notify(this.#listeners, event);
     for (const signal of verdict.signals) {
       const value = valueAt(root, writes[signal.write].slice(0, signal.depth));
       this.signals.publish({ topic: signal.topic, value, version: verdict.version });
@@ -644,6 +627,23 @@ function setAt(draft: object, keys: (string | number)[], value: unknown, who: st
   const last = keys[keys.length - 1];
   if (node instanceof Map) node.set(last, value);
   else node[last] = value;
+}
+
+/**
+ * Calls every listener. One that throws stops neither the others nor what
+ * was already done (the commit stands); its error is rethrown from a
+ * microtask, so that it is reported, never lost.
+ */
+function notify<T>(listeners: Iterable<(value: T) => void>, value: T): void {
+  for (const listener of listeners) {
+    try {
+      listener(value);
+    } catch (error) {
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
 }
 
 /** The recipe as plain data; files and URLs are loaded by `TheusEngine.create`. */

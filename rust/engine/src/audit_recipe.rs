@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use crate::error::{EngineError, ErrorKind};
 use crate::path::Path;
-use crate::value::{suggest, Value};
+use crate::value::{unknown_key, Value};
 
 /// S stops the engine, A aborts (the workflow), B blocks the transaction
 /// (at the threshold), C only counts and logs.
@@ -85,8 +85,7 @@ fn fields<'a>(value: &'a Value, at: &str, known: &[&str]) -> Result<&'a BTreeMap
         return Err(fail(at, format!("expected a mapping, got {}", value.kind())));
     };
     if let Some(unknown) = fields.keys().find(|k| !known.contains(&k.as_str())) {
-        let hint = suggest(unknown, known).map(|k| format!(" (did you mean '{k}'?)")).unwrap_or_default();
-        return Err(fail(at, format!("unknown key '{unknown}'{hint}; the keys are {}", known.join(", "))));
+        return Err(fail(at, unknown_key(unknown, known, "the keys are")));
     }
     Ok(fields)
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::error::{EngineError, ErrorKind};
 use crate::path::{Path, Segment};
 use crate::path_table::{PathId, PathTable};
-use crate::value::{suggest, Value};
+use crate::value::{unknown_key, Value};
 use crate::zone::Zone;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -84,16 +84,7 @@ impl ContractSpec {
                 ("parallel", v) => return Err(fail(format!("parallel must be a boolean, got {}", v.kind()))),
                 ("name", Value::String(_)) => {}
                 ("name", v) => return Err(fail(format!("name must be a string, got {}", v.kind()))),
-                (unknown, _) => {
-                    let hint = match suggest(unknown, &CONTRACT_KEYS) {
-                        Some(known) => format!(" (did you mean '{known}'?)"),
-                        None => String::new(),
-                    };
-                    return Err(fail(format!(
-                        "unknown key '{unknown}'{hint}; a contract has {}",
-                        CONTRACT_KEYS.join(", ")
-                    )));
-                }
+                (unknown, _) => return Err(fail(unknown_key(unknown, &CONTRACT_KEYS, "a contract has"))),
             }
         }
         Ok(spec)

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::condition::{Condition, Datum, Need};
 use crate::error::{EngineError, ErrorKind};
-use crate::value::{suggest, Value};
+use crate::value::{unknown_key, Value};
 
 /// Where in the step tree something is: keys and indices from the root,
 /// e.g. `["steps", 2, "condition"]`. The host maps it to a line and column.
@@ -112,8 +112,7 @@ impl Workflow {
         };
         for key in fields.keys() {
             if !ROOT_KEYS.contains(&key.as_str()) {
-                let hint = suggest(key, &ROOT_KEYS).map(|k| format!(" (did you mean '{k}'?)")).unwrap_or_default();
-                return Err(workflow_error(format!("unknown key '{key}'{hint}; a workflow has steps, name, description"), &root, None));
+                return Err(workflow_error(unknown_key(key, &ROOT_KEYS, "a workflow has"), &root, None));
             }
         }
         let steps = fields.get("steps").ok_or_else(|| workflow_error("a workflow needs 'steps'".into(), &root, None))?;
@@ -225,8 +224,7 @@ impl Compiler {
         };
         for key in fields.keys() {
             if !allowed.contains(&key.as_str()) {
-                let hint = suggest(key, allowed).map(|k| format!(" (did you mean '{k}'?)")).unwrap_or_default();
-                return Err(fail(format!("unknown key '{key}'{hint}; this step has {}", allowed.join(", ")), location));
+                return Err(fail(unknown_key(key, allowed, "this step has"), location));
             }
         }
         let require = |key: &'static str| fields.get(key).ok_or_else(|| fail(format!("needs '{key}'"), location));

@@ -104,6 +104,14 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 }
 
+/// The message for a key that is not one of `known`, suggesting the one
+/// probably meant: "unknown key 'ouputs' (did you mean 'outputs'?); a
+/// contract has inputs, outputs, ..." where `owner` is "a contract has".
+pub fn unknown_key(key: &str, known: &[&str], owner: &str) -> String {
+    let hint = suggest(key, known).map(|k| format!(" (did you mean '{k}'?)")).unwrap_or_default();
+    format!("unknown key '{key}'{hint}; {owner} {}", known.join(", "))
+}
+
 /// The closest of `known` to `unknown`, if it is a plausible typo.
 pub fn suggest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
     known
