@@ -217,6 +217,6 @@ mod tests {
         let views = lax.register(&[spec]).unwrap();
         assert_eq!(views[0].inputs[0].path, "domain_ctx.sig_x");
         assert!(lax.registry().get("p").is_some());
-        assert_eq!(lax.paths().len(), 2);
+        assert_eq!(lax.paths().len(), 1);
     }
 }

@@ -90,11 +90,6 @@ impl Path {
         self.is_within(other) || other.is_within(self)
     }
 
-    /// This path without its last segment, or `None` for a layer root.
-    pub fn parent(&self) -> Option<Path> {
-        let (_, rest) = self.segments.split_last()?;
-        Some(Path { layer: self.layer, segments: rest.to_vec() })
-    }
 }
 
 impl fmt::Display for Path {
@@ -402,12 +397,4 @@ mod tests {
         assert!(p("domain").overlaps(&p("domain.x")));
     }
 
-    #[test]
-    fn parent_walks_up_to_the_layer() {
-        let p = Path::parse("domain.a[1]").unwrap();
-        let parent = p.parent().unwrap();
-        assert_eq!(parent.to_string(), "domain_ctx.a");
-        assert_eq!(parent.parent().unwrap(), Path::layer_root(Layer::Domain));
-        assert_eq!(Path::layer_root(Layer::Domain).parent(), None);
-    }
 }
