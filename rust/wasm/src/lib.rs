@@ -217,6 +217,7 @@ impl Engine {
     /// Audits a failed execution and releases its priority ticket (0: none);
     /// returns the tickets promoted by the release. `threw`: the process
     /// itself threw (that counts toward its audit threshold).
+    #[allow(clippy::too_many_arguments)]
     pub fn fail(&mut self, process: String, message: String, duration_ms: f64, attempts: u32, ticket: u32, threw: bool, finding: u32) -> Vec<u32> {
         let finding = self.inner.take_finding(finding);
         self.inner.fail(&FailureReport {
