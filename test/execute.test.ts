@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { init, process, ProcessNotFoundError, TheusEngine } from 'theus';
+import { init, process, ProcessNotFoundError, TheusEngine, TheusError } from 'theus';
 
 await init();
 
@@ -95,6 +95,17 @@ describe('execute()', () => {
     engine.register(addProduct());
     await expect(engine.execute('add_prodcut')).rejects.toThrow("process 'add_prodcut' is not registered; registered: add_product");
     expect(engine.version).toBe(0);
+  });
+
+  it('rejects a transaction whose engine was disposed while it awaited, with a TheusError', async () => {
+    const engine = await TheusEngine.create(newContext());
+    const slow = process({ outputs: ['domain_ctx.total_value'] }, async function slow(ctx) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      ctx.domain_ctx.total_value = 1;
+    });
+    const pending = engine.execute(slow);
+    engine.dispose();
+    await expect(pending).rejects.toThrow(new TheusError('execute(): this engine has been disposed'));
   });
 
   it('refuses to run after dispose', async () => {

@@ -481,7 +481,7 @@ export class TheusEngine<C extends Context = Context> {
     let ticket: number | null = null;
     const audit = tx.kind === 'process' ? tx.audit : undefined;
     const fail = (error: unknown, threw: boolean): never => {
-      if (process !== null) {
+      if (process !== null && this.#core) {
         this.#waits.released(Array.from(core.fail(process, messageOf(error), performance.now() - started, conflicts + 1, ticket ?? 0, threw, audit!.finding)));
         this.#tellAudit();
       } else if (ticket !== null) this.#waits.released([]);
@@ -521,8 +521,10 @@ export class TheusEngine<C extends Context = Context> {
       for (;;) {
         let verdict: Verdict;
         try {
+          // The engine may have been disposed while the process awaited.
+          const live = this.#live(tx.kind === 'process' ? 'execute()' : tx.kind === 'edit' ? 'edit()' : 'compareAndSwap()');
           verdict = callCore(() =>
-            core.commit(kindCode, kindName, snapshotVersion, wireWrites, conflicts, ticket ?? 0, performance.now() - started, auditValues, audit?.finding ?? 0),
+            live.commit(kindCode, kindName, snapshotVersion, wireWrites, conflicts, ticket ?? 0, performance.now() - started, auditValues, audit?.finding ?? 0),
           ) as Verdict;
         } catch (error) {
           return fail(error, false);
