@@ -1,10 +1,9 @@
 /**
  * The TypeScript half of a commit: what crosses into the core (the written
- * paths, never the values), and how a committed transaction becomes the new
- * state (rebased when others committed meanwhile, new nodes frozen).
+ * paths, never the values), what the core answers, and replaying patches
+ * (for a commit rebased onto a newer state, and for users' history).
  */
 import { apply, type Patches } from 'mutative';
-import { freezeChanged } from './freeze.ts';
 
 /** A signal a commit set: its value is at the first `depth` keys of write `write`. */
 export interface SignalRef {
@@ -58,17 +57,6 @@ export function markInstances(target: unknown, types: { immutable: 'immutable' }
   if (typeof target !== 'object' || target === null || Array.isArray(target)) return undefined;
   const proto = Object.getPrototypeOf(target);
   return proto !== null && proto !== Object.prototype && !(target instanceof Map || target instanceof Set || target instanceof Date || ArrayBuffer.isView(target) || target instanceof ArrayBuffer) ? types.immutable : undefined;
-}
-
-/**
- * The state after a commit. When nothing else committed since the snapshot,
- * that is the draft's own result; otherwise the patches are replayed on the
- * current state (the core has checked that they touch nothing that changed).
- */
-export function nextState(current: object, snapshot: object, drafted: object, patches: Patches, freeze: boolean): object {
-  const next = current === snapshot ? drafted : applyPatches(current, patches);
-  if (freeze) freezeChanged(next, patches);
-  return next;
 }
 
 /**

@@ -7,11 +7,11 @@
  */
 import { create, type Draft, type Patches } from 'mutative';
 import { Engine as CoreEngine } from '../wasm-pkg/theus_wasm.js';
-import { applyPatches, markInstances, nextState, valueAt, writtenPaths, type Verdict } from './commit.ts';
+import { applyPatches, markInstances, valueAt, writtenPaths, type Verdict } from './commit.ts';
 import { isProcess, processName, type CompiledContract, type CompiledPath, type Process } from './contract.ts';
 import { importTree, processesIn } from './discovery.ts';
 import { auditError, AuditStopError, callCore, ConflictError, ContractViolationError, ProcessNotFoundError, TheusError } from './errors.ts';
-import { deepFreeze } from './freeze.ts';
+import { deepFreeze, freezeChanged } from './freeze.ts';
 import { accessTree, guardContext, isFrozenWriteError, type AccessNode } from './guard.ts';
 import { History, type CommitRecord } from './history.ts';
 import { assertInitialized, init } from './init.ts';
@@ -462,6 +462,9 @@ export class TheusEngine<C extends Context = Context> {
         { process: fnOrName },
       );
     }
+    // The common case, a registered function, skips register()'s checks.
+    const registered = isProcess(fnOrName) ? this.#processes.get(processName(fnOrName)) : undefined;
+    if (registered?.fn === fnOrName) return registered;
     this.register(fnOrName);
     return this.#processes.get(processName(fnOrName))!;
   }
@@ -513,12 +516,17 @@ export class TheusEngine<C extends Context = Context> {
       }
       const writes = writtenPaths(patches!, next!);
       const wireWrites = encodePaths(writes);
-      // Output rules see the values the transaction would commit.
-      const auditValues = audit?.outputs.length
-        ? audit.outputs.map((keys) => auditValue(valueAt(this.#root === snapshot ? next! : applyPatches(this.#root, patches!), keys)))
-        : undefined;
 
       for (;;) {
+        // The state this commit would make: the draft's own result when
+        // nothing else committed since the snapshot, otherwise its patches
+        // replayed on the current state (the core checks that they touch
+        // nothing that changed). Made once, when first needed.
+        const base = this.#root;
+        let candidate: Root | undefined;
+        const committedState = () => (candidate ??= base === snapshot ? next! : applyPatches(base, patches!));
+        // Output rules see the values the transaction would commit.
+        const auditValues = audit?.outputs.length ? audit.outputs.map((keys) => auditValue(valueAt(committedState(), keys))) : undefined;
         let verdict: Verdict;
         try {
           // The engine may have been disposed while the process awaited.
@@ -530,7 +538,7 @@ export class TheusEngine<C extends Context = Context> {
           return fail(error, false);
         }
         if (verdict.outcome === 'committed') {
-          this.#install(process ?? (tx.kind === 'cas' ? (tx.requester ?? null) : null), snapshot, next!, patches!, inverse!, verdict, writes);
+          this.#install(process ?? (tx.kind === 'cas' ? (tx.requester ?? null) : null), committedState(), patches!, inverse!, verdict, writes);
           if (ticket !== null) this.#waits.released(verdict.promoted);
           if (process !== null) this.#tellAudit();
           return result!;
@@ -564,9 +572,9 @@ export class TheusEngine<C extends Context = Context> {
     }
   }
 
-  #install(process: string | null, snapshot: Root, drafted: Root, patches: Patches, inversePatches: Patches, verdict: Extract<Verdict, { outcome: 'committed' }>, writes: (string | number)[][]): void {
+  #install(process: string | null, root: Root, patches: Patches, inversePatches: Patches, verdict: Extract<Verdict, { outcome: 'committed' }>, writes: (string | number)[][]): void {
     const previous = this.#root;
-    const root = nextState(previous, snapshot, drafted, patches, this.#options.strict) as Root;
+    if (this.#options.strict) freezeChanged(root, patches);
     this.#root = root;
     this.#version = verdict.version;
     const context = this.#context as Record<string, unknown>;

@@ -57,8 +57,9 @@ pub struct CommitRequest {
     /// The values at the process's output audit rules, in the state the
     /// transaction would commit (empty when it has none).
     pub audit_values: Vec<Value>,
-    /// What the input rules found before the process ran (see `audit_inputs`).
-    pub input_finding: Option<Finding>,
+    /// The token of what the input rules found before the process ran (see
+    /// `audit_inputs`; 0 for nothing). Held until the execution ends.
+    pub finding: u32,
 }
 
 /// A signal a commit set: its topic, and where its value is in the new
@@ -124,6 +125,16 @@ impl Engine {
     /// Decides a commit. Errors are contract violations (a write outside the
     /// process's outputs, a pure process that wrote) and bad requests.
     pub fn commit(&mut self, request: &CommitRequest) -> Result<Verdict, EngineError> {
+        let verdict = self.decide(request);
+        // A conflict or a wait is not the end of the execution: its input
+        // finding stays held for the next try.
+        if !matches!(verdict, Ok(Verdict::Conflict { .. } | Verdict::Wait { .. })) {
+            self.take_finding(request.finding);
+        }
+        verdict
+    }
+
+    fn decide(&mut self, request: &CommitRequest) -> Result<Verdict, EngineError> {
         if request.snapshot > self.version {
             return Err(EngineError::new(
                 ErrorKind::InvalidArgument,
@@ -142,7 +153,7 @@ impl Engine {
         }
         // Audited only now that the commit would succeed, so that a retried
         // transaction's violations are counted once.
-        let mut finding = request.input_finding.clone();
+        let mut finding = self.held_finding(request.finding);
         if let TxKind::Process(name) = &request.kind {
             let decision = match self.auditor.stopped() {
                 Some(why) => Decision::Fail(Finding { level: Level::S, rule: String::new(), message: format!("the engine is stopped ({why})") }),
@@ -288,7 +299,7 @@ impl Engine {
                     attempts: conflicts,
                     ticket,
                     process_threw: false,
-                    finding: request.input_finding.clone(),
+                    finding: engine.held_finding(request.finding),
                 }),
                 (_, Some(ticket)) => engine.priority.release(ticket),
                 _ => Vec::new(),
@@ -337,13 +348,13 @@ fn worst(a: Option<Finding>, b: Option<Finding>) -> Option<Finding> {
 impl Engine {
     /// Checks a process's input rules before it runs. `values` are the args
     /// at each rule's field. A finding that does not stop the execution is
-    /// returned, to be passed with its commit or failure.
-    pub fn audit_inputs(&mut self, process: &str, values: &[Value]) -> Result<Option<Finding>, EngineError> {
+    /// held; its token (0: nothing found) goes with the commit or failure.
+    pub fn audit_inputs(&mut self, process: &str, values: &[Value]) -> Result<u32, EngineError> {
         if let Some(why) = self.auditor.stopped() {
             return Err(EngineError::new(ErrorKind::AuditStop, format!("process '{process}' refused: the engine is stopped ({why})")).for_process(process));
         }
         match self.auditor.check(process, Stage::Inputs, values) {
-            Decision::Pass(finding) => Ok(finding),
+            Decision::Pass(finding) => Ok(finding.map_or(0, |f| self.hold_finding(f))),
             Decision::Fail(finding) => {
                 self.fail(&FailureReport {
                     process: process.to_string(),
@@ -406,7 +417,7 @@ mod tests {
             ticket: None,
             duration_ms: 1.5,
             audit_values: Vec::new(),
-            input_finding: None,
+            finding: 0,
         }
     }
 

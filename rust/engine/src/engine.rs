@@ -161,13 +161,13 @@ impl Engine {
         self.next_finding
     }
 
+    /// Ends the hold on a finding, returning it.
     pub fn take_finding(&mut self, token: u32) -> Option<Finding> {
         self.held_findings.remove(&token)
     }
 
-    /// Puts back a finding whose execution goes on (a conflict to retry).
-    pub fn restore_finding(&mut self, token: u32, finding: Finding) {
-        self.held_findings.insert(token, finding);
+    pub(crate) fn held_finding(&self, token: u32) -> Option<Finding> {
+        self.held_findings.get(&token).cloned()
     }
 
     /// Clears the audit counters and lifts a level S stop.

@@ -14,7 +14,7 @@ use theus_engine::path::{Path, Segment};
 use theus_engine::layer::Layer;
 use theus_engine::path::FORBIDDEN_KEYS;
 use theus_engine::audit_recipe::Recipe;
-use theus_engine::{CommitRequest, ContractSpec, EngineError, EngineOptions, ErrorKind, FailureReport, TxKind, Value, Verdict};
+use theus_engine::{CommitRequest, ContractSpec, EngineError, EngineOptions, ErrorKind, FailureReport, TxKind, Value};
 use wasm_bindgen::prelude::*;
 
 /// Maps, not plain objects, would be serde-wasm-bindgen's default for
@@ -159,8 +159,7 @@ impl Engine {
         let result = values(audit_values)
             .and_then(|audit_values| CommitRequest::parse_writes(&kind, writes).map(|writes| (writes, audit_values)))
             .and_then(|(writes, audit_values)| {
-                let input_finding = self.inner.take_finding(finding);
-                let request = CommitRequest {
+                self.inner.commit(&CommitRequest {
                     kind,
                     snapshot: snapshot as u64,
                     writes,
@@ -168,14 +167,8 @@ impl Engine {
                     ticket: (ticket != 0).then_some(ticket),
                     duration_ms,
                     audit_values,
-                    input_finding: input_finding.clone(),
-                };
-                let verdict = self.inner.commit(&request);
-                // Not final (a conflict or a wait): the finding stays held for the next try.
-                if let (Ok(Verdict::Conflict { .. } | Verdict::Wait { .. }), Some(f)) = (&verdict, input_finding) {
-                    self.inner.restore_finding(finding, f);
-                }
-                verdict
+                    finding,
+                })
             });
         match result {
             Ok(verdict) => to_js(&verdict),
@@ -189,11 +182,7 @@ impl Engine {
     #[wasm_bindgen(js_name = auditInputs)]
     pub fn audit_inputs(&mut self, process: String, values: JsValue) -> Result<u32, JsValue> {
         let values = self::values(values).map_err(|e| error_to_js(&e))?;
-        match self.inner.audit_inputs(&process, &values) {
-            Ok(Some(finding)) => Ok(self.inner.hold_finding(finding)),
-            Ok(None) => Ok(0),
-            Err(e) => Err(error_to_js(&e)),
-        }
+        self.inner.audit_inputs(&process, &values).map_err(|e| error_to_js(&e))
     }
 
     /// `{ process: count }` for every process with violations counted.
