@@ -43,21 +43,41 @@ describe('subscribe()', () => {
     expect(() => engine.subscribe('x' as never)).toThrow(TypeError);
   });
 
-  it('keeps the commit when a listener throws', async () => {
-    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } });
+  it('keeps the commit when a listener throws, and hands the error to onListenerError', async () => {
+    const reported: [unknown, string][] = [];
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { onListenerError: (error, source) => reported.push([error, source]) });
+    const seen: number[] = [];
     engine.subscribe(() => {
       throw new Error('listener');
     });
-    // The listener's error is rethrown from a microtask; catch it here so
-    // that the test runner does not report it as unhandled.
-    const listenerError = new Promise<unknown>((resolve) => {
-      const g = globalThis as { process?: { once(e: string, f: (x: unknown) => void): void }; addEventListener?: (e: string, f: (x: ErrorEvent) => void, o: object) => void };
-      if (g.process?.once) g.process.once('uncaughtException', resolve);
-      else g.addEventListener?.('error', (event) => (event.preventDefault(), resolve(event.error)), { once: true });
-    });
+    engine.subscribe((event) => seen.push(event.version));
     await engine.execute(bumpProc);
     expect(engine.version).toBe(1);
-    expect((await listenerError) as Error).toMatchObject({ message: 'listener' });
+    expect(seen).toEqual([1]);
+    expect(reported).toHaveLength(1);
+    expect(reported[0][0]).toMatchObject({ message: 'listener' });
+    expect(reported[0][1]).toBe('subscribe');
+  });
+
+  it('logs a listener error by default, without taking the application down', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } });
+    const logged: unknown[][] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void logged.push(args);
+    try {
+      engine.subscribe(() => {
+        throw new Error('careless');
+      });
+      engine.audit.subscribe(() => {
+        throw new Error('careless audit');
+      });
+      await engine.execute(bumpProc);
+    } finally {
+      console.error = original;
+    }
+    expect(engine.version).toBe(1);
+    expect(logged.map((args) => (args[1] as Error).message)).toEqual(['careless', 'careless audit']);
+    expect(String(logged[0][0])).toContain('a subscribe listener threw');
   });
 });
 

@@ -1,56 +1,8 @@
 /**
- * The TypeScript half of a commit: what crosses into the core (the written
- * paths, never the values), what the core answers, and replaying patches
- * (for a commit rebased onto a newer state, and for users' history).
+ * Replaying patches (a commit rebased onto a newer state, another replica's
+ * commit, users' history) and reading values at a path.
  */
 import { apply, type Patches } from 'mutative';
-
-/** A signal a commit set: its value is at the first `depth` keys of write `write`. */
-export interface SignalRef {
-  topic: string;
-  write: number;
-  depth: number;
-}
-
-/** What the core's commit decision can say (rust/engine/src/commit.rs). */
-export type Verdict =
-  | { outcome: 'committed'; version: number; signals: SignalRef[]; promoted: number[] }
-  | { outcome: 'conflict'; path: string | null; version: number; retryInMs: number; ticket: number | null }
-  | { outcome: 'gaveUp'; message: string; path: string | null; promoted: number[] }
-  | { outcome: 'wait'; ticket: number | null }
-  | { outcome: 'auditFailed'; level: 'S' | 'A' | 'B' | 'C'; rule: string | null; message: string; promoted: number[] };
-
-/**
- * The paths patches wrote, as keys for the core, read against the state they
- * produced. Two widenings keep conflict detection sound, since a narrower
- * path could let two commits pass that must not both apply:
- * - a change to an array's shape (an element added or removed, its length
- *   set) is a write of the whole array: indices shift, so concurrent pushes,
- *   pops and splices must conflict; replacing one element stays narrow;
- * - a change inside a Set is a write of the Set (its patches find elements by
- *   position), and a Map key that is not a string or number cannot be named
- *   in a path, so the path stops at the Map.
- */
-export function writtenPaths(patches: Patches, after: object): (string | number)[][] {
-  return patches.map((patch) => {
-    const keys = patch.path as unknown[];
-    let end = keys.length;
-    let node: unknown = after;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
-      if (node instanceof Set || (typeof key !== 'string' && typeof key !== 'number')) {
-        end = i;
-        break;
-      }
-      if (Array.isArray(node) && i === keys.length - 1 && (patch.op !== 'replace' || key === 'length')) {
-        end = i;
-        break;
-      }
-      node = node instanceof Map ? node.get(key) : typeof node === 'object' && node !== null ? (node as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined;
-    }
-    return keys.slice(0, end) as (string | number)[];
-  });
-}
 
 /** Marks class instances draftable, so drafts keep their prototype. */
 export function markInstances(target: unknown, types: { immutable: 'immutable' }): 'immutable' | undefined {

@@ -1,29 +1,38 @@
 /**
  * TheusEngine: processes run as transactions over one context object.
  *
- * JavaScript holds the data (a frozen, structurally shared tree); the Rust
- * core makes the decisions, in about one call per commit: permissions,
- * conflicts (MVCC with prefix semantics), retry policy and priority, audit.
+ * An engine is a replica of the state (a store) joined to an authority that
+ * decides: in this thread (local mode: one call into the core per commit) or
+ * in a worker (worker mode: the same interface and semantics, with the core
+ * and the authoritative state off this thread). JavaScript holds the data;
+ * the Rust core makes every decision.
  */
-import { create, type Draft, type Patches } from 'mutative';
-import { Engine as CoreEngine } from '../wasm-pkg/theus_wasm.js';
-import { applyPatches, markInstances, valueAt, writtenPaths, type Verdict } from './commit.ts';
+import type { Draft, Patches } from 'mutative';
+import { Authority, auditValue, type AuthorityConfig, type ReplicaEvent } from './authority.ts';
+import { unclonable } from './cloneable.ts';
+import { valueAt } from './commit.ts';
 import { isProcess, processName, type CompiledContract, type CompiledPath, type Process } from './contract.ts';
+import { compileContracts, parsePaths, TX_CAS, TX_EDIT, TX_PROCESS, type AuditRecord as CoreAuditRecord, type ContractView } from './core.ts';
 import { importTree, processesIn } from './discovery.ts';
-import { auditError, AuditStopError, callCore, ConflictError, ContractViolationError, ProcessNotFoundError, TheusError } from './errors.ts';
-import { deepFreeze, freezeChanged } from './freeze.ts';
-import { accessTree, guardContext, isFrozenWriteError, type AccessNode } from './guard.ts';
-import { History, type CommitRecord } from './history.ts';
-import { assertInitialized, init } from './init.ts';
-import { layerRules, type LayerName } from './layers.ts';
+import { AuditStopError, callCore, ContractViolationError, fromCore, ProcessNotFoundError, TheusError } from './errors.ts';
+import { accessTree, guardContext, type AccessNode } from './guard.ts';
+import type { CommitRecord } from './history.ts';
+import { assertInitialized, init, loadedModule } from './init.ts';
+import { layerRules } from './layers.ts';
+import { linkTo } from './link.ts';
+import { notify } from './listeners.ts';
 import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.ts';
-import { PriorityWaits } from './priority.ts';
+import { RemoteUpstream } from './remote.ts';
 import { fileSystem, fileUrl } from './runtime.ts';
-import { encodePaths } from './wire.ts';
-import { loadYaml, looksLikeYaml, parseYaml } from './yaml-source.ts';
-import { runWorkflow, type WorkflowOptions, type WorkflowResult, type WorkflowSource } from './workflow.ts';
 import { SignalHub } from './signals.ts';
 import { StateUpdate, type StateUpdateInit } from './state-update.ts';
+import { Store, writable, type CommitEvent, type Root } from './store.ts';
+import { transact, type ReplicaHost } from './transaction.ts';
+import { LocalUpstream, type Upstream } from './upstream.ts';
+import { runWorkflow, type WorkflowOptions, type WorkflowResult, type WorkflowSource } from './workflow.ts';
+import { loadYaml, looksLikeYaml, parseYaml } from './yaml-source.ts';
+
+export type { CommitEvent };
 
 /**
  * A Theus context: an object whose own keys are layers. Layers hold plain
@@ -33,13 +42,6 @@ export interface Context {
   global_ctx?: object;
   domain_ctx?: object;
   local_ctx?: object;
-}
-
-/** Told after each commit. */
-export interface CommitEvent {
-  version: number;
-  process: string | null;
-  patches: Patches;
 }
 
 /** One record of `engine.audit.getLogs()`. */
@@ -67,7 +69,7 @@ export interface AuditView {
   counters(): Record<string, number>;
   /** Clears every counter and lifts a level S stop. */
   reset(): void;
-  /** Called with each audit record as it is made; returns the unsubscribe function. */
+  /** Called with each audit record as it is made, whatever `auditLogLimit` is; returns the unsubscribe function. */
   subscribe(listener: (record: AuditRecord) => void): () => void;
 }
 
@@ -75,30 +77,25 @@ interface Registered {
   fn: Process;
   contract: CompiledContract;
   access: AccessNode;
+  /** Worker mode: the authority's registration, until it has answered. */
+  ready?: Promise<void>;
 }
-
-/** Who is committing, as the core's commit request names it. */
-type TxKind =
-  | { kind: 'process'; process: string; audit: ProcessAudit }
-  | { kind: 'edit' }
-  | { kind: 'cas'; requester?: string };
-
-/** An execution's audit: its input finding token and where its output rules read. */
-interface ProcessAudit {
-  finding: number;
-  outputs: (string | number)[][];
-}
-
-type Root = Record<LayerName, object>;
 
 /** The committed state: the context's layers (a missing layer is `{}`). */
 export type State<C extends Context> = Readonly<Omit<Root, keyof C> & C>;
 
+/** How an engine in worker mode, or a joined one, is put together (module-private). */
+const ATTACH = Symbol('theus.attach');
+
+interface Attachment {
+  upstream: RemoteUpstream;
+}
+
+type InternalOptions = EngineOptions & { [ATTACH]?: Attachment };
+
 const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * The Theus engine over one context object.
@@ -119,60 +116,105 @@ export class TheusEngine<C extends Context = Context> {
   readonly #context: C;
   readonly #options: ResolvedOptions;
   readonly #processes = new Map<string, Registered>();
-  readonly #history: History;
-  readonly #waits = new PriorityWaits();
-  readonly #listeners = new Set<(event: CommitEvent) => void>();
   readonly #parsedPaths = new Map<string, CompiledPath>();
   readonly #auditListeners = new Set<(record: AuditRecord) => void>();
+  readonly #workflows = new Map<number, (event: Extract<ReplicaEvent, { kind: 'workflow' | 'condition' }>) => void>();
+  readonly #store: Store;
+  #upstream: Upstream | undefined;
+  /** Why this engine can no longer commit (disposed, or its authority is gone). */
+  #ended: TheusError | undefined;
   /** Mirrors the core's level S stop, so that a stopped engine refuses at once. */
-  #stopped = false;
-  #root: Root;
-  #version = 0;
-  #core: CoreEngine | undefined;
+  #stopped: string | null;
 
   /** The signal hub: commits publish the SIGNAL paths they wrote here. */
-  readonly signals = new SignalHub();
+  readonly signals: SignalHub;
 
-  /** The audit log of this engine. */
+  /** The audit log of this engine's authority. */
   readonly audit: AuditView = {
-    getLogs: () => {
-      const core = this.#live('audit.getLogs()');
-      return callCore(() => core.auditLogs()) as AuditRecord[];
-    },
-    counters: () => {
-      const core = this.#live('audit.counters()');
-      return callCore(() => core.auditCounters()) as Record<string, number>;
-    },
+    getLogs: () => this.#live('audit.getLogs()').auditLogs() as CoreAuditRecord[] as AuditRecord[],
+    counters: () => this.#live('audit.counters()').auditCounters(),
     reset: () => {
-      this.#live('audit.reset()').auditReset();
-      this.#stopped = false;
+      const answer = this.#live('audit.reset()').auditReset();
+      this.#stopped = null;
+      if (answer instanceof Promise) answer.then((a) => this.#deliver(a.events), () => {});
+      else this.#deliver(answer.events);
     },
     subscribe: (listener) => {
       if (typeof listener !== 'function') throw new TypeError('audit.subscribe(listener): listener must be a function');
       this.#auditListeners.add(listener);
-      return () => this.#auditListeners.delete(listener);
+      this.#upstream?.listenAudit(true);
+      return () => {
+        this.#auditListeners.delete(listener);
+        if (this.#auditListeners.size === 0) this.#upstream?.listenAudit(false);
+      };
     },
   };
 
   /**
    * Loads the WebAssembly core if needed (see `init`), then makes an engine.
-   * Prefer this over `new TheusEngine()`.
+   * Prefer this over `new TheusEngine()`; worker mode needs it.
+   *
+   * @example
+   * ```ts
+   * const engine = await TheusEngine.create(sysCtx, { worker: true }); // commits off the main thread
+   * ```
    */
-  static async create<C extends Context>(sysCtx: C, options?: EngineOptions): Promise<TheusEngine<C>> {
+  static async create<C extends Context>(this: typeof TheusEngine, sysCtx: C, options: EngineOptions = {}): Promise<TheusEngine<C>> {
     await init();
     const source = options?.auditRecipe;
     if (source instanceof URL || (typeof source === 'string' && !looksLikeYaml(source))) {
       const { tree } = await loadYaml(source, 'the audit recipe', (message) => new TypeError(message));
-      return new TheusEngine(sysCtx, { ...options, auditRecipe: tree as object });
+      options = { ...options, auditRecipe: tree as object };
     }
-    return new TheusEngine(sysCtx, options);
+    const resolved = resolveOptions(options);
+    if (!resolved.worker) return new this(sysCtx, options) as TheusEngine<C>;
+    const root = rootOf(sysCtx);
+    const why = unclonable(root);
+    if (why) throw new TypeError(`TheusEngine: in worker mode the state crosses to another thread, and ${why}`);
+    const config: AuthorityConfig = { ...coreConfig(resolved, sysCtx), historyLimit: resolved.historyLimit };
+    const upstream = await RemoteUpstream.open(linkTo(resolved.worker), { start: { config, root, wasm: loadedModule() }, state: false, owned: true }).catch(
+      (error: unknown) => {
+        throw typeof error === 'object' && error !== null && 'kind' in error ? fromCore(error as never) : error;
+      },
+    );
+    return new this(sysCtx, { ...options, worker: undefined, [ATTACH]: { upstream } } as InternalOptions) as TheusEngine<C>;
   }
 
   /**
-   * Makes an engine; `init()` must have resolved (else a `TheusError` says so).
-   * In strict mode the context's data is frozen from here on.
+   * A replica in this thread of an authority elsewhere: `port` comes from
+   * `engine.connect()` (possibly in another thread, frame or tab). The state,
+   * the version, the commit log and the options come from the authority.
    *
-   * @throws TypeError for a context whose keys are not layers, or bad options.
+   * @example
+   * ```ts
+   * // in a worker of yours, given a port from the main thread's engine.connect()
+   * const replica = await TheusEngine.join(port);
+   * replica.register(increment);
+   * await replica.execute(increment);
+   * ```
+   */
+  static async join<C extends Context = Context>(this: typeof TheusEngine, port: MessagePort, options: Pick<EngineOptions, 'onListenerError'> = {}): Promise<TheusEngine<C>> {
+    if (typeof MessagePort !== 'function' || !(port instanceof MessagePort)) throw new TypeError('TheusEngine.join(port): port must be a MessagePort from engine.connect()');
+    await init();
+    const upstream = await RemoteUpstream.open(linkTo(port), { state: true, owned: false });
+    const { welcome } = upstream;
+    const context = { ...welcome.root } as unknown as C;
+    return new this(context, {
+      strictMode: welcome.strict,
+      historyLimit: welcome.historyLimit,
+      auditLogLimit: welcome.auditLogLimit,
+      ...options,
+      [ATTACH]: { upstream },
+    } as InternalOptions) as TheusEngine<C>;
+  }
+
+  /**
+   * Makes an engine in local mode; `init()` must have resolved (else a
+   * `TheusError` says so). In strict mode the context's data is frozen from
+   * here on.
+   *
+   * @throws TypeError for a context whose keys are not layers, a frozen
+   *   context, bad options, or the `worker` option (which needs `create`).
    */
   constructor(sysCtx: C, options: EngineOptions = {}) {
     assertInitialized('new TheusEngine()');
@@ -180,59 +222,69 @@ export class TheusEngine<C extends Context = Context> {
       throw new TypeError(`TheusEngine: the context must be an object with layers such as { global_ctx, domain_ctx }, got ${sysCtx === null ? 'null' : typeof sysCtx}`);
     }
     this.#options = resolveOptions(options);
+    const attached = (options as InternalOptions)[ATTACH];
     const o = this.#options;
-    this.#core = callCore(
-      () =>
-        new CoreEngine({
-          strict: o.strict,
-          strictCas: o.strictCas,
-          serializable: o.serializable,
-          maxRetries: o.maxRetries,
-          priorityAfter: o.priorityAfter,
-          backoffBaseMs: o.backoffBaseMs,
-          backoffMaxMs: o.backoffMaxMs,
-          auditLogLimit: o.auditLogLimit,
-          seed: Math.floor(Math.random() * 2 ** 52),
-          contextKeys: Object.keys(sysCtx),
-          auditRecipe: recipeTree(o.auditRecipe),
-        }),
-    );
+    if (o.worker) throw new TypeError('TheusEngine: the worker option needs `await TheusEngine.create(sysCtx, { worker })`: starting a worker is asynchronous');
     this.#context = sysCtx;
-    this.#history = new History(o.historyLimit);
-    const layers = sysCtx as unknown as Record<string, object | undefined>;
-    this.#root = Object.fromEntries(layerRules().names.map((name) => [name, layers[name] ?? {}])) as Root;
-    if (o.strict) deepFreeze(this.#root);
+    const context = sysCtx as unknown as Record<string, unknown>;
+    const readOnly = Object.keys(context).find((key) => !writable(context, key));
+    if (readOnly !== undefined || Object.isFrozen(sysCtx)) {
+      throw new TypeError(
+        `TheusEngine: the context object ${readOnly !== undefined ? `has a read-only layer '${readOnly}'` : 'is frozen'}; the engine replaces its layers after each commit, so pass a writable object`,
+      );
+    }
+    const storeOptions = { strict: o.strict, historyLimit: o.historyLimit, onListenerError: o.onListenerError, context };
+    if (attached) {
+      const { welcome } = attached.upstream;
+      this.#store = new Store(rootOf(sysCtx), welcome.version, storeOptions, welcome.history);
+      this.#stopped = welcome.stopped;
+      this.#upstream = attached.upstream;
+      this.signals = this.#hub();
+      for (const [topic, value] of welcome.signals) this.signals.deliver({ topic, value, version: welcome.version });
+      attached.upstream.attach(this.#downstream());
+    } else {
+      this.#store = new Store(rootOf(sysCtx), 0, storeOptions);
+      const authority = callCore(() => new Authority({ ...coreConfig(o, sysCtx), historyLimit: o.historyLimit }, this.#store));
+      this.#upstream = new LocalUpstream(authority, this.#downstream());
+      this.#stopped = null;
+      this.signals = this.#hub();
+    }
   }
 
-  /** The context object this engine manages (the user's own object). */
+  /** The context object this engine manages (the user's own object; for a joined replica, one made for it). */
   get context(): C {
     return this.#context;
   }
 
   /** The committed state: every layer, frozen in strict mode. */
   get state(): State<C> {
-    return this.#root as unknown as State<C>;
+    return this.#store.root as unknown as State<C>;
   }
 
   /** The version of the last commit: 0 for a new engine, +1 per commit. */
   get version(): number {
-    return this.#version;
+    return this.#store.version;
   }
 
-  /** The commit log, oldest first, at most `historyLimit` entries. */
+  /** The commit log, oldest first, at most `historyLimit` entries; records are frozen. */
   get history(): CommitRecord[] {
-    return this.#history.entries();
+    return this.#store.history;
+  }
+
+  /** Whether the authority runs in another thread (worker mode, or a joined replica). */
+  get remote(): boolean {
+    return this.#upstream?.remote ?? false;
   }
 
   /**
-   * Calls `listener` after each commit, with the version, the process and
-   * the patches. Returns the function that unsubscribes it. A listener that
-   * throws does not undo the commit; its error is rethrown asynchronously.
+   * Calls `listener` after each commit (this replica's and every other's),
+   * with the version, the process and the patches. Returns the function
+   * that unsubscribes it. A listener that throws does not undo the commit;
+   * its error goes to `onListenerError`.
    */
   subscribe(listener: (event: CommitEvent) => void): () => void {
     if (typeof listener !== 'function') throw new TypeError('subscribe(listener): listener must be a function');
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#store.subscribe(listener);
   }
 
   /**
@@ -245,7 +297,7 @@ export class TheusEngine<C extends Context = Context> {
    *   or a name clash, naming the process and the path.
    */
   register(...fns: Process[]): void {
-    const core = this.#live('register()');
+    const upstream = this.#live('register()');
     const fresh = new Map<string, Process>();
     for (const fn of fns) {
       if (!isProcess(fn)) {
@@ -256,18 +308,38 @@ export class TheusEngine<C extends Context = Context> {
       const taken = this.#processes.get(name)?.fn ?? fresh.get(name);
       if (taken === fn) continue;
       if (taken !== undefined) {
-        throw new ContractViolationError(
-          `register(): a different function is already registered as '${name}'; give one of them another name (contract.name)`,
-          { process: name },
-        );
+        throw new ContractViolationError(`register(): a different function is already registered as '${name}'; give one of them another name (contract.name)`, {
+          process: name,
+        });
       }
       fresh.set(name, fn);
     }
     if (fresh.size === 0) return;
     const names = [...fresh.keys()];
     const specs = [...fresh].map(([name, fn]) => ({ ...fn.contract, name }));
-    const compiled = callCore(() => core.register(names, specs)) as CompiledContract[];
-    compiled.forEach((contract, i) => this.#processes.set(names[i], { fn: fresh.get(names[i])!, contract, access: accessTree(contract) }));
+    const keep = (contracts: ContractView[], ready?: Promise<void>) =>
+      contracts.forEach((view, i) => {
+        const contract = view as unknown as CompiledContract;
+        this.#processes.set(names[i], { fn: fresh.get(names[i])!, contract, access: accessTree(contract), ready });
+      });
+    if (!upstream.remote) {
+      const answer = upstream.register(names, specs) as Awaited<ReturnType<Upstream['register']>>;
+      if (!answer.result) throw fromCore(answer.error!);
+      keep(answer.result);
+      return;
+    }
+    // Checked here at once; the authority registers them too, and its
+    // answer (with the audit rules' fields) is awaited by their first run.
+    keep(compileContracts(names, specs, this.#options.strict));
+    const ready = Promise.resolve(upstream.register(names, specs)).then((answer) => {
+      if (!answer.result) {
+        for (const name of names) this.#processes.delete(name);
+        throw fromCore(answer.error!);
+      }
+      keep(answer.result);
+    });
+    ready.catch(() => {});
+    for (const name of names) this.#processes.get(name)!.ready = ready;
   }
 
   /** The compiled contract of a registered process, or undefined. */
@@ -294,10 +366,10 @@ export class TheusEngine<C extends Context = Context> {
   /**
    * Runs a Flux workflow: `source` is a file path (Node/Deno), a URL, YAML
    * text, or an already parsed object. The core compiles it and drives it;
-   * each process step is its own transaction, and conditions read committed
-   * state when they are evaluated. A failing step stops the workflow in state
-   * `Failed` and rejects with that step's error; earlier steps stay
-   * committed.
+   * each process step is its own transaction, and conditions read the
+   * authoritative state when they are evaluated. A failing step stops the
+   * workflow in state `Failed` and rejects with that step's error; earlier
+   * steps stay committed.
    *
    * @throws WorkflowError for invalid YAML, steps or conditions (with line and
    *   column where known); ProcessNotFoundError before any step runs if the
@@ -317,11 +389,16 @@ export class TheusEngine<C extends Context = Context> {
     this.#live('executeWorkflow()');
     return runWorkflow(
       {
+        upstream: () => this.#live('executeWorkflow()'),
         run: (name, onAwait) => this.#run(name, {}, onAwait),
         isRegistered: (name) => this.#processes.has(name),
         registered: () => [...this.#processes.keys()],
-        state: () => this.#root,
-        signal: (topic) => this.signals.last(topic),
+        deliver: (events) => this.#deliver(events),
+        observe: (workflow, observer) => {
+          this.#workflows.set(workflow, observer);
+          return () => this.#workflows.delete(workflow);
+        },
+        onListenerError: this.#options.onListenerError,
       },
       source,
       options,
@@ -354,47 +431,6 @@ export class TheusEngine<C extends Context = Context> {
     return found.map(processName);
   }
 
-  #run(fnOrName: string | Process, args: object, onAwait?: () => void): Promise<unknown> {
-    const { fn, access, contract } = this.#resolve(fnOrName);
-    const name = contract.name;
-    if (this.#stopped) {
-      return Promise.reject(new AuditStopError(`process '${name}' refused: an audit rule at level S stopped the engine; call engine.audit.reset()`, { process: name }));
-    }
-    let finding = 0;
-    if (contract.auditInputs.length > 0) {
-      const core = this.#live('execute()');
-      const values = contract.auditInputs.map((keys) => auditValue(valueAt(args, keys)));
-      try {
-        finding = callCore(() => core.auditInputs(name, values));
-      } catch (error) {
-        if (error instanceof AuditStopError) this.#stopped = true;
-        this.#tellAudit();
-        return Promise.reject(error);
-      }
-    }
-    const audit = { finding, outputs: contract.auditOutputs };
-    return this.#transact({ kind: 'process', process: name, audit }, async (draft, snapshot) => {
-      const guard = this.#options.strict ? guardContext({ process: name, snapshot, draft }, access) : undefined;
-      let result = fn(guard ? guard.ctx : draft, args) as unknown;
-      if (isThenable(result)) {
-        onAwait?.();
-        result = await result;
-      }
-      guard?.finish();
-      if (result instanceof StateUpdate) this.#write(draft, result, name);
-      return result;
-    });
-  }
-
-  /** Hands the newest audit record to audit subscribers, if there are any. */
-  #tellAudit(): void {
-    if (this.#auditListeners.size === 0 || !this.#core) return;
-    const core = this.#core;
-    const record = callCore(() => core.lastAuditRecord()) as AuditRecord | null;
-    if (!record) return;
-    notify(this.#auditListeners, record);
-  }
-
   /**
    * A safe zone outside processes: `fn` mutates a draft of the whole context
    * (no contract applies), and the changes commit atomically, or not at all
@@ -407,9 +443,14 @@ export class TheusEngine<C extends Context = Context> {
    */
   async edit<R>(fn: (ctx: Draft<State<C>>) => R): Promise<Awaited<R>> {
     if (typeof fn !== 'function') throw new TypeError('edit(fn): fn must be a function');
-    return this.#transact<Awaited<R>>({ kind: 'edit' }, async (draft): Promise<Awaited<R>> => {
-      const result = fn(draft as unknown as Draft<State<C>>);
-      return (isThenable(result) ? await result : result) as Awaited<R>;
+    return transact<Awaited<R>>(this.#host(), {
+      kind: TX_EDIT,
+      name: null,
+      call: 'edit()',
+      body: async (draft): Promise<Awaited<R>> => {
+        const result = fn(draft as unknown as Draft<State<C>>);
+        return (isThenable(result) ? await result : result) as Awaited<R>;
+      },
     });
   }
 
@@ -430,16 +471,42 @@ export class TheusEngine<C extends Context = Context> {
     }
     const { requester } = options;
     if (requester !== undefined && typeof requester !== 'string') throw new TypeError('compareAndSwap: requester must be a string');
+    if (expectedVersion > this.#store.version) {
+      throw new TypeError(`compareAndSwap: snapshot version ${expectedVersion} is ahead of the engine's version ${this.#store.version}`);
+    }
     const writes = new StateUpdate(update);
     const label = requester === undefined ? 'compareAndSwap' : `compareAndSwap by '${requester}'`;
-    await this.#transact({ kind: 'cas', requester }, (draft) => this.#write(draft, writes, label), expectedVersion);
-    return this.#version;
+    await transact(this.#host(), {
+      kind: TX_CAS,
+      name: requester ?? null,
+      call: 'compareAndSwap()',
+      snapshot: expectedVersion,
+      body: (draft) => this.#write(draft, writes, label),
+    });
+    return this.#store.version;
   }
 
-  /** Frees the WebAssembly side. The engine cannot be used afterwards. */
+  /**
+   * A MessagePort to this engine's authority, for `TheusEngine.join(port)`
+   * in another thread, frame or tab (transfer it with postMessage). Every
+   * replica sees every commit, in version order.
+   */
+  async connect(): Promise<MessagePort> {
+    return this.#live('connect()').connect();
+  }
+
+  /**
+   * Frees the WebAssembly side (local mode), stops the worker this engine
+   * started (worker mode), or leaves the authority (a joined replica). The
+   * engine cannot be used afterwards.
+   */
   dispose(): void {
-    this.#core?.free();
-    this.#core = undefined;
+    if (this.#ended && !this.#upstream) return;
+    this.#ended ??= new TheusError('this engine has been disposed');
+    const upstream = this.#upstream;
+    this.#upstream = undefined;
+    this.#store.break(this.#ended);
+    upstream?.close();
   }
 
   /** `using engine = await TheusEngine.create(...)` disposes it at scope end. */
@@ -447,9 +514,53 @@ export class TheusEngine<C extends Context = Context> {
     this.dispose();
   }
 
-  #live(what: string): CoreEngine {
-    if (!this.#core) throw new TheusError(`${what}: this engine has been disposed`);
-    return this.#core;
+  #live(what: string): Upstream {
+    if (this.#ended || !this.#upstream) {
+      const why = this.#ended ?? new TheusError('this engine has been disposed');
+      throw new TheusError(`${what}: ${why.message}`, { cause: why });
+    }
+    return this.#upstream;
+  }
+
+  #hub(): SignalHub {
+    return new SignalHub((message) => this.#upstream?.publish(message));
+  }
+
+  #downstream() {
+    return {
+      store: this.#store,
+      deliver: (events: ReplicaEvent[]) => this.#deliver(events),
+      lost: (error: TheusError) => {
+        this.#ended ??= error;
+        this.#store.break(error);
+      },
+    };
+  }
+
+  #host(): ReplicaHost {
+    return { store: this.#store, upstream: (what) => this.#live(what), deliver: (events) => this.#deliver(events) };
+  }
+
+  /** Hands the core's events to whoever listens here, after the call that made them returned. */
+  #deliver(events: ReplicaEvent[]): void {
+    for (const event of events) {
+      switch (event.kind) {
+        case 'audit':
+          notify(this.#auditListeners, event.record as AuditRecord, this.#options.onListenerError, 'audit.subscribe');
+          break;
+        case 'signal':
+          this.signals.deliver(event.message);
+          break;
+        case 'stopped':
+          this.#stopped = event.reason;
+          break;
+        case 'reset':
+          this.#stopped = null;
+          break;
+        default:
+          this.#workflows.get(event.workflow)?.(event);
+      }
+    }
   }
 
   #resolve(fnOrName: string | Process): Registered {
@@ -457,10 +568,9 @@ export class TheusEngine<C extends Context = Context> {
       const registered = this.#processes.get(fnOrName);
       if (registered) return registered;
       const known = [...this.#processes.keys()];
-      throw new ProcessNotFoundError(
-        `process '${fnOrName}' is not registered; ${known.length ? `registered: ${known.join(', ')}` : 'none is registered yet'}`,
-        { process: fnOrName },
-      );
+      throw new ProcessNotFoundError(`process '${fnOrName}' is not registered; ${known.length ? `registered: ${known.join(', ')}` : 'none is registered yet'}`, {
+        process: fnOrName,
+      });
     }
     // The common case, a registered function, skips register()'s checks.
     const registered = isProcess(fnOrName) ? this.#processes.get(processName(fnOrName)) : undefined;
@@ -469,128 +579,38 @@ export class TheusEngine<C extends Context = Context> {
     return this.#processes.get(processName(fnOrName))!;
   }
 
-  /**
-   * The transaction loop shared by execute, edit and compareAndSwap: run
-   * `body` on a draft of a snapshot, ask the core, then install, retry after
-   * backoff, wait for a priority holder, or give up.
-   */
-  async #transact<R>(tx: TxKind, body: (draft: Root, snapshot: Root) => R | Promise<R>, fixedSnapshot?: number): Promise<R> {
-    const core = this.#live(tx.kind === 'process' ? 'execute()' : tx.kind === 'edit' ? 'edit()' : 'compareAndSwap()');
-    const process = tx.kind === 'process' ? tx.process : null;
-    const kindCode = tx.kind === 'process' ? 0 : tx.kind === 'edit' ? 1 : 2;
-    const kindName = tx.kind === 'process' ? tx.process : tx.kind === 'cas' ? tx.requester : undefined;
-    const started = performance.now();
-    let conflicts = 0;
-    let ticket: number | null = null;
-    const audit = tx.kind === 'process' ? tx.audit : undefined;
-    const fail = (error: unknown, threw: boolean): never => {
-      if (process !== null && this.#core) {
-        this.#waits.released(Array.from(core.fail(process, messageOf(error), performance.now() - started, conflicts + 1, ticket ?? 0, threw, audit!.finding)));
-        this.#tellAudit();
-      } else if (ticket !== null) this.#waits.released([]);
-      throw error;
-    };
-
-    for (;;) {
-      const snapshot = this.#root;
-      const snapshotVersion = fixedSnapshot ?? this.#version;
-      const [draft, finalize] = create(snapshot, { enablePatches: true, mark: markInstances });
-      let result: R;
-      let next: Root;
-      let patches: Patches;
-      let inverse: Patches;
-      try {
-        result = await body(draft as Root, snapshot);
-        [next, patches, inverse] = finalize();
-      } catch (error) {
-        const violation = process !== null && isFrozenWriteError(error);
-        fail(
-          violation
-            ? new ContractViolationError(`process '${process}' wrote to data it may only read (a declared input, not an output): ${error.message}`, {
-                process,
-                cause: error,
-              })
-            : error,
-          !violation && !(error instanceof TheusError),
-        );
-      }
-      const writes = writtenPaths(patches!, next!);
-      const wireWrites = encodePaths(writes);
-
-      for (;;) {
-        // The state this commit would make: the draft's own result when
-        // nothing else committed since the snapshot, otherwise its patches
-        // replayed on the current state (the core checks that they touch
-        // nothing that changed). Made once, when first needed.
-        const base = this.#root;
-        let candidate: Root | undefined;
-        const committedState = () => (candidate ??= base === snapshot ? next! : applyPatches(base, patches!));
-        // Output rules see the values the transaction would commit.
-        const auditValues = audit?.outputs.length ? audit.outputs.map((keys) => auditValue(valueAt(committedState(), keys))) : undefined;
-        let verdict: Verdict;
-        try {
-          // The engine may have been disposed while the process awaited.
-          const live = this.#live(tx.kind === 'process' ? 'execute()' : tx.kind === 'edit' ? 'edit()' : 'compareAndSwap()');
-          verdict = callCore(() =>
-            live.commit(kindCode, kindName, snapshotVersion, wireWrites, conflicts, ticket ?? 0, performance.now() - started, auditValues, audit?.finding ?? 0),
-          ) as Verdict;
-        } catch (error) {
-          return fail(error, false);
-        }
-        if (verdict.outcome === 'committed') {
-          this.#install(process ?? (tx.kind === 'cas' ? (tx.requester ?? null) : null), committedState(), patches!, inverse!, verdict, writes);
-          if (ticket !== null) this.#waits.released(verdict.promoted);
-          if (process !== null) this.#tellAudit();
-          return result!;
-        }
-        if (verdict.outcome === 'gaveUp') {
-          this.#waits.released(verdict.promoted);
-          if (process !== null) this.#tellAudit();
-          throw new ConflictError(verdict.message, { process: process ?? undefined, path: verdict.path ?? undefined });
-        }
-        if (verdict.outcome === 'auditFailed') {
-          this.#waits.released(verdict.promoted);
-          if (verdict.level === 'S') this.#stopped = true;
-          this.#tellAudit();
-          throw auditError(verdict.level === 'C' ? 'B' : verdict.level, `process '${process}' output ${verdict.message}`, {
-            process: process ?? undefined,
-            rule: verdict.rule ?? undefined,
-          });
-        }
-        if (verdict.outcome === 'wait') {
-          // Resubmit after the holder is done: the body is not run again
-          // (it runs at most 1 + maxRetries times), and the core checks the
-          // same writes against whatever the holder committed.
-          await (verdict.ticket !== null ? this.#waits.promotion(verdict.ticket) : this.#waits.release());
-          continue;
-        }
-        conflicts += 1;
-        ticket = verdict.ticket;
-        await sleep(verdict.retryInMs);
-        break;
-      }
+  async #run(fnOrName: string | Process, args: object, onAwait?: () => void): Promise<unknown> {
+    let registered = this.#resolve(fnOrName);
+    if (registered.ready) {
+      await registered.ready;
+      registered = this.#resolve(fnOrName);
     }
+    const { fn, access, contract } = registered;
+    const name = contract.name;
+    if (this.#stopped !== null) {
+      throw new AuditStopError(`process '${name}' refused: the engine is stopped (${this.#stopped}); call engine.audit.reset()`, { process: name });
+    }
+    const inputs = contract.auditInputs.length > 0 ? contract.auditInputs.map((keys) => auditValue(valueAt(args, keys))) : undefined;
+    return transact(this.#host(), {
+      kind: TX_PROCESS,
+      name,
+      call: 'execute()',
+      inputs,
+      body: async (draft, snapshot) => {
+        const guard = this.#options.strict ? guardContext({ process: name, snapshot, draft }, access) : undefined;
+        let result = fn(guard ? guard.ctx : draft, args) as unknown;
+        if (isThenable(result)) {
+          onAwait?.();
+          result = await result;
+        }
+        guard?.finish();
+        if (result instanceof StateUpdate) this.#write(draft, result, name);
+        return result;
+      },
+    });
   }
 
-  #install(process: string | null, root: Root, patches: Patches, inversePatches: Patches, verdict: Extract<Verdict, { outcome: 'committed' }>, writes: (string | number)[][]): void {
-    const previous = this.#root;
-    if (this.#options.strict) freezeChanged(root, patches);
-    this.#root = root;
-    this.#version = verdict.version;
-    const context = this.#context as Record<string, unknown>;
-    for (const name of layerRules().names) {
-      if (root[name] !== previous[name]) context[name] = root[name];
-    }
-    this.#history.push({ version: verdict.version, process, patches, inversePatches, at: Date.now() });
-    const event = Object.freeze({ version: verdict.version, process, patches });
-    notify(this.#listeners, event);
-    for (const signal of verdict.signals) {
-      const value = valueAt(root, writes[signal.write].slice(0, signal.depth));
-      this.signals.publish({ topic: signal.topic, value, version: verdict.version });
-    }
-  }
-
-  /** Writes a StateUpdate's entries into a draft; paths parsed by the core once. */
+  /** Writes a StateUpdate's entries into a draft; each path is parsed once per engine. */
   #write(draft: Root, update: StateUpdate, who: string): void {
     const parts = [
       ['data', update.data, ['DATA', 'META']],
@@ -599,8 +619,7 @@ export class TheusEngine<C extends Context = Context> {
     ] as const;
     const texts = parts.flatMap(([, entries]) => Object.keys(entries)).filter((t) => !this.#parsedPaths.has(t));
     if (texts.length > 0) {
-      const core = this.#live(who);
-      const parsed = callCore(() => core.parsePaths(texts)) as CompiledPath[];
+      const parsed = parsePaths(texts) as unknown as CompiledPath[];
       texts.forEach((text, i) => this.#parsedPaths.set(text, parsed[i]));
     }
     for (const [part, entries, zones] of parts) {
@@ -616,6 +635,29 @@ export class TheusEngine<C extends Context = Context> {
       }
     }
   }
+}
+
+/** The state a context holds: each layer (a missing one is `{}`), frozen in strict mode by the store. */
+function rootOf(sysCtx: object): Root {
+  const layers = sysCtx as Record<string, object | undefined>;
+  return Object.fromEntries(layerRules().names.map((name) => [name, layers[name] ?? {}])) as Root;
+}
+
+/** The core's configuration from checked options. */
+function coreConfig(o: ResolvedOptions, sysCtx: object) {
+  return {
+    strict: o.strict,
+    strictCas: o.strictCas,
+    serializable: o.serializable,
+    maxRetries: o.maxRetries,
+    priorityAfter: o.priorityAfter,
+    backoffBaseMs: o.backoffBaseMs,
+    backoffMaxMs: o.backoffMaxMs,
+    auditLogLimit: o.auditLogLimit,
+    seed: Math.floor(Math.random() * 2 ** 52),
+    contextKeys: Object.keys(sysCtx),
+    auditRecipe: recipeTree(o.auditRecipe),
+  };
 }
 
 /** Assigns `value` at `keys` in a draft, making plain objects for missing steps. */
@@ -639,23 +681,6 @@ function setAt(draft: object, keys: (string | number)[], value: unknown, who: st
   else node[last] = value;
 }
 
-/**
- * Calls every listener. One that throws stops neither the others nor what
- * was already done (the commit stands); its error is rethrown from a
- * microtask, so that it is reported, never lost.
- */
-function notify<T>(listeners: Iterable<(value: T) => void>, value: T): void {
-  for (const listener of listeners) {
-    try {
-      listener(value);
-    } catch (error) {
-      queueMicrotask(() => {
-        throw error;
-      });
-    }
-  }
-}
-
 /** The recipe as plain data; files and URLs are loaded by `TheusEngine.create`. */
 function recipeTree(source: object | string | URL | undefined): unknown {
   if (source === undefined) return undefined;
@@ -665,7 +690,4 @@ function recipeTree(source: object | string | URL | undefined): unknown {
   return typeof source === 'string' ? parseYaml(source, 'the audit recipe text', (message) => new TypeError(message)).tree : source;
 }
 
-/** A value as an audit rule sees it: numbers, strings and booleans as they are, anything else as null. */
-function auditValue(value: unknown): unknown {
-  return typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' ? value : null;
-}
+export type { Patches };

@@ -6,6 +6,7 @@
  * The messages themselves are written once, in the Rust core; this file only
  * gives them the right class.
  */
+import type { EngineError } from './core.ts';
 
 /** Extra facts an engine error carries besides its message. */
 export interface TheusErrorDetails {
@@ -179,18 +180,35 @@ export function auditError(level: 'S' | 'A' | 'B', message: string, details: Aud
   return new ErrorClass(message, details);
 }
 
-/** The plain object the Rust core throws (see rust/engine/src/error.rs). */
-interface CoreErrorObject {
-  kind: 'ContractViolation' | 'InvalidArgument' | 'ProcessNotFound' | 'Workflow' | 'FluxSafetyTrip' | 'AuditStop' | 'AuditAbort' | 'AuditBlock';
-  message: string;
-  process?: string;
-  path?: string;
-  location?: (string | number)[];
-  offset?: number;
+/** Whether a value is an error object of the core (see rust/engine/src/error.rs). */
+function isCoreError(value: unknown): value is EngineError {
+  return typeof value === 'object' && value !== null && 'kind' in value && 'message' in value && typeof (value as EngineError).message === 'string';
 }
 
-function isCoreError(value: unknown): value is CoreErrorObject {
-  return typeof value === 'object' && value !== null && 'kind' in value && 'message' in value;
+/**
+ * The error class of a refusal the core reported as data. `InvalidArgument`
+ * (a malformed call) is a TypeError.
+ */
+export function fromCore(error: EngineError): Error {
+  const details = { process: error.process, path: error.path };
+  switch (error.kind) {
+    case 'ContractViolation':
+      return new ContractViolationError(error.message, details);
+    case 'InvalidArgument':
+      return new TypeError(error.message);
+    case 'ProcessNotFound':
+      return new ProcessNotFoundError(error.message, details);
+    case 'Conflict':
+      return new ConflictError(error.message, details);
+    case 'Workflow':
+      return new WorkflowError(error.message, { location: error.location, offset: error.offset });
+    case 'FluxSafetyTrip':
+      return new FluxSafetyTripError(error.message);
+    case 'AuditStop':
+    case 'AuditAbort':
+    case 'AuditBlock':
+      return auditError(error.kind === 'AuditStop' ? 'S' : error.kind === 'AuditAbort' ? 'A' : 'B', error.message, { process: error.process, rule: error.path });
+  }
 }
 
 /**
@@ -202,23 +220,6 @@ export function callCore<T>(call: () => T): T {
   try {
     return call();
   } catch (thrown) {
-    if (!isCoreError(thrown)) throw thrown;
-    const details = { process: thrown.process, path: thrown.path };
-    switch (thrown.kind) {
-      case 'ContractViolation':
-        throw new ContractViolationError(thrown.message, details);
-      case 'InvalidArgument':
-        throw new TypeError(thrown.message);
-      case 'ProcessNotFound':
-        throw new ProcessNotFoundError(thrown.message, details);
-      case 'Workflow':
-        throw new WorkflowError(thrown.message, { location: thrown.location, offset: thrown.offset });
-      case 'FluxSafetyTrip':
-        throw new FluxSafetyTripError(thrown.message);
-      case 'AuditStop':
-      case 'AuditAbort':
-      case 'AuditBlock':
-        throw auditError(thrown.kind === 'AuditStop' ? 'S' : thrown.kind === 'AuditAbort' ? 'A' : 'B', thrown.message, { process: thrown.process, rule: thrown.path });
-    }
+    throw isCoreError(thrown) ? fromCore(thrown) : thrown;
   }
 }

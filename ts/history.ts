@@ -1,6 +1,8 @@
 /**
  * The commit log: what each committed transaction changed, as Immer-shaped
  * patches with their inverses, in a ring buffer of `historyLimit` entries.
+ * Records are frozen through their patches, so that no reader (nor a
+ * subscriber, who sees the same arrays) can rewrite the log.
  */
 import type { Patches } from 'mutative';
 
@@ -12,8 +14,17 @@ export interface CommitRecord {
   patches: Patches;
   /** Applied to the state after this commit, these give the state before it. */
   inversePatches: Patches;
-  /** `Date.now()` at commit. */
+  /** `Date.now()` at commit, on the authority's clock. */
   at: number;
+}
+
+/** Freezes a patch list, each patch and each path (values are state, frozen by the store). */
+function freezePatches(patches: Patches): Patches {
+  for (const patch of patches) {
+    Object.freeze(patch.path);
+    Object.freeze(patch);
+  }
+  return Object.freeze(patches) as Patches;
 }
 
 export class History {
@@ -24,11 +35,16 @@ export class History {
     this.#limit = limit;
   }
 
-  push(record: CommitRecord): void {
-    if (this.#limit === 0) return;
+  /** Keeps a record (frozen); returns it. */
+  push(record: CommitRecord): CommitRecord {
+    const frozen = Object.isFrozen(record)
+      ? record
+      : Object.freeze({ ...record, patches: freezePatches(record.patches), inversePatches: freezePatches(record.inversePatches) });
+    if (this.#limit === 0) return frozen;
     // Ring buffer semantics; a shift is cheap at these sizes next to a commit.
     if (this.#entries.length === this.#limit) this.#entries.shift();
-    this.#entries.push(Object.freeze(record));
+    this.#entries.push(frozen);
+    return frozen;
   }
 
   /** Oldest first; a copy. */

@@ -3,7 +3,7 @@
  * anywhere, so importing `theus` never blocks and never fails; the first
  * `init()` (or `TheusEngine.create`) loads the wasm.
  */
-import initGlue, { coreVersion as glueCoreVersion } from '../wasm-pkg/theus_wasm.js';
+import { coreVersion as coreVersionOf, instantiate, REQUIRED_EXPORTS } from './core.ts';
 import { TheusError } from './errors.ts';
 import { readBytes } from './runtime.ts';
 
@@ -38,7 +38,7 @@ export interface InitOptions {
 const packagedWasm = (): URL => new URL('../wasm-pkg/theus_wasm_bg.wasm', import.meta.url);
 
 let loading: Promise<void> | undefined;
-let loaded = false;
+let loaded: WebAssembly.Module | undefined;
 
 /**
  * Loads the WebAssembly core. Safe to call any number of times from any
@@ -62,8 +62,8 @@ export function init(options: InitOptions = {}): Promise<void> {
   }
   if (loading) return loading;
   loading = load(source).then(
-    () => {
-      loaded = true;
+    (module) => {
+      loaded = module;
     },
     (error: unknown) => {
       loading = undefined;
@@ -75,6 +75,11 @@ export function init(options: InitOptions = {}): Promise<void> {
 
 /** True once {@link init} has resolved. */
 export function isInitialized(): boolean {
+  return loaded !== undefined;
+}
+
+/** The compiled core, once {@link init} has resolved: a worker is handed it rather than loading it again. */
+export function loadedModule(): WebAssembly.Module | undefined {
   return loaded;
 }
 
@@ -98,7 +103,7 @@ export function assertInitialized(what: string): void {
  */
 export function coreVersion(): string {
   assertInitialized('coreVersion()');
-  return glueCoreVersion();
+  return coreVersionOf();
 }
 
 function checkOptions(options: InitOptions): WasmSource | undefined {
@@ -135,7 +140,7 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
-async function load(source: WasmSource | undefined): Promise<void> {
+async function load(source: WasmSource | undefined): Promise<WebAssembly.Module> {
   const where = source ?? packagedWasm();
   try {
     const module = await compile(where);
@@ -145,15 +150,14 @@ async function load(source: WasmSource | undefined): Promise<void> {
     const exported = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
     const missing = REQUIRED_EXPORTS.filter((name) => !exported.has(name));
     if (missing.length > 0) throw new Error(`this module is not the Theus core (it lacks the exports ${missing.join(', ')})`);
-    await initGlue({ module_or_path: module });
+    await instantiate(module);
+    return module;
   } catch (cause) {
     const shown = where instanceof URL || typeof where === 'string' ? String(where) : describe(where);
     const reason = cause instanceof Error ? cause.message : String(cause);
     throw new TheusError(`init(): could not load the Theus WebAssembly core from ${shown}: ${reason}`, { cause });
   }
 }
-
-const REQUIRED_EXPORTS = ['memory', 'coreVersion', '__wbindgen_start'];
 
 async function compile(source: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;

@@ -2,6 +2,8 @@
  * Engine options: checked once, with messages that name the option, and
  * turned into the core's configuration.
  */
+import { checkWorkerOption, type WorkerOption } from './link.ts';
+import { logListenerError, type ListenerErrorHandler } from './listeners.ts';
 
 /** Exponential backoff with jitter between conflict retries. */
 export interface BackoffOptions {
@@ -40,6 +42,20 @@ export interface EngineOptions {
    * file path or URL of YAML. See README "Audit".
    */
   auditRecipe?: object | string | URL;
+  /**
+   * Run the authority (the core, the authoritative state, the commit log,
+   * audit, signals, workflows) in a worker: `true` for the package's own
+   * worker, or your `Worker`, Node `worker_threads.Worker` (running
+   * `serve()` from `theus/worker`), or a `MessagePort` to one. Needs
+   * `await TheusEngine.create(...)`. See README "Worker mode".
+   */
+  worker?: WorkerOption;
+  /**
+   * Where an error thrown by a listener (`subscribe`, `audit.subscribe`,
+   * a workflow's `onStateChange`) goes; the engine carries on either way.
+   * Default: logged with `console.error`.
+   */
+  onListenerError?: ListenerErrorHandler;
 }
 
 export interface ResolvedOptions {
@@ -53,6 +69,8 @@ export interface ResolvedOptions {
   historyLimit: number;
   auditLogLimit: number;
   auditRecipe: object | string | URL | undefined;
+  worker: WorkerOption | undefined;
+  onListenerError: ListenerErrorHandler;
 }
 
 const KNOWN = [
@@ -66,6 +84,8 @@ const KNOWN = [
   'historyLimit',
   'auditLogLimit',
   'auditRecipe',
+  'worker',
+  'onListenerError',
 ] as const;
 
 function fail(message: string): never {
@@ -124,10 +144,18 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
     historyLimit: count(raw, 'historyLimit', 1000),
     auditLogLimit: count(raw, 'auditLogLimit', 1000),
     auditRecipe: recipe(options.auditRecipe),
+    worker: checkWorkerOption(raw.worker),
+    onListenerError: listenerErrorHandler(raw.onListenerError),
   };
 }
 
 function recipe(value: unknown): object | string | URL | undefined {
   if (value === undefined || typeof value === 'string' || (typeof value === 'object' && value !== null)) return value as object | string | URL | undefined;
   return fail(`option 'auditRecipe' must be an object, YAML text, a path or a URL, got ${value === null ? 'null' : typeof value}`);
+}
+
+function listenerErrorHandler(value: unknown): ListenerErrorHandler {
+  if (value === undefined) return logListenerError;
+  if (typeof value !== 'function') fail(`option 'onListenerError' must be a function of (error, source), got ${value === null ? 'null' : typeof value}`);
+  return value as ListenerErrorHandler;
 }

@@ -14,7 +14,7 @@ interface NodeUrl {
   pathToFileURL(path: string): URL;
 }
 
-function builtin<T>(id: string): T | undefined {
+export function builtin<T>(id: string): T | undefined {
   const host = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process;
   return typeof host?.getBuiltinModule === 'function' ? (host.getBuiltinModule(id) as T) : undefined;
 }

@@ -69,14 +69,44 @@ export class SignalReceiver implements AsyncIterableIterator<SignalMessage> {
   }
 }
 
-/** `engine.signals`. */
-export class SignalHub {
-  readonly #receivers = new Set<SignalReceiver>();
+/**
+ * The last value of each signal, by its full topic (`domain_ctx.cmd_stop`)
+ * and by its last segment (`cmd_stop`): what `signal.get()` in a workflow
+ * condition and `signals.last()` read.
+ */
+export class SignalMemory {
   readonly #last = new Map<string, unknown>();
   readonly #lastBySegment = new Map<string, unknown>();
 
+  remember(topic: string, value: unknown): void {
+    this.#last.set(topic, value);
+    this.#lastBySegment.set(topic.slice(topic.lastIndexOf('.') + 1), value);
+  }
+
+  last(topic: string): unknown {
+    return this.#last.has(topic) ? this.#last.get(topic) : this.#lastBySegment.get(topic);
+  }
+
+  /** Every topic with its last value, oldest first. */
+  entries(): [string, unknown][] {
+    return [...this.#last];
+  }
+}
+
+/** `engine.signals`. */
+export class SignalHub {
+  readonly #receivers = new Set<SignalReceiver>();
+  readonly #memory = new SignalMemory();
+  readonly #forward: (message: SignalMessage) => void;
+
+  /** @internal `forward` takes what is published here to the authority (and so to the other replicas). */
+  constructor(forward: (message: SignalMessage) => void = () => {}) {
+    this.#forward = forward;
+  }
+
   /**
-   * Sends a message to every current subscriber.
+   * Sends a message to every current subscriber (and, when the engine
+   * shares its authority with other threads, to theirs).
    *
    * @example
    * ```ts
@@ -88,19 +118,25 @@ export class SignalHub {
       throw new TypeError('signals.publish(message): expected { topic: string, value, version: number }');
     }
     if (typeof message.version !== 'number') throw new TypeError('signals.publish(message): version must be a number');
+    const frozen = this.deliver(message);
+    this.#forward(frozen);
+  }
+
+  /** @internal A message from the authority (a commit's signal, or another replica's publish). */
+  deliver(message: SignalMessage): SignalMessage {
     const frozen = Object.freeze({ topic: message.topic, value: message.value, version: message.version });
-    this.#last.set(frozen.topic, frozen.value);
-    this.#lastBySegment.set(frozen.topic.slice(frozen.topic.lastIndexOf('.') + 1), frozen.value);
+    this.#memory.remember(frozen.topic, frozen.value);
     for (const receiver of this.#receivers) receiver.deliver(frozen);
+    return frozen;
   }
 
   /**
    * The last value published on a topic, named by its full path
    * (`domain_ctx.cmd_stop`) or its last segment (`cmd_stop`); undefined if
-   * none was. Workflow conditions read signals through this.
+   * none was.
    */
   last(topic: string): unknown {
-    return this.#last.has(topic) ? this.#last.get(topic) : this.#lastBySegment.get(topic);
+    return this.#memory.last(topic);
   }
 
   /** A new receiver of every message published from now on. */

@@ -1,14 +1,17 @@
 /**
- * Running Flux workflows. The step tree is compiled and interpreted by the
- * core (rust/engine/src/flux.rs); this file loads the YAML (keeping
- * positions for error messages), answers the core's questions (the values a
- * condition names, read from committed state), runs each process step as its
- * own transaction, and keeps the workflow's state history.
+ * Running Flux workflows from a replica. The authority's core compiles the
+ * step tree, keeps the run's state (Pending, Running, WaitingIO, Complete,
+ * Failed) and evaluates each condition against the authoritative state;
+ * this file loads the YAML (keeping positions for error messages), runs each
+ * process step as its own transaction, and reports the run's states and
+ * conditions as the core's events arrive.
  */
-import { Workflow as CoreWorkflow } from '../wasm-pkg/theus_wasm.js';
-import { valueAt } from './commit.ts';
-import { ProcessNotFoundError, WorkflowError } from './errors.ts';
+import type { ReplicaEvent } from './authority.ts';
+import { fromCore, ProcessNotFoundError } from './errors.ts';
+import { report, type ListenerErrorHandler } from './listeners.ts';
+import type { Upstream } from './upstream.ts';
 import { loadYaml, type YamlSource } from './yaml-source.ts';
+import { WorkflowError } from './errors.ts';
 
 /** The states a workflow passes through. */
 export type WorkflowState = 'Pending' | 'Running' | 'WaitingIO' | 'Complete' | 'Failed';
@@ -37,29 +40,49 @@ export interface WorkflowResult {
 /** Where a workflow comes from: a file path (Node/Deno), a URL, YAML text, or a parsed object. */
 export type WorkflowSource = YamlSource;
 
+type WorkflowEvent = Extract<ReplicaEvent, { kind: 'workflow' | 'condition' }>;
+
 /** What the engine lends a running workflow. */
 export interface WorkflowHost {
+  upstream(): Upstream;
   /** Runs a registered process as its own transaction; `onAwait` if it is asynchronous. */
   run(name: string, onAwait: () => void): Promise<unknown>;
   isRegistered(name: string): boolean;
   registered(): string[];
-  /** Committed state, as of now. */
-  state(): object;
-  /** The last value of a signal (by topic or by its last segment). */
-  signal(topic: string): unknown;
+  deliver(events: ReplicaEvent[]): void;
+  /** Hands the events of run `workflow` to `observer`; returns the function that stops it. */
+  observe(workflow: number, observer: (event: WorkflowEvent) => void): () => void;
+  onListenerError: ListenerErrorHandler;
 }
-
-type Need = { kind: 'value' | 'length'; path: (string | number)[] } | { kind: 'signal'; topic: string };
-type Action = { kind: 'process'; name: string; condition?: [string, boolean] } | { kind: 'evaluate'; needs: Need[]; condition?: [string, boolean] } | { kind: 'done'; condition?: [string, boolean] };
 
 const OPTION_KEYS = ['maxOps', 'debug', 'signal', 'onStateChange'];
 
 export async function runWorkflow(host: WorkflowHost, source: WorkflowSource, options: WorkflowOptions = {}): Promise<WorkflowResult> {
   const { maxOps, log, signal, onStateChange } = checkOptions(options);
   const loaded = await loadYaml(source, 'the workflow', (message, details) => new WorkflowError(message, details));
-  const workflow = loaded.call(() => new CoreWorkflow(loaded.tree, maxOps));
+  const started = await host.upstream().workflowStart(loaded.tree, maxOps);
+  if (!started.result) throw loaded.locate(fromCore(started.error!));
+  const workflow = started.result.workflow;
+  const stateHistory: WorkflowState[] = [];
+  const executed: string[] = [];
+  const stop = host.observe(workflow, (event) => {
+    if (event.kind === 'condition') {
+      log?.(`condition ${event.text} -> ${event.value ? 'True' : 'False'}`);
+      return;
+    }
+    stateHistory.push(event.state);
+    // Pending is where a run starts, not a change.
+    if (onStateChange && event.state !== 'Pending') {
+      try {
+        onStateChange(event.state);
+      } catch (error) {
+        report(host.onListenerError, error, 'onStateChange');
+      }
+    }
+  });
   try {
-    const missing = workflow.processNames().filter((name) => !host.isRegistered(name));
+    host.deliver(started.events);
+    const missing = started.result.processes.filter((name) => !host.isRegistered(name));
     if (missing.length > 0) {
       const known = host.registered();
       throw new ProcessNotFoundError(
@@ -67,44 +90,34 @@ export async function runWorkflow(host: WorkflowHost, source: WorkflowSource, op
         { process: missing[0] },
       );
     }
-    const stateHistory: WorkflowState[] = ['Pending'];
-    const enter = (state: WorkflowState) => {
-      stateHistory.push(state);
-      onStateChange?.(state);
-    };
-    const executed: string[] = [];
-    enter('Running');
-    try {
-      let values: unknown[] | undefined;
-      for (;;) {
-        signal?.throwIfAborted();
-        const action = loaded.call(() => workflow.resume(values)) as Action;
-        if (action.condition) log?.(`condition ${action.condition[0]} -> ${action.condition[1] ? 'True' : 'False'}`);
-        if (action.kind === 'done') {
-          enter('Complete');
-          return { state: 'Complete', stateHistory, executed };
-        }
-        if (action.kind === 'evaluate') {
-          const state = host.state();
-          values = action.needs.map((need) => (need.kind === 'signal' ? datum(host.signal(need.topic)) : read(state, need)));
-          continue;
-        }
-        values = undefined;
-        log?.(`step ${action.name}`);
-        executed.push(action.name);
-        let waiting = false;
-        await host.run(action.name, () => {
-          waiting = true;
-          enter('WaitingIO');
-        });
-        if (waiting) enter('Running');
-      }
-    } catch (error) {
-      enter('Failed');
-      throw error;
+    for (;;) {
+      signal?.throwIfAborted();
+      const step = await host.upstream().workflowStep(workflow);
+      host.deliver(step.events);
+      if (!step.result) throw loaded.locate(fromCore(step.error!));
+      if (step.result.kind === 'done') return { state: 'Complete', stateHistory, executed };
+      const { name } = step.result;
+      log?.(`step ${name}`);
+      executed.push(name);
+      let waiting: Promise<void> | undefined;
+      await host.run(name, () => {
+        const answer = host.upstream().workflowWaiting(workflow);
+        if (answer instanceof Promise) waiting = answer.then((a) => host.deliver(a.events));
+        else host.deliver(answer.events);
+      });
+      await waiting;
     }
+  } catch (error) {
+    // The core ends a run itself when it fails there; anything else ends it here.
+    try {
+      const answer = await host.upstream().workflowFail(workflow);
+      host.deliver(answer.events);
+    } catch {
+      // The authority is gone: the run went with it.
+    }
+    throw error;
   } finally {
-    workflow.free();
+    stop();
   }
 }
 
@@ -122,31 +135,3 @@ function checkOptions(options: WorkflowOptions) {
   const log = debug === true ? (line: string) => console.debug(`[theus workflow] ${line}`) : debug || undefined;
   return { maxOps, log, signal, onStateChange };
 }
-
-/** A condition's view of a value: scalars as they are, containers by kind and size. */
-function datum(value: unknown): unknown {
-  if (value === undefined || value === null) return null;
-  if (typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string') return value;
-  if (typeof value === 'bigint') return Number(value);
-  if (value instanceof Date) return value.toISOString();
-  return { kind: kindOf(value), size: sizeOf(value) ?? 0 };
-}
-
-function kindOf(value: unknown): string {
-  if (Array.isArray(value)) return 'array';
-  return typeof value === 'object' && value !== null ? (value.constructor?.name ?? 'object') : typeof value;
-}
-
-function sizeOf(value: unknown): number | undefined {
-  if (typeof value === 'string' || Array.isArray(value) || ArrayBuffer.isView(value)) return (value as { length: number }).length;
-  if (value instanceof Map || value instanceof Set) return value.size;
-  if (typeof value === 'object' && value !== null) return Object.keys(value).length;
-  return undefined;
-}
-
-function read(state: object, need: { kind: 'value' | 'length'; path: (string | number)[] }): unknown {
-  const value = valueAt(state, need.path);
-  // len() of something without a length is None, which the condition then reports.
-  return need.kind === 'length' ? (sizeOf(value) ?? null) : datum(value);
-}
-

@@ -5,7 +5,7 @@
  * with a `location`) gets the node's line and column.
  */
 import { LineCounter, parseDocument, isScalar, type Document } from 'yaml';
-import { callCore, WorkflowError, type WorkflowErrorDetails } from './errors.ts';
+import { WorkflowError, type WorkflowErrorDetails } from './errors.ts';
 import { fileSystem, fileUrl, readText } from './runtime.ts';
 
 /** A file path (Node/Deno), a URL, YAML text, or an already parsed object. */
@@ -13,8 +13,8 @@ export type YamlSource = string | URL | object;
 
 export interface Loaded {
   tree: unknown;
-  /** Runs a core call, adding YAML line and column to its WorkflowError. */
-  call<T>(fn: () => T): T;
+  /** The same error, with the YAML line and column of the node a WorkflowError names. */
+  locate(error: Error): Error;
 }
 
 type SyntaxErrorOf = (message: string, details: WorkflowErrorDetails) => Error;
@@ -31,7 +31,7 @@ export async function loadYaml(source: YamlSource, what: string, syntaxError: Sy
     if (!url) throw new TypeError(`${what} '${source}': file paths need a file system (Node or Deno); pass a URL, the YAML text or a parsed object`);
     return parseYaml(await readText(url), source, syntaxError);
   }
-  if (typeof source === 'object' && source !== null) return { tree: source, call: callCore };
+  if (typeof source === 'object' && source !== null) return { tree: source, locate: (error) => error };
   throw new TypeError(`${what}: expected a file path, a URL, YAML text or a parsed object, got ${source === null ? 'null' : typeof source}`);
 }
 
@@ -49,13 +49,7 @@ export function parseYaml(text: string, origin: string, syntaxError: SyntaxError
   }
   return {
     tree: doc.toJS(),
-    call<T>(fn: () => T): T {
-      try {
-        return callCore(fn);
-      } catch (error) {
-        throw error instanceof WorkflowError && error.location ? locate(error, doc, lineCounter) : error;
-      }
-    },
+    locate: (error) => (error instanceof WorkflowError && error.location ? locate(error, doc, lineCounter) : error),
   };
 }
 

@@ -1,9 +1,9 @@
 // Counts calls into the WebAssembly core by wrapping the methods of the
-// wasm-bindgen Engine class (every call into the core goes through one).
-import { Engine } from '../../wasm-pkg/theus_wasm.js';
+// wasm-bindgen Core class (every call into the core goes through one).
+import { Core } from '../../ts/core.ts';
 
 export function countCrossings(): { readonly count: number; readonly calls: string[]; restore(): void } {
-  const proto = Engine.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const proto = Core.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
   const names = Object.getOwnPropertyNames(proto).filter((n) => n !== 'constructor' && typeof proto[n] === 'function');
   const originals = new Map(names.map((n) => [n, proto[n]]));
   const calls: string[] = [];

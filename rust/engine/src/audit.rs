@@ -11,6 +11,7 @@ use crate::audit_recipe::{Level, ProcessRecipe, Recipe};
 use crate::value::Value;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     Success,
@@ -18,6 +19,7 @@ pub enum Outcome {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct AuditRecord {
     pub process: String,
@@ -43,7 +45,10 @@ pub struct AuditLog {
 
 impl AuditLog {
     pub fn new(limit: usize) -> AuditLog {
-        AuditLog { records: VecDeque::with_capacity(limit.min(1024)), limit }
+        AuditLog {
+            records: VecDeque::with_capacity(limit.min(1024)),
+            limit,
+        }
     }
 
     pub fn push(&mut self, record: AuditRecord) {
@@ -107,7 +112,10 @@ pub enum Stage {
 
 impl Auditor {
     pub fn new(recipe: Recipe) -> Auditor {
-        Auditor { recipe, ..Auditor::default() }
+        Auditor {
+            recipe,
+            ..Auditor::default()
+        }
     }
 
     pub fn recipe_of(&self, process: &str) -> Option<&ProcessRecipe> {
@@ -121,7 +129,9 @@ impl Auditor {
 
     /// Applies a stage's rules to `values` (one per rule, in order).
     pub fn check(&mut self, process: &str, stage: Stage, values: &[Value]) -> Decision {
-        let Some(recipe) = self.recipe.processes.get(process) else { return Decision::Pass(None) };
+        let Some(recipe) = self.recipe.processes.get(process) else {
+            return Decision::Pass(None);
+        };
         let rules = match stage {
             Stage::Inputs => &recipe.inputs,
             Stage::Outputs => &recipe.outputs,
@@ -129,16 +139,33 @@ impl Auditor {
         let findings: Vec<Finding> = rules
             .iter()
             .zip(values.iter().chain(std::iter::repeat(&Value::Null)))
-            .filter_map(|(rule, value)| rule.violation(value).map(|message| Finding { level: rule.level, rule: rule.field.clone(), message }))
+            .filter_map(|(rule, value)| {
+                rule.violation(value).map(|message| Finding {
+                    level: rule.level,
+                    rule: rule.field.clone(),
+                    message,
+                })
+            })
             .collect();
-        let Some(worst) = findings.iter().max_by_key(|f| f.level).cloned() else { return Decision::Pass(None) };
+        let Some(worst) = findings.iter().max_by_key(|f| f.level).cloned() else {
+            return Decision::Pass(None);
+        };
         match worst.level {
             Level::S => {
-                let finding = Finding { message: format!("level S: {}; the engine is stopped until audit.reset()", worst.message), ..worst };
+                let finding = Finding {
+                    message: format!(
+                        "level S: {}; the engine is stopped until audit.reset()",
+                        worst.message
+                    ),
+                    ..worst
+                };
                 self.stopped = Some(format!("process '{process}': {}", finding.message));
                 Decision::Fail(finding)
             }
-            Level::A => Decision::Fail(Finding { message: format!("level A: {}", worst.message), ..worst }),
+            Level::A => Decision::Fail(Finding {
+                message: format!("level A: {}", worst.message),
+                ..worst
+            }),
             Level::B | Level::C => {
                 let (max, min) = (recipe.threshold_max, recipe.threshold_min);
                 let counter = self.counters.entry(process.to_string()).or_default();
@@ -146,21 +173,32 @@ impl Auditor {
                 let count = *counter;
                 if count >= max {
                     *counter = 0;
-                    let message = format!("level {:?}: {} ({count} violations reached threshold_max {max})", worst.level, worst.message);
+                    let message = format!(
+                        "level {:?}: {} ({count} violations reached threshold_max {max})",
+                        worst.level, worst.message
+                    );
                     if worst.level == Level::B {
                         return Decision::Fail(Finding { message, ..worst });
                     }
                     return Decision::Pass(Some(Finding { message, ..worst }));
                 }
                 let phase = if count >= min { "warning" } else { "counted" };
-                Decision::Pass(Some(Finding { message: format!("{phase}: level {:?}: {} ({count} of threshold_max {max})", worst.level, worst.message), ..worst }))
+                Decision::Pass(Some(Finding {
+                    message: format!(
+                        "{phase}: level {:?}: {} ({count} of threshold_max {max})",
+                        worst.level, worst.message
+                    ),
+                    ..worst
+                }))
             }
         }
     }
 
     /// A process that threw counts as one failure of that process.
     pub fn failed(&mut self, process: &str) {
-        let Some(recipe) = self.recipe.processes.get(process) else { return };
+        let Some(recipe) = self.recipe.processes.get(process) else {
+            return;
+        };
         let counter = self.counters.entry(process.to_string()).or_default();
         *counter += 1;
         if *counter >= recipe.threshold_max {
@@ -170,14 +208,28 @@ impl Auditor {
 
     /// A committed execution; `clean` when no rule reported anything.
     pub fn succeeded(&mut self, process: &str, clean: bool) {
-        if clean && self.recipe.processes.get(process).is_some_and(|r| r.reset_on_success) {
+        if clean
+            && self
+                .recipe
+                .processes
+                .get(process)
+                .is_some_and(|r| r.reset_on_success)
+        {
             self.counters.remove(process);
         }
     }
 
     /// Violations counted so far, by process (processes at zero left out).
+    /// The violations counted toward `process`'s threshold.
+    pub fn counter(&self, process: &str) -> u32 {
+        self.counters.get(process).copied().unwrap_or(0)
+    }
+
     pub fn counters(&self) -> impl Iterator<Item = (&str, u32)> {
-        self.counters.iter().filter(|(_, v)| **v > 0).map(|(k, v)| (k.as_str(), *v))
+        self.counters
+            .iter()
+            .filter(|(_, v)| **v > 0)
+            .map(|(k, v)| (k.as_str(), *v))
     }
 
     /// Clears every counter and lifts a level S stop.
@@ -192,7 +244,16 @@ mod tests {
     use super::*;
 
     fn record(n: u64) -> AuditRecord {
-        AuditRecord { process: format!("p{n}"), outcome: Outcome::Success, level: None, rule: None, message: String::new(), version: n, duration_ms: 0.0, attempts: 1 }
+        AuditRecord {
+            process: format!("p{n}"),
+            outcome: Outcome::Success,
+            level: None,
+            rule: None,
+            message: String::new(),
+            version: n,
+            duration_ms: 0.0,
+            attempts: 1,
+        }
     }
 
     #[test]
@@ -215,7 +276,15 @@ mod tests {
     fn auditor(level: &str, max: f64, min: f64, reset: bool) -> Auditor {
         let s = |t: &str| Value::String(t.into());
         let n = Value::Number;
-        let rule = Value::Object([("field".to_string(), s("price")), ("min".to_string(), n(0.0)), ("level".to_string(), s(level))].into_iter().collect());
+        let rule = Value::Object(
+            [
+                ("field".to_string(), s("price")),
+                ("min".to_string(), n(0.0)),
+                ("level".to_string(), s(level)),
+            ]
+            .into_iter()
+            .collect(),
+        );
         let process = Value::Object(
             [
                 ("inputs".to_string(), Value::Array(vec![rule])),
@@ -226,7 +295,14 @@ mod tests {
             .into_iter()
             .collect(),
         );
-        let recipe = Value::Object([("process_recipes".to_string(), Value::Object([("p".to_string(), process)].into_iter().collect()))].into_iter().collect());
+        let recipe = Value::Object(
+            [(
+                "process_recipes".to_string(),
+                Value::Object([("p".to_string(), process)].into_iter().collect()),
+            )]
+            .into_iter()
+            .collect(),
+        );
         Auditor::new(Recipe::from_value(&recipe).unwrap())
     }
 
@@ -251,14 +327,21 @@ mod tests {
     #[test]
     fn b_counts_each_violation_once_warns_from_min_and_blocks_at_max_then_resets() {
         let mut a = auditor("B", 3.0, 2.0, false);
-        let seq: Vec<&str> = (0..7).map(|_| outcome(&a.check("p", Stage::Inputs, &bad()))).collect();
-        assert_eq!(seq, ["counted", "warning", "fail", "counted", "warning", "fail", "counted"]);
+        let seq: Vec<&str> = (0..7)
+            .map(|_| outcome(&a.check("p", Stage::Inputs, &bad())))
+            .collect();
+        assert_eq!(
+            seq,
+            ["counted", "warning", "fail", "counted", "warning", "fail", "counted"]
+        );
     }
 
     #[test]
     fn c_only_logs_at_max() {
         let mut a = auditor("C", 2.0, 1.0, false);
-        let seq: Vec<&str> = (0..3).map(|_| outcome(&a.check("p", Stage::Inputs, &bad()))).collect();
+        let seq: Vec<&str> = (0..3)
+            .map(|_| outcome(&a.check("p", Stage::Inputs, &bad())))
+            .collect();
         assert_eq!(seq, ["warning", "logged at threshold", "warning"]);
     }
 
@@ -270,7 +353,10 @@ mod tests {
             a.check("p", Stage::Inputs, &bad());
             assert_eq!(outcome(&a.check("p", Stage::Inputs, &good())), "clean");
             a.succeeded("p", true);
-            assert_eq!(outcome(&a.check("p", Stage::Inputs, &bad())), if reset { "counted" } else { expected });
+            assert_eq!(
+                outcome(&a.check("p", Stage::Inputs, &bad())),
+                if reset { "counted" } else { expected }
+            );
         }
     }
 
@@ -287,7 +373,10 @@ mod tests {
     fn s_stops_until_reset_and_a_fails_at_once() {
         let mut a = auditor("S", 5.0, 1.0, true);
         assert_eq!(outcome(&a.check("p", Stage::Inputs, &bad())), "fail");
-        assert!(a.stopped().unwrap().contains("level S: price = -1 is below min 0"));
+        assert!(a
+            .stopped()
+            .unwrap()
+            .contains("level S: price = -1 is below min 0"));
         a.reset();
         assert!(a.stopped().is_none());
         let mut a = auditor("A", 5.0, 1.0, true);
@@ -298,6 +387,9 @@ mod tests {
     #[test]
     fn processes_without_rules_pass() {
         let mut a = auditor("B", 1.0, 1.0, true);
-        assert_eq!(a.check("other", Stage::Inputs, &bad()), Decision::Pass(None));
+        assert_eq!(
+            a.check("other", Stage::Inputs, &bad()),
+            Decision::Pass(None)
+        );
     }
 }

@@ -9,7 +9,10 @@ pub struct BackoffPolicy {
 
 impl Default for BackoffPolicy {
     fn default() -> BackoffPolicy {
-        BackoffPolicy { base_ms: 1.0, max_ms: 100.0 }
+        BackoffPolicy {
+            base_ms: 1.0,
+            max_ms: 100.0,
+        }
     }
 }
 
@@ -23,13 +26,17 @@ pub struct Backoff {
 
 impl Backoff {
     pub fn new(policy: BackoffPolicy, seed: u64) -> Backoff {
-        Backoff { policy, state: seed | 1 }
+        Backoff {
+            policy,
+            state: seed | 1,
+        }
     }
 
     /// The delay before attempt `conflicts + 1`: the cap doubles with each
     /// conflict up to `max_ms`, and the delay is drawn from [cap/2, cap].
     pub fn delay_ms(&mut self, conflicts: u32) -> f64 {
-        let cap = (self.policy.base_ms * 2f64.powi(conflicts.min(60) as i32)).min(self.policy.max_ms);
+        let cap =
+            (self.policy.base_ms * 2f64.powi(conflicts.min(60) as i32)).min(self.policy.max_ms);
         cap * (0.5 + 0.5 * self.next_unit())
     }
 
@@ -47,11 +54,29 @@ mod tests {
 
     #[test]
     fn delays_double_up_to_the_cap_with_jitter() {
-        let mut b = Backoff::new(BackoffPolicy { base_ms: 2.0, max_ms: 20.0 }, 42);
-        for (conflicts, cap) in [(0, 2.0), (1, 4.0), (2, 8.0), (3, 16.0), (4, 20.0), (30, 20.0), (500, 20.0)] {
+        let mut b = Backoff::new(
+            BackoffPolicy {
+                base_ms: 2.0,
+                max_ms: 20.0,
+            },
+            42,
+        );
+        for (conflicts, cap) in [
+            (0, 2.0),
+            (1, 4.0),
+            (2, 8.0),
+            (3, 16.0),
+            (4, 20.0),
+            (30, 20.0),
+            (500, 20.0),
+        ] {
             for _ in 0..50 {
                 let d = b.delay_ms(conflicts);
-                assert!(d >= cap / 2.0 && d <= cap, "{conflicts}: {d} outside [{}, {cap}]", cap / 2.0);
+                assert!(
+                    d >= cap / 2.0 && d <= cap,
+                    "{conflicts}: {d} outside [{}, {cap}]",
+                    cap / 2.0
+                );
             }
         }
     }
@@ -65,7 +90,13 @@ mod tests {
 
     #[test]
     fn zero_base_means_no_delay() {
-        let mut b = Backoff::new(BackoffPolicy { base_ms: 0.0, max_ms: 0.0 }, 1);
+        let mut b = Backoff::new(
+            BackoffPolicy {
+                base_ms: 0.0,
+                max_ms: 0.0,
+            },
+            1,
+        );
         assert_eq!(b.delay_ms(3), 0.0);
     }
 }

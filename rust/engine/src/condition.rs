@@ -33,7 +33,10 @@ pub enum Datum {
     Number(f64),
     Text(String),
     /// An array, object, Map or Set: what kind, and how many entries.
-    Container { kind: String, size: f64 },
+    Container {
+        kind: String,
+        size: f64,
+    },
 }
 
 impl Datum {
@@ -103,18 +106,33 @@ pub struct Condition {
 impl Condition {
     pub fn parse(text: &str) -> Result<Condition, ConditionError> {
         let tokens = lex(text)?;
-        let mut parser = Parser { tokens, pos: 0, needs: Vec::new(), len: text.chars().count() };
+        let mut parser = Parser {
+            tokens,
+            pos: 0,
+            needs: Vec::new(),
+            len: text.chars().count(),
+        };
         let expr = parser.or()?;
         if let Some(token) = parser.tokens.get(parser.pos) {
-            return Err(ConditionError { offset: token.at, message: format!("unexpected {}", token.kind.describe()) });
+            return Err(ConditionError {
+                offset: token.at,
+                message: format!("unexpected {}", token.kind.describe()),
+            });
         }
-        Ok(Condition { text: text.to_string(), needs: parser.needs, expr })
+        Ok(Condition {
+            text: text.to_string(),
+            needs: parser.needs,
+            expr,
+        })
     }
 
     /// Evaluates with `values[i]` answering `needs[i]`.
     pub fn evaluate(&self, values: &[Datum]) -> Result<bool, ConditionError> {
         if values.len() != self.needs.len() {
-            return Err(ConditionError { offset: 0, message: format!("expected {} values, got {}", self.needs.len(), values.len()) });
+            return Err(ConditionError {
+                offset: 0,
+                message: format!("expected {} values, got {}", self.needs.len(), values.len()),
+            });
         }
         Ok(eval(&self.expr, values)?.truthy())
     }
@@ -128,13 +146,23 @@ fn eval(expr: &Expr, values: &[Datum]) -> Result<Datum, ConditionError> {
         // As in Python: `and`/`or` give one of their operands.
         Expr::And(a, b) => {
             let left = eval(a, values)?;
-            if left.truthy() { eval(b, values)? } else { left }
+            if left.truthy() {
+                eval(b, values)?
+            } else {
+                left
+            }
         }
         Expr::Or(a, b) => {
             let left = eval(a, values)?;
-            if left.truthy() { left } else { eval(b, values)? }
+            if left.truthy() {
+                left
+            } else {
+                eval(b, values)?
+            }
         }
-        Expr::Compare(op, a, b, at) => Datum::Bool(compare(*op, &eval(a, values)?, &eval(b, values)?, *at)?),
+        Expr::Compare(op, a, b, at) => {
+            Datum::Bool(compare(*op, &eval(a, values)?, &eval(b, values)?, *at)?)
+        }
     })
 }
 
@@ -160,7 +188,9 @@ fn compare(op: CmpOp, a: &Datum, b: &Datum, at: usize) -> Result<bool, Condition
                 (Datum::Container { .. }, _) | (_, Datum::Container { .. }) => {
                     return Err(ConditionError {
                         offset: at,
-                        message: format!("cannot compare {a} with {b}; compare len(...) or a field instead"),
+                        message: format!(
+                            "cannot compare {a} with {b}; compare len(...) or a field instead"
+                        ),
                     })
                 }
                 _ => ordering == Some(Ordering::Equal),
@@ -169,7 +199,10 @@ fn compare(op: CmpOp, a: &Datum, b: &Datum, at: usize) -> Result<bool, Condition
         }
         _ => {
             let Some(ordering) = ordering else {
-                return Err(ConditionError { offset: at, message: format!("cannot order {a} and {b}") });
+                return Err(ConditionError {
+                    offset: at,
+                    message: format!("cannot order {a} and {b}"),
+                });
             };
             Ok(match op {
                 CmpOp::Lt => ordering == Ordering::Less,
@@ -206,7 +239,9 @@ struct Token {
     at: usize,
 }
 
-const OPERATORS: [&str; 12] = ["==", "!=", "<=", ">=", "<", ">", "(", ")", "[", "]", ".", ","];
+const OPERATORS: [&str; 12] = [
+    "==", "!=", "<=", ">=", "<", ">", "(", ")", "[", "]", ".", ",",
+];
 
 fn lex(text: &str) -> Result<Vec<Token>, ConditionError> {
     let chars: Vec<char> = text.chars().collect();
@@ -221,25 +256,46 @@ fn lex(text: &str) -> Result<Vec<Token>, ConditionError> {
             while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
                 i += 1;
             }
-            tokens.push(Token { kind: Kind::Name(chars[at..i].iter().collect()), at });
-        } else if c.is_ascii_digit() || (c == '-' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit())) {
+            tokens.push(Token {
+                kind: Kind::Name(chars[at..i].iter().collect()),
+                at,
+            });
+        } else if c.is_ascii_digit()
+            || (c == '-' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()))
+        {
             i += 1;
             while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
                 i += 1;
             }
             let literal: String = chars[at..i].iter().collect();
-            let n = literal.parse::<f64>().map_err(|_| ConditionError { offset: at, message: format!("bad number '{literal}'") })?;
-            tokens.push(Token { kind: Kind::Number(n), at });
+            let n = literal.parse::<f64>().map_err(|_| ConditionError {
+                offset: at,
+                message: format!("bad number '{literal}'"),
+            })?;
+            tokens.push(Token {
+                kind: Kind::Number(n),
+                at,
+            });
         } else if c == '\'' || c == '"' {
             i += 1;
             let mut s = String::new();
             loop {
                 match chars.get(i) {
-                    None => return Err(ConditionError { offset: at, message: format!("unterminated string: missing {c}") }),
+                    None => {
+                        return Err(ConditionError {
+                            offset: at,
+                            message: format!("unterminated string: missing {c}"),
+                        })
+                    }
                     Some('\\') => {
                         match chars.get(i + 1) {
                             Some(&e @ ('\\' | '\'' | '"')) => s.push(e),
-                            _ => return Err(ConditionError { offset: i, message: "only \\\\, \\' and \\\" escapes are allowed".into() }),
+                            _ => {
+                                return Err(ConditionError {
+                                    offset: i,
+                                    message: "only \\\\, \\' and \\\" escapes are allowed".into(),
+                                })
+                            }
                         }
                         i += 2;
                     }
@@ -253,14 +309,23 @@ fn lex(text: &str) -> Result<Vec<Token>, ConditionError> {
                     }
                 }
             }
-            tokens.push(Token { kind: Kind::Text(s), at });
+            tokens.push(Token {
+                kind: Kind::Text(s),
+                at,
+            });
         } else {
             let rest: String = chars[i..chars.len().min(i + 2)].iter().collect();
             let Some(op) = OPERATORS.iter().find(|op| rest.starts_with(**op)) else {
-                return Err(ConditionError { offset: at, message: format!("unexpected character '{c}'") });
+                return Err(ConditionError {
+                    offset: at,
+                    message: format!("unexpected character '{c}'"),
+                });
             };
             i += op.chars().count();
-            tokens.push(Token { kind: Kind::Op(op), at });
+            tokens.push(Token {
+                kind: Kind::Op(op),
+                at,
+            });
         }
     }
     Ok(tokens)
@@ -283,14 +348,19 @@ impl Parser {
     }
 
     fn fail<T>(&self, message: impl Into<String>) -> Result<T, ConditionError> {
-        Err(ConditionError { offset: self.at(), message: message.into() })
+        Err(ConditionError {
+            offset: self.at(),
+            message: message.into(),
+        })
     }
 
     fn eat_op(&mut self, op: &str) -> bool {
-        if self.peek() == Some(&Kind::Op(match OPERATORS.iter().find(|o| **o == op) {
-            Some(o) => o,
-            None => return false,
-        })) {
+        if self.peek()
+            == Some(&Kind::Op(match OPERATORS.iter().find(|o| **o == op) {
+                Some(o) => o,
+                None => return false,
+            }))
+        {
             self.pos += 1;
             true
         } else {
@@ -385,7 +455,8 @@ impl Parser {
                     }
                     self.expect_op("(")?;
                     let Some(Kind::Text(topic)) = self.peek().cloned() else {
-                        return self.fail("signal.get() takes one string, such as signal.get('cmd_stop')");
+                        return self
+                            .fail("signal.get() takes one string, such as signal.get('cmd_stop')");
                     };
                     self.pos += 1;
                     self.expect_op(")")?;
@@ -397,15 +468,22 @@ impl Parser {
                     Ok(self.need(Need::Value(path)))
                 }
             },
-            other => Err(ConditionError { offset: token.at, message: format!("unexpected {}", other.describe()) }),
+            other => Err(ConditionError {
+                offset: token.at,
+                message: format!("unexpected {}", other.describe()),
+            }),
         }
     }
 
     fn need(&mut self, need: Need) -> Expr {
-        let index = self.needs.iter().position(|n| *n == need).unwrap_or_else(|| {
-            self.needs.push(need);
-            self.needs.len() - 1
-        });
+        let index = self
+            .needs
+            .iter()
+            .position(|n| *n == need)
+            .unwrap_or_else(|| {
+                self.needs.push(need);
+                self.needs.len() - 1
+            });
         Expr::Read(index)
     }
 
@@ -447,7 +525,10 @@ impl Parser {
                 break;
             };
             if FORBIDDEN_KEYS.contains(&key.as_str()) {
-                return Err(ConditionError { offset: at, message: format!("'{key}' is forbidden: it would reach the object's prototype") });
+                return Err(ConditionError {
+                    offset: at,
+                    message: format!("'{key}' is forbidden: it would reach the object's prototype"),
+                });
             }
             if self.peek() == Some(&Kind::Op("(")) {
                 return self.fail("calls are not allowed; only len(...) and signal.get(...)");
@@ -482,10 +563,26 @@ mod tests {
 
     #[test]
     fn reads_name_their_paths_once() {
-        let c = Condition::parse("domain['is_valid'] == True and len(domain['items']) > 0 and domain.is_valid").unwrap();
-        assert_eq!(c.needs, vec![Need::Value(p("domain.is_valid")), Need::Length(p("domain.items"))]);
-        let c = Condition::parse("global.cfg['max'][0] >= 1 or signal.get('cmd_stop') != 'True'").unwrap();
-        assert_eq!(c.needs, vec![Need::Value(p("global.cfg.max[0]")), Need::Signal("cmd_stop".into())]);
+        let c = Condition::parse(
+            "domain['is_valid'] == True and len(domain['items']) > 0 and domain.is_valid",
+        )
+        .unwrap();
+        assert_eq!(
+            c.needs,
+            vec![
+                Need::Value(p("domain.is_valid")),
+                Need::Length(p("domain.items"))
+            ]
+        );
+        let c = Condition::parse("global.cfg['max'][0] >= 1 or signal.get('cmd_stop') != 'True'")
+            .unwrap();
+        assert_eq!(
+            c.needs,
+            vec![
+                Need::Value(p("global.cfg.max[0]")),
+                Need::Signal("cmd_stop".into())
+            ]
+        );
     }
 
     #[test]
@@ -496,9 +593,24 @@ mod tests {
         assert!(check("domain['x'] == 1", &[Datum::Bool(true)]));
         assert!(check("domain['x'] == None", &[Datum::None]));
         assert!(check("not domain['x']", &[Datum::Text(String::new())]));
-        assert!(check("domain['a'] < 2 and (domain['b'] == 'y' or False)", &[n(1.0), Datum::Text("y".into())]));
-        assert!(check("domain['items']", &[Datum::Container { kind: "array".into(), size: 2.0 }]));
-        assert!(!check("domain['items']", &[Datum::Container { kind: "array".into(), size: 0.0 }]));
+        assert!(check(
+            "domain['a'] < 2 and (domain['b'] == 'y' or False)",
+            &[n(1.0), Datum::Text("y".into())]
+        ));
+        assert!(check(
+            "domain['items']",
+            &[Datum::Container {
+                kind: "array".into(),
+                size: 2.0
+            }]
+        ));
+        assert!(!check(
+            "domain['items']",
+            &[Datum::Container {
+                kind: "array".into(),
+                size: 0.0
+            }]
+        ));
         assert!(check("-1.5 < 0", &[]));
         assert!(check("'abc' < 'abd'", &[]));
     }
@@ -507,35 +619,79 @@ mod tests {
     fn type_errors_at_evaluation_say_where() {
         let c = Condition::parse("domain['a'] < 'x'").unwrap();
         let err = c.evaluate(&[Datum::Number(1.0)]).unwrap_err();
-        assert_eq!((err.offset, err.message.as_str()), (12, "cannot order 1 and 'x'"));
+        assert_eq!(
+            (err.offset, err.message.as_str()),
+            (12, "cannot order 1 and 'x'")
+        );
         let c = Condition::parse("domain['items'] == 0").unwrap();
-        assert!(c.evaluate(&[Datum::Container { kind: "array".into(), size: 0.0 }]).unwrap_err().message.contains("compare len(...)"));
+        assert!(c
+            .evaluate(&[Datum::Container {
+                kind: "array".into(),
+                size: 0.0
+            }])
+            .unwrap_err()
+            .message
+            .contains("compare len(...)"));
     }
 
     #[test]
     fn refuses_anything_that_could_run_code() {
         let e = error("constructor.constructor('return this')()");
         assert_eq!(e.offset, 0);
-        assert!(e.message.starts_with("unknown name 'constructor'"), "{}", e.message);
+        assert!(
+            e.message.starts_with("unknown name 'constructor'"),
+            "{}",
+            e.message
+        );
         let e = error("__import__('os')");
-        assert!(e.message.starts_with("unknown name '__import__'"), "{}", e.message);
+        assert!(
+            e.message.starts_with("unknown name '__import__'"),
+            "{}",
+            e.message
+        );
         let e = error("domain.__proto__");
-        assert_eq!((e.offset, e.message.as_str()), (6, "'__proto__' is forbidden: it would reach the object's prototype"));
+        assert_eq!(
+            (e.offset, e.message.as_str()),
+            (
+                6,
+                "'__proto__' is forbidden: it would reach the object's prototype"
+            )
+        );
         assert!(error("domain['constructor']").message.contains("forbidden"));
-        assert!(error("domain.items.pop()").message.starts_with("calls are not allowed"));
-        assert!(error("domain['f']()").message.starts_with("calls are not allowed"));
-        assert!(error("eval('1')").message.starts_with("unknown name 'eval'"));
-        assert!(error("signal.set('x')").message.contains("signal.get('name')"));
+        assert!(error("domain.items.pop()")
+            .message
+            .starts_with("calls are not allowed"));
+        assert!(error("domain['f']()")
+            .message
+            .starts_with("calls are not allowed"));
+        assert!(error("eval('1')")
+            .message
+            .starts_with("unknown name 'eval'"));
+        assert!(error("signal.set('x')")
+            .message
+            .contains("signal.get('name')"));
     }
 
     #[test]
     fn syntax_errors_say_where() {
-        assert_eq!(error("domain['x'] ==").message, "the condition ends too early");
+        assert_eq!(
+            error("domain['x'] ==").message,
+            "the condition ends too early"
+        );
         assert_eq!(error("domain['x'] ==").offset, 14);
         assert_eq!(error("domain['x'] = 1").message, "unexpected character '='");
-        assert_eq!(error("(domain['x'] == 1").message, "expected ')', found the end");
-        assert_eq!(error("domain['x] == 1").message, "unterminated string: missing '");
+        assert_eq!(
+            error("(domain['x'] == 1").message,
+            "expected ')', found the end"
+        );
+        assert_eq!(
+            error("domain['x] == 1").message,
+            "unterminated string: missing '"
+        );
         assert_eq!(error("1 == 1 1").message, "unexpected number 1");
-        assert_eq!(error("domain[x]").message, "a subscript is a string or a non-negative integer");
+        assert_eq!(
+            error("domain[x]").message,
+            "a subscript is a string or a non-negative integer"
+        );
     }
 }

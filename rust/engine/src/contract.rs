@@ -10,6 +10,7 @@ use crate::value::{unknown_key, Value};
 use crate::zone::Zone;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum Semantic {
     /// Reads only: no outputs, no side effects.
@@ -34,7 +35,15 @@ pub struct ContractSpec {
     pub parallel: bool,
 }
 
-const CONTRACT_KEYS: [&str; 7] = ["inputs", "outputs", "semantic", "errors", "sideEffects", "parallel", "name"];
+const CONTRACT_KEYS: [&str; 7] = [
+    "inputs",
+    "outputs",
+    "semantic",
+    "errors",
+    "sideEffects",
+    "parallel",
+    "name",
+];
 
 impl ContractSpec {
     /// Reads a contract object registered under `name`. Absent, `null` and
@@ -42,26 +51,42 @@ impl ContractSpec {
     /// right type, and unknown keys (typos) are refused.
     pub fn from_value(name: &str, value: &Value) -> Result<ContractSpec, EngineError> {
         let fail = |message: String| {
-            EngineError::new(ErrorKind::ContractViolation, format!("contract of '{name}': {message}")).for_process(name)
+            EngineError::new(
+                ErrorKind::ContractViolation,
+                format!("contract of '{name}': {message}"),
+            )
+            .for_process(name)
         };
         let Value::Object(fields) = value else {
-            return Err(fail(format!("a contract is an object such as {{ inputs, outputs }}, got {}", value.kind())));
+            return Err(fail(format!(
+                "a contract is an object such as {{ inputs, outputs }}, got {}",
+                value.kind()
+            )));
         };
-        let mut spec = ContractSpec { name: name.to_string(), ..ContractSpec::default() };
+        let mut spec = ContractSpec {
+            name: name.to_string(),
+            ..ContractSpec::default()
+        };
         for (key, value) in fields {
             if *value == Value::Null {
                 continue;
             }
             let strings = |value: &Value| -> Result<Vec<String>, EngineError> {
                 let Value::Array(items) = value else {
-                    return Err(fail(format!("{key} must be an array of strings, got {}", value.kind())));
+                    return Err(fail(format!(
+                        "{key} must be an array of strings, got {}",
+                        value.kind()
+                    )));
                 };
                 items
                     .iter()
                     .enumerate()
                     .map(|(i, item)| match item {
                         Value::String(s) => Ok(s.clone()),
-                        other => Err(fail(format!("{key}[{i}] must be a string, got {}", other.kind()))),
+                        other => Err(fail(format!(
+                            "{key}[{i}] must be a string, got {}",
+                            other.kind()
+                        ))),
                     })
                     .collect()
             };
@@ -78,13 +103,24 @@ impl ContractSpec {
                         Value::String(s) => format!("'{s}'"),
                         other => other.kind().to_string(),
                     };
-                    return Err(fail(format!("semantic must be 'pure', 'effect' or 'guide', got {got}")));
+                    return Err(fail(format!(
+                        "semantic must be 'pure', 'effect' or 'guide', got {got}"
+                    )));
                 }
                 ("parallel", Value::Bool(b)) => spec.parallel = *b,
-                ("parallel", v) => return Err(fail(format!("parallel must be a boolean, got {}", v.kind()))),
+                ("parallel", v) => {
+                    return Err(fail(format!(
+                        "parallel must be a boolean, got {}",
+                        v.kind()
+                    )))
+                }
                 ("name", Value::String(_)) => {}
-                ("name", v) => return Err(fail(format!("name must be a string, got {}", v.kind()))),
-                (unknown, _) => return Err(fail(unknown_key(unknown, &CONTRACT_KEYS, "a contract has"))),
+                ("name", v) => {
+                    return Err(fail(format!("name must be a string, got {}", v.kind())))
+                }
+                (unknown, _) => {
+                    return Err(fail(unknown_key(unknown, &CONTRACT_KEYS, "a contract has")))
+                }
             }
         }
         Ok(spec)
@@ -123,9 +159,19 @@ impl CompiledContract {
     /// Validates and compiles `spec`. In strict mode SIGNAL and META paths
     /// are refused as inputs: they are events and observability, and a
     /// business decision that reads them could not be replayed.
-    pub fn compile(spec: &ContractSpec, paths: &mut PathTable, strict: bool) -> Result<CompiledContract, EngineError> {
+    pub fn compile(
+        spec: &ContractSpec,
+        paths: &mut PathTable,
+        strict: bool,
+    ) -> Result<CompiledContract, EngineError> {
         let name = spec.name.as_str();
-        let fail = |message: String| EngineError::new(ErrorKind::ContractViolation, format!("contract of '{name}': {message}")).for_process(name);
+        let fail = |message: String| {
+            EngineError::new(
+                ErrorKind::ContractViolation,
+                format!("contract of '{name}': {message}"),
+            )
+            .for_process(name)
+        };
         if name.trim().is_empty() {
             return Err(EngineError::new(
                 ErrorKind::ContractViolation,
@@ -141,7 +187,11 @@ impl CompiledContract {
             for (index, &id) in inputs.iter().enumerate() {
                 let zone = paths.zone(id);
                 if matches!(zone, Zone::Signal | Zone::Meta) {
-                    let why = if pure { "a pure process" } else { "strict mode" };
+                    let why = if pure {
+                        "a pure process"
+                    } else {
+                        "strict mode"
+                    };
                     let text = &spec.inputs[index];
                     return Err(fail(format!(
                         "input '{text}' is in the {} zone, which is not a business input in {why}; \
@@ -165,7 +215,10 @@ impl CompiledContract {
                 )));
             }
         }
-        for (field, list) in [("errors", &spec.errors), ("sideEffects", &spec.side_effects)] {
+        for (field, list) in [
+            ("errors", &spec.errors),
+            ("sideEffects", &spec.side_effects),
+        ] {
             if let Some(index) = list.iter().position(|s| s.trim().is_empty()) {
                 return Err(fail(format!("{field}[{index}] is empty")));
             }
@@ -191,7 +244,8 @@ fn compile_paths(
 ) -> Result<Vec<PathId>, EngineError> {
     let mut ids: Vec<PathId> = Vec::with_capacity(texts.len());
     for (index, text) in texts.iter().enumerate() {
-        let path = Path::parse(text).map_err(|e| fail(format!("{}[{index}]: {e}", field.name())).at_path(text))?;
+        let path = Path::parse(text)
+            .map_err(|e| fail(format!("{}[{index}]: {e}", field.name())).at_path(text))?;
         let id = paths.intern(&path);
         if !ids.contains(&id) {
             ids.push(id);
@@ -203,6 +257,7 @@ fn compile_paths(
 /// A path as JavaScript sees it: id for later calls, canonical text for
 /// messages and topics, segments for walking the data.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct PathView {
     pub id: PathId,
     pub path: String,
@@ -211,7 +266,8 @@ pub struct PathView {
     pub zone: Zone,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(untagged)]
 pub enum SegmentView {
     Key(String),
@@ -219,6 +275,7 @@ pub enum SegmentView {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ContractView {
     pub name: String,
@@ -241,17 +298,59 @@ impl PathView {
             id,
             path: path.to_string(),
             layer: path.layer.name(),
-            segments: path
-                .segments
-                .iter()
-                .map(|s| match s {
-                    Segment::Key(k) => SegmentView::Key(k.clone()),
-                    Segment::Index(i) => SegmentView::Index(*i),
-                })
-                .collect(),
+            segments: segments_view(path),
             zone: paths.zone(id),
         }
     }
+}
+
+fn segments_view(path: &Path) -> Vec<SegmentView> {
+    path.segments
+        .iter()
+        .map(|s| match s {
+            Segment::Key(k) => SegmentView::Key(k.clone()),
+            Segment::Index(i) => SegmentView::Index(*i),
+        })
+        .collect()
+}
+
+/// The keys that reach a path's value from the context root, layer first:
+/// `['domain_ctx', 'items', 0]`.
+pub fn keys_view(path: &Path) -> Vec<SegmentView> {
+    let mut keys = vec![SegmentView::Key(path.layer.name().to_string())];
+    keys.extend(segments_view(path));
+    keys
+}
+
+/// Parses paths written as text (StateUpdate and compareAndSwap keys),
+/// outside any engine: nothing is kept.
+pub fn parse_views(texts: &[String]) -> Result<Vec<PathView>, EngineError> {
+    let mut paths = PathTable::new();
+    texts
+        .iter()
+        .map(|text| {
+            let path = Path::parse(text).map_err(|e| {
+                EngineError::new(ErrorKind::ContractViolation, e.to_string()).at_path(text)
+            })?;
+            Ok(PathView::new(paths.intern(&path), &paths))
+        })
+        .collect()
+}
+
+/// Validates and compiles contracts on their own, outside any engine: what
+/// a replica checks at `register` before its authority (in another thread)
+/// registers them too. Names must be distinct within the batch.
+pub fn compile_views(
+    specs: &[ContractSpec],
+    strict: bool,
+) -> Result<Vec<ContractView>, EngineError> {
+    let mut paths = PathTable::new();
+    let mut registry = crate::registry::Registry::default();
+    let compiled = registry.register_all(specs, &mut paths, strict)?;
+    Ok(compiled
+        .into_iter()
+        .map(|c| ContractView::new(c, &paths))
+        .collect())
 }
 
 impl ContractView {
@@ -284,28 +383,55 @@ mod tests {
         }
     }
 
-    fn compile(spec: &ContractSpec, strict: bool) -> Result<(CompiledContract, PathTable), EngineError> {
+    fn compile(
+        spec: &ContractSpec,
+        strict: bool,
+    ) -> Result<(CompiledContract, PathTable), EngineError> {
         let mut paths = PathTable::new();
         CompiledContract::compile(spec, &mut paths, strict).map(|c| (c, paths))
     }
 
     #[test]
     fn compiles_paths_to_canonical_ids() {
-        let (c, paths) = compile(&spec(&["domain.items"], &["domain_ctx.items", "domain_ctx.total_value"]), true).unwrap();
+        let (c, paths) = compile(
+            &spec(
+                &["domain.items"],
+                &["domain_ctx.items", "domain_ctx.total_value"],
+            ),
+            true,
+        )
+        .unwrap();
         assert_eq!(c.inputs, vec![c.outputs[0]]);
-        assert_eq!(paths.path(c.outputs[1]).to_string(), "domain_ctx.total_value");
+        assert_eq!(
+            paths.path(c.outputs[1]).to_string(),
+            "domain_ctx.total_value"
+        );
         assert_eq!(c.semantic, Semantic::Effect);
     }
 
     #[test]
     fn spellings_of_one_path_collapse() {
-        let (c, _) = compile(&spec(&["domain.items", "domain_ctx['items']", "domain.total"], &[]), true).unwrap();
+        let (c, _) = compile(
+            &spec(
+                &["domain.items", "domain_ctx['items']", "domain.total"],
+                &[],
+            ),
+            true,
+        )
+        .unwrap();
         assert_eq!(c.inputs.len(), 2);
     }
 
     #[test]
     fn bad_paths_name_the_process_field_and_index() {
-        let err = compile(&spec(&["domain.items"], &["domain.ok", "domain.__proto__.polluted"]), true).unwrap_err();
+        let err = compile(
+            &spec(
+                &["domain.items"],
+                &["domain.ok", "domain.__proto__.polluted"],
+            ),
+            true,
+        )
+        .unwrap_err();
         assert_eq!(err.kind, ErrorKind::ContractViolation);
         assert_eq!(err.process.as_deref(), Some("add_product"));
         assert_eq!(err.path.as_deref(), Some("domain.__proto__.polluted"));
@@ -316,7 +442,12 @@ mod tests {
         );
 
         let err = compile(&spec(&["items"], &[]), true).unwrap_err();
-        assert!(err.message.contains("inputs[0]: path 'items' (at character 1): unknown layer 'items'"), "{}", err.message);
+        assert!(
+            err.message
+                .contains("inputs[0]: path 'items' (at character 1): unknown layer 'items'"),
+            "{}",
+            err.message
+        );
 
         let err = compile(&spec(&["domain..x"], &[]), false).unwrap_err();
         assert!(err.message.contains("empty segment"), "{}", err.message);
@@ -324,33 +455,64 @@ mod tests {
 
     #[test]
     fn strict_mode_refuses_signal_and_meta_inputs() {
-        for input in ["domain.sig_restock", "domain.cmd_stop", "global.meta_trace", "domain.meta.x"] {
+        for input in [
+            "domain.sig_restock",
+            "domain.cmd_stop",
+            "global.meta_trace",
+            "domain.meta.x",
+        ] {
             let err = compile(&spec(&[input], &[]), true).unwrap_err();
-            assert!(err.message.contains("not a business input in strict mode"), "{input}: {}", err.message);
+            assert!(
+                err.message.contains("not a business input in strict mode"),
+                "{input}: {}",
+                err.message
+            );
             assert_eq!(err.path.as_deref(), Some(input));
         }
-        assert!(compile(&spec(&["domain.sig_restock", "global.meta_trace"], &[]), false).is_ok());
+        assert!(compile(
+            &spec(&["domain.sig_restock", "global.meta_trace"], &[]),
+            false
+        )
+        .is_ok());
     }
 
     #[test]
     fn signal_and_meta_outputs_and_heavy_inputs_are_fine() {
-        assert!(compile(&spec(&["domain.heavy_frames"], &["domain.sig_restock", "domain.meta_last"]), true).is_ok());
+        assert!(compile(
+            &spec(
+                &["domain.heavy_frames"],
+                &["domain.sig_restock", "domain.meta_last"]
+            ),
+            true
+        )
+        .is_ok());
     }
 
     #[test]
     fn pure_processes_only_read() {
         let mut s = spec(&["domain.items"], &["domain.total"]);
         s.semantic = Semantic::Pure;
-        assert!(compile(&s, true).unwrap_err().message.contains("a pure process cannot write, but it declares output 'domain.total'"));
+        assert!(compile(&s, true)
+            .unwrap_err()
+            .message
+            .contains("a pure process cannot write, but it declares output 'domain.total'"));
 
         s.outputs.clear();
         s.side_effects = vec!["http".into()];
-        assert!(compile(&s, true).unwrap_err().message.contains("declares sideEffects 'http'"));
+        assert!(compile(&s, true)
+            .unwrap_err()
+            .message
+            .contains("declares sideEffects 'http'"));
 
         s.side_effects.clear();
         s.inputs = vec!["domain.sig_x".into()];
         let err = compile(&s, false).unwrap_err();
-        assert!(err.message.contains("not a business input in a pure process"), "{}", err.message);
+        assert!(
+            err.message
+                .contains("not a business input in a pure process"),
+            "{}",
+            err.message
+        );
 
         s.inputs = vec!["domain.items".into()];
         assert_eq!(compile(&s, true).unwrap().0.semantic, Semantic::Pure);
@@ -360,15 +522,26 @@ mod tests {
     fn names_and_lists_must_not_be_blank() {
         let mut s = spec(&[], &[]);
         s.name = " ".into();
-        assert!(compile(&s, true).unwrap_err().message.starts_with("a process needs a name"));
+        assert!(compile(&s, true)
+            .unwrap_err()
+            .message
+            .starts_with("a process needs a name"));
 
         let mut s = spec(&[], &[]);
         s.errors = vec!["ValueError".into(), "".into()];
-        assert!(compile(&s, true).unwrap_err().message.ends_with("errors[1] is empty"));
+        assert!(compile(&s, true)
+            .unwrap_err()
+            .message
+            .ends_with("errors[1] is empty"));
     }
 
     fn object(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
     }
 
     fn strings(items: &[&str]) -> Value {
@@ -386,7 +559,10 @@ mod tests {
             ("errors", Value::Null),
         ]);
         let spec = ContractSpec::from_value("p", &value).unwrap();
-        assert_eq!((spec.name.as_str(), spec.semantic, spec.parallel), ("p", Semantic::Guide, true));
+        assert_eq!(
+            (spec.name.as_str(), spec.semantic, spec.parallel),
+            ("p", Semantic::Guide, true)
+        );
         assert_eq!(spec.inputs, ["domain.items"]);
         assert_eq!(spec.side_effects, ["http"]);
         assert!(spec.errors.is_empty());
@@ -395,30 +571,66 @@ mod tests {
     #[test]
     fn contract_object_errors_name_the_key() {
         let cases = [
-            (object(&[("ouputs", strings(&[]))]), "unknown key 'ouputs' (did you mean 'outputs'?); a contract has inputs, outputs,"),
-            (object(&[("reads", strings(&[]))]), "unknown key 'reads'; a contract has"),
-            (object(&[("inputs", Value::String("domain.x".into()))]), "inputs must be an array of strings, got a string"),
-            (object(&[("outputs", Value::Array(vec![Value::Number(1.0)]))]), "outputs[0] must be a string, got a number"),
-            (object(&[("semantic", Value::String("pur".into()))]), "semantic must be 'pure', 'effect' or 'guide', got 'pur'"),
-            (object(&[("parallel", Value::String("yes".into()))]), "parallel must be a boolean, got a string"),
-            (object(&[("name", Value::Number(3.0))]), "name must be a string, got a number"),
-            (Value::Array(vec![]), "a contract is an object such as { inputs, outputs }, got an array"),
+            (
+                object(&[("ouputs", strings(&[]))]),
+                "unknown key 'ouputs' (did you mean 'outputs'?); a contract has inputs, outputs,",
+            ),
+            (
+                object(&[("reads", strings(&[]))]),
+                "unknown key 'reads'; a contract has",
+            ),
+            (
+                object(&[("inputs", Value::String("domain.x".into()))]),
+                "inputs must be an array of strings, got a string",
+            ),
+            (
+                object(&[("outputs", Value::Array(vec![Value::Number(1.0)]))]),
+                "outputs[0] must be a string, got a number",
+            ),
+            (
+                object(&[("semantic", Value::String("pur".into()))]),
+                "semantic must be 'pure', 'effect' or 'guide', got 'pur'",
+            ),
+            (
+                object(&[("parallel", Value::String("yes".into()))]),
+                "parallel must be a boolean, got a string",
+            ),
+            (
+                object(&[("name", Value::Number(3.0))]),
+                "name must be a string, got a number",
+            ),
+            (
+                Value::Array(vec![]),
+                "a contract is an object such as { inputs, outputs }, got an array",
+            ),
         ];
         for (value, expected) in cases {
             let err = ContractSpec::from_value("p", &value).unwrap_err();
             assert_eq!(err.process.as_deref(), Some("p"));
-            assert!(err.message.starts_with(&format!("contract of 'p': {expected}")), "{}", err.message);
+            assert!(
+                err.message
+                    .starts_with(&format!("contract of 'p': {expected}")),
+                "{}",
+                err.message
+            );
         }
     }
 
     #[test]
     fn views_carry_segments_and_zones_for_javascript() {
         let mut paths = PathTable::new();
-        let c = CompiledContract::compile(&spec(&["domain.items[2]['a b']"], &["domain.sig_x"]), &mut paths, true).unwrap();
+        let c = CompiledContract::compile(
+            &spec(&["domain.items[2]['a b']"], &["domain.sig_x"]),
+            &mut paths,
+            true,
+        )
+        .unwrap();
         let v = ContractView::new(&c, &paths);
         assert_eq!(v.inputs[0].path, "domain_ctx.items[2]['a b']");
         assert_eq!(v.inputs[0].layer, "domain_ctx");
-        assert!(matches!(v.inputs[0].segments[..], [SegmentView::Key(ref k), SegmentView::Index(2), SegmentView::Key(_)] if k == "items"));
+        assert!(
+            matches!(v.inputs[0].segments[..], [SegmentView::Key(ref k), SegmentView::Index(2), SegmentView::Key(_)] if k == "items")
+        );
         assert_eq!(v.outputs[0].zone, Zone::Signal);
     }
 }

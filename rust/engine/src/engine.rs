@@ -2,17 +2,19 @@
 
 use std::collections::HashMap;
 
-use crate::audit::{AuditLog, AuditRecord, Auditor, Finding};
+use crate::audit::{AuditLog, AuditRecord, Auditor};
 use crate::audit_recipe::Recipe;
 use crate::backoff::{Backoff, BackoffPolicy};
-use crate::contract::{ContractSpec, ContractView, PathView};
+use crate::contract::{ContractSpec, ContractView};
 use crate::error::{EngineError, ErrorKind};
+use crate::event::{Event, EventQueue};
 use crate::layer::{Layer, LAYER_NAMES_HELP};
-use crate::path::Path;
 use crate::path_table::PathTable;
 use crate::priority::Priority;
 use crate::registry::Registry;
+use crate::transaction::{Transaction, TxId};
 use crate::version_store::VersionStore;
+use crate::workflow_run::WorkflowRuns;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct EngineOptions {
@@ -63,9 +65,11 @@ pub struct Engine {
     pub(crate) backoff: Backoff,
     pub(crate) audit: AuditLog,
     pub(crate) auditor: Auditor,
-    /// Input findings waiting for their execution's commit or failure.
-    held_findings: HashMap<u32, Finding>,
-    next_finding: u32,
+    /// Transactions begun and not yet ended.
+    pub(crate) transactions: HashMap<TxId, Transaction>,
+    pub(crate) next_tx: TxId,
+    pub(crate) events: EventQueue,
+    pub(crate) workflows: WorkflowRuns,
 }
 
 impl Engine {
@@ -76,15 +80,25 @@ impl Engine {
     }
 
     /// An engine whose executions are audited by `recipe`.
-    pub fn with_recipe(options: EngineOptions, context_keys: &[String], recipe: Recipe) -> Result<Engine, EngineError> {
+    pub fn with_recipe(
+        options: EngineOptions,
+        context_keys: &[String],
+        recipe: Recipe,
+    ) -> Result<Engine, EngineError> {
         let mut layers = Vec::with_capacity(context_keys.len());
         for key in context_keys {
             let layer = Layer::from_canonical(key).ok_or_else(|| {
                 let hint = match Layer::from_name(key) {
-                    Some(layer) => format!("name the layer '{}' ('{key}' is an alias for contracts only)", layer.name()),
+                    Some(layer) => format!(
+                        "name the layer '{}' ('{key}' is an alias for contracts only)",
+                        layer.name()
+                    ),
                     None => format!("a context holds only the layers {LAYER_NAMES_HELP}"),
                 };
-                EngineError::new(ErrorKind::InvalidArgument, format!("context key '{key}' is not a layer: {hint}"))
+                EngineError::new(
+                    ErrorKind::InvalidArgument,
+                    format!("context key '{key}' is not a layer: {hint}"),
+                )
             })?;
             layers.push(layer);
         }
@@ -99,8 +113,10 @@ impl Engine {
             backoff: Backoff::new(options.backoff, options.seed),
             audit: AuditLog::new(options.audit_log_limit),
             auditor: Auditor::new(recipe),
-            held_findings: HashMap::new(),
-            next_finding: 0,
+            transactions: HashMap::new(),
+            next_tx: 0,
+            events: EventQueue::default(),
+            workflows: WorkflowRuns::default(),
         })
     }
 
@@ -114,7 +130,9 @@ impl Engine {
 
     /// Compiles and registers every contract, or none of them.
     pub fn register(&mut self, specs: &[ContractSpec]) -> Result<Vec<ContractView>, EngineError> {
-        let compiled = self.registry.register_all(specs, &mut self.paths, self.options.strict)?;
+        let compiled = self
+            .registry
+            .register_all(specs, &mut self.paths, self.options.strict)?;
         let auditor = &self.auditor;
         Ok(compiled
             .into_iter()
@@ -127,18 +145,6 @@ impl Engine {
                 view
             })
             .collect())
-    }
-
-    /// Parses paths written as text (StateUpdate and compareAndSwap keys).
-    pub fn parse_paths(&mut self, texts: &[String]) -> Result<Vec<PathView>, EngineError> {
-        texts
-            .iter()
-            .map(|text| {
-                let path = Path::parse(text).map_err(|e| EngineError::new(ErrorKind::ContractViolation, e.to_string()).at_path(text))?;
-                let id = self.paths.intern(&path);
-                Ok(PathView::new(id, &self.paths))
-            })
-            .collect()
     }
 
     pub fn version(&self) -> u64 {
@@ -154,25 +160,20 @@ impl Engine {
         &self.auditor
     }
 
-    /// Keeps an input finding until its execution ends; returns its token.
-    pub fn hold_finding(&mut self, finding: Finding) -> u32 {
-        self.next_finding = self.next_finding.wrapping_add(1).max(1);
-        self.held_findings.insert(self.next_finding, finding);
-        self.next_finding
+    /// Whether audit records are also queued as events (someone listens).
+    pub fn listen_audit(&mut self, on: bool) {
+        self.events.audit = on;
     }
 
-    /// Ends the hold on a finding, returning it.
-    pub fn take_finding(&mut self, token: u32) -> Option<Finding> {
-        self.held_findings.remove(&token)
-    }
-
-    pub(crate) fn held_finding(&self, token: u32) -> Option<Finding> {
-        self.held_findings.get(&token).cloned()
+    /// The events produced since the last take, oldest first.
+    pub fn take_events(&mut self) -> Vec<Event> {
+        self.events.take()
     }
 
     /// Clears the audit counters and lifts a level S stop.
     pub fn audit_reset(&mut self) {
         self.auditor.reset();
+        self.events.push(Event::Reset);
     }
 
     pub fn paths(&self) -> &PathTable {
@@ -194,26 +195,58 @@ mod tests {
 
     #[test]
     fn accepts_canonical_layers() {
-        let e = Engine::new(EngineOptions::default(), &keys(&["global_ctx", "domain_ctx"])).unwrap();
+        let e = Engine::new(
+            EngineOptions::default(),
+            &keys(&["global_ctx", "domain_ctx"]),
+        )
+        .unwrap();
         assert_eq!(e.layers(), [Layer::Global, Layer::Domain]);
         assert!(e.options().strict);
     }
 
     #[test]
     fn refuses_other_context_keys_with_a_hint() {
-        let err = Engine::new(EngineOptions::default(), &keys(&["domain_ctx", "cache"])).err().unwrap();
+        let err = Engine::new(EngineOptions::default(), &keys(&["domain_ctx", "cache"]))
+            .err()
+            .unwrap();
         assert_eq!(err.kind, ErrorKind::InvalidArgument);
-        assert!(err.message.starts_with("context key 'cache' is not a layer: a context holds only the layers global_ctx"));
-        let err = Engine::new(EngineOptions::default(), &keys(&["domain"])).err().unwrap();
-        assert!(err.message.contains("name the layer 'domain_ctx'"), "{}", err.message);
+        assert!(err.message.starts_with(
+            "context key 'cache' is not a layer: a context holds only the layers global_ctx"
+        ));
+        let err = Engine::new(EngineOptions::default(), &keys(&["domain"]))
+            .err()
+            .unwrap();
+        assert!(
+            err.message.contains("name the layer 'domain_ctx'"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
     fn strictness_decides_signal_inputs() {
-        let spec = ContractSpec { name: "p".into(), inputs: vec!["domain.sig_x".into()], ..ContractSpec::default() };
-        let mut strict = Engine::new(EngineOptions { strict: true, ..EngineOptions::default() }, &[]).unwrap();
+        let spec = ContractSpec {
+            name: "p".into(),
+            inputs: vec!["domain.sig_x".into()],
+            ..ContractSpec::default()
+        };
+        let mut strict = Engine::new(
+            EngineOptions {
+                strict: true,
+                ..EngineOptions::default()
+            },
+            &[],
+        )
+        .unwrap();
         assert!(strict.register(std::slice::from_ref(&spec)).is_err());
-        let mut lax = Engine::new(EngineOptions { strict: false, ..EngineOptions::default() }, &[]).unwrap();
+        let mut lax = Engine::new(
+            EngineOptions {
+                strict: false,
+                ..EngineOptions::default()
+            },
+            &[],
+        )
+        .unwrap();
         let views = lax.register(&[spec]).unwrap();
         assert_eq!(views[0].inputs[0].path, "domain_ctx.sig_x");
         assert!(lax.registry().get("p").is_some());

@@ -6,9 +6,10 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::flux::Location;
+use crate::location::Location;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub enum ErrorKind {
     /// A contract is malformed or breaks a zone rule (ContractViolationError).
     ContractViolation,
@@ -16,6 +17,8 @@ pub enum ErrorKind {
     InvalidArgument,
     /// A process name that is not registered (ProcessNotFoundError).
     ProcessNotFound,
+    /// Conflicts outlasted the retries, or a compareAndSwap was stale (ConflictError).
+    Conflict,
     /// An invalid workflow or condition (WorkflowError).
     Workflow,
     /// A workflow ran more than maxOps steps (FluxSafetyTripError).
@@ -29,6 +32,7 @@ pub enum ErrorKind {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct EngineError {
     pub kind: ErrorKind,
     pub message: String,
@@ -40,6 +44,7 @@ pub struct EngineError {
     pub path: Option<String>,
     /// Where in a workflow's step tree the error is.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(type = "LocationKey[]"))]
     pub location: Option<Location>,
     /// The 0-based character offset in a condition.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -48,7 +53,14 @@ pub struct EngineError {
 
 impl EngineError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> EngineError {
-        EngineError { kind, message: message.into(), process: None, path: None, location: None, offset: None }
+        EngineError {
+            kind,
+            message: message.into(),
+            process: None,
+            path: None,
+            location: None,
+            offset: None,
+        }
     }
 
     pub fn for_process(mut self, process: &str) -> EngineError {

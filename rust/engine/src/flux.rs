@@ -4,29 +4,23 @@
 //! drives. It hands the host one action at a time: run this process (each
 //! step is its own transaction), or read these values for a condition.
 
-use serde::Serialize;
-
 use crate::condition::{Condition, Datum, Need};
 use crate::error::{EngineError, ErrorKind};
+use crate::location::{at, show_location, Location};
 use crate::value::{unknown_key, Value};
-
-/// Where in the step tree something is: keys and indices from the root,
-/// e.g. `["steps", 2, "condition"]`. The host maps it to a line and column.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum LocationKey {
-    Key(String),
-    Index(usize),
-}
-
-pub type Location = Vec<LocationKey>;
 
 #[derive(Clone, Debug, PartialEq)]
 enum Op {
-    Process { name: String },
+    Process {
+        name: String,
+    },
     /// Evaluate condition `cond`; when false go to `otherwise`. A loop's
     /// branch counts one op per iteration.
-    Branch { cond: usize, otherwise: usize, is_loop: bool },
+    Branch {
+        cond: usize,
+        otherwise: usize,
+        is_loop: bool,
+    },
     Jump(usize),
 }
 
@@ -51,49 +45,11 @@ pub struct Workflow {
 }
 
 fn workflow_error(message: String, location: &Location, offset: Option<usize>) -> EngineError {
-    EngineError { location: Some(location.clone()), offset, ..EngineError::new(ErrorKind::Workflow, message) }
-}
-
-fn at(location: &Location, key: impl Into<LocationKeyArg>) -> Location {
-    let mut next = location.clone();
-    next.push(match key.into() {
-        LocationKeyArg::Key(k) => LocationKey::Key(k.to_string()),
-        LocationKeyArg::Index(i) => LocationKey::Index(i),
-    });
-    next
-}
-
-enum LocationKeyArg {
-    Key(&'static str),
-    Index(usize),
-}
-
-impl From<&'static str> for LocationKeyArg {
-    fn from(k: &'static str) -> Self {
-        LocationKeyArg::Key(k)
+    EngineError {
+        location: Some(location.clone()),
+        offset,
+        ..EngineError::new(ErrorKind::Workflow, message)
     }
-}
-
-impl From<usize> for LocationKeyArg {
-    fn from(i: usize) -> Self {
-        LocationKeyArg::Index(i)
-    }
-}
-
-/// Shown in messages as `steps[2].condition`.
-pub fn show_location(location: &Location) -> String {
-    let mut out = String::new();
-    for key in location {
-        match key {
-            LocationKey::Key(k) if out.is_empty() => out.push_str(k),
-            LocationKey::Key(k) => {
-                out.push('.');
-                out.push_str(k);
-            }
-            LocationKey::Index(i) => out.push_str(&format!("[{i}]")),
-        }
-    }
-    if out.is_empty() { "the workflow".to_string() } else { out }
 }
 
 struct Compiler {
@@ -108,17 +64,38 @@ impl Workflow {
     pub fn compile(tree: &Value, max_ops: u64) -> Result<Workflow, EngineError> {
         let root: Location = Vec::new();
         let Value::Object(fields) = tree else {
-            return Err(workflow_error(format!("a workflow is a mapping with 'steps', got {}", tree.kind()), &root, None));
+            return Err(workflow_error(
+                format!("a workflow is a mapping with 'steps', got {}", tree.kind()),
+                &root,
+                None,
+            ));
         };
         for key in fields.keys() {
             if !ROOT_KEYS.contains(&key.as_str()) {
-                return Err(workflow_error(unknown_key(key, &ROOT_KEYS, "a workflow has"), &root, None));
+                return Err(workflow_error(
+                    unknown_key(key, &ROOT_KEYS, "a workflow has"),
+                    &root,
+                    None,
+                ));
             }
         }
-        let steps = fields.get("steps").ok_or_else(|| workflow_error("a workflow needs 'steps'".into(), &root, None))?;
-        let mut compiler = Compiler { program: Vec::new(), conditions: Vec::new() };
+        let steps = fields
+            .get("steps")
+            .ok_or_else(|| workflow_error("a workflow needs 'steps'".into(), &root, None))?;
+        let mut compiler = Compiler {
+            program: Vec::new(),
+            conditions: Vec::new(),
+        };
         compiler.steps(steps, &at(&root, "steps"))?;
-        Ok(Workflow { program: compiler.program, conditions: compiler.conditions, pc: 0, ops: 0, max_ops, pending: None, last_condition: None })
+        Ok(Workflow {
+            program: compiler.program,
+            conditions: compiler.conditions,
+            pc: 0,
+            ops: 0,
+            max_ops,
+            pending: None,
+            last_condition: None,
+        })
     }
 
     /// Every process the workflow can run, in first-appearance order.
@@ -143,12 +120,31 @@ impl Workflow {
     pub fn resume(&mut self, values: Option<&[Datum]>) -> Result<Action, EngineError> {
         if let Some(index) = self.pending.take() {
             let (condition, location) = &self.conditions[index];
-            let values = values.ok_or_else(|| EngineError::new(ErrorKind::InvalidArgument, "resume(): the condition's values are missing"))?;
+            let values = values.ok_or_else(|| {
+                EngineError::new(
+                    ErrorKind::InvalidArgument,
+                    "resume(): the condition's values are missing",
+                )
+            })?;
             let value = condition.evaluate(values).map_err(|e| {
-                workflow_error(format!("condition '{}' at {}: {}", condition.text, show_location(location), e.message), &at(location, "condition"), Some(e.offset))
+                workflow_error(
+                    format!(
+                        "condition '{}' at {}: {}",
+                        condition.text,
+                        show_location(location),
+                        e.message
+                    ),
+                    &at(location, "condition"),
+                    Some(e.offset),
+                )
             })?;
             self.last_condition = Some((condition.text.clone(), value));
-            let Op::Branch { otherwise, is_loop, .. } = self.program[self.pc] else { unreachable!("a pending condition sits on a branch") };
+            let Op::Branch {
+                otherwise, is_loop, ..
+            } = self.program[self.pc]
+            else {
+                unreachable!("a pending condition sits on a branch")
+            };
             if value {
                 if is_loop {
                     self.count()?;
@@ -174,7 +170,9 @@ impl Workflow {
                         self.count()?;
                     }
                     self.pending = Some(cond);
-                    return Ok(Action::Evaluate { needs: self.conditions[cond].0.needs.clone() });
+                    return Ok(Action::Evaluate {
+                        needs: self.conditions[cond].0.needs.clone(),
+                    });
                 }
             }
         }
@@ -195,7 +193,15 @@ impl Workflow {
 impl Compiler {
     fn steps(&mut self, value: &Value, location: &Location) -> Result<(), EngineError> {
         let Value::Array(steps) = value else {
-            return Err(workflow_error(format!("{} must be a list of steps, got {}", show_location(location), value.kind()), location, None));
+            return Err(workflow_error(
+                format!(
+                    "{} must be a list of steps, got {}",
+                    show_location(location),
+                    value.kind()
+                ),
+                location,
+                None,
+            ));
         };
         for (i, step) in steps.iter().enumerate() {
             self.step(step, &at(location, i))?;
@@ -204,41 +210,84 @@ impl Compiler {
     }
 
     fn step(&mut self, step: &Value, location: &Location) -> Result<(), EngineError> {
-        let fail = |message: String, loc: &Location| workflow_error(format!("{}: {message}", show_location(loc)), loc, None);
+        let fail = |message: String, loc: &Location| {
+            workflow_error(format!("{}: {message}", show_location(loc)), loc, None)
+        };
         let fields = match step {
             Value::String(name) => return self.process(name, location),
             Value::Object(fields) => fields,
-            other => return Err(fail(format!("a step is a process name or a mapping, got {}", other.kind()), location)),
+            other => {
+                return Err(fail(
+                    format!(
+                        "a step is a process name or a mapping, got {}",
+                        other.kind()
+                    ),
+                    location,
+                ))
+            }
         };
         let allowed: &[&str] = match (fields.get("process"), fields.get("flux")) {
-            (Some(_), Some(_)) => return Err(fail("a step is either 'process' or 'flux', not both".into(), location)),
+            (Some(_), Some(_)) => {
+                return Err(fail(
+                    "a step is either 'process' or 'flux', not both".into(),
+                    location,
+                ))
+            }
             (Some(_), None) => &["process"],
             (None, Some(Value::String(kind))) => match kind.as_str() {
                 "if" => &["flux", "condition", "then", "else"],
                 "while" => &["flux", "condition", "do"],
                 "run" => &["flux", "steps"],
-                other => return Err(fail(format!("unknown flux '{other}'; flux is if, while or run"), &at(location, "flux"))),
+                other => {
+                    return Err(fail(
+                        format!("unknown flux '{other}'; flux is if, while or run"),
+                        &at(location, "flux"),
+                    ))
+                }
             },
-            (None, Some(other)) => return Err(fail(format!("flux must be if, while or run, got {}", other.kind()), &at(location, "flux"))),
-            (None, None) => return Err(fail("a step mapping needs 'process' or 'flux'".into(), location)),
+            (None, Some(other)) => {
+                return Err(fail(
+                    format!("flux must be if, while or run, got {}", other.kind()),
+                    &at(location, "flux"),
+                ))
+            }
+            (None, None) => {
+                return Err(fail(
+                    "a step mapping needs 'process' or 'flux'".into(),
+                    location,
+                ))
+            }
         };
         for key in fields.keys() {
             if !allowed.contains(&key.as_str()) {
                 return Err(fail(unknown_key(key, allowed, "this step has"), location));
             }
         }
-        let require = |key: &'static str| fields.get(key).ok_or_else(|| fail(format!("needs '{key}'"), location));
+        let require = |key: &'static str| {
+            fields
+                .get(key)
+                .ok_or_else(|| fail(format!("needs '{key}'"), location))
+        };
         match fields.get("flux") {
             None => match require("process")? {
                 Value::String(name) => self.process(name, &at(location, "process")),
-                other => Err(fail(format!("process must be a name, got {}", other.kind()), &at(location, "process"))),
+                other => Err(fail(
+                    format!("process must be a name, got {}", other.kind()),
+                    &at(location, "process"),
+                )),
             },
-            Some(Value::String(kind)) if kind == "run" => self.steps(require("steps")?, &at(location, "steps")),
+            Some(Value::String(kind)) if kind == "run" => {
+                self.steps(require("steps")?, &at(location, "steps"))
+            }
             Some(Value::String(kind)) => {
                 let is_loop = kind == "while";
                 let cond = self.condition(require("condition")?, &at(location, "condition"))?;
                 let start = self.program.len();
-                self.program.push(Op::Branch { cond, otherwise: 0, is_loop });
+                self.program.push(Op::Branch {
+                    cond,
+                    otherwise: 0,
+                    is_loop,
+                });
                 if is_loop {
                     self.steps(require("do")?, &at(location, "do"))?;
                     self.program.push(Op::Jump(start));
@@ -270,20 +319,47 @@ impl Compiler {
 
     fn process(&mut self, name: &str, location: &Location) -> Result<(), EngineError> {
         if name.trim().is_empty() {
-            return Err(workflow_error(format!("{}: a process name cannot be empty", show_location(location)), location, None));
+            return Err(workflow_error(
+                format!(
+                    "{}: a process name cannot be empty",
+                    show_location(location)
+                ),
+                location,
+                None,
+            ));
         }
-        self.program.push(Op::Process { name: name.to_string() });
+        self.program.push(Op::Process {
+            name: name.to_string(),
+        });
         Ok(())
     }
 
     fn condition(&mut self, value: &Value, location: &Location) -> Result<usize, EngineError> {
         let Value::String(text) = value else {
-            return Err(workflow_error(format!("{}: a condition is a string, got {}", show_location(location), value.kind()), location, None));
+            return Err(workflow_error(
+                format!(
+                    "{}: a condition is a string, got {}",
+                    show_location(location),
+                    value.kind()
+                ),
+                location,
+                None,
+            ));
         };
         let condition = Condition::parse(text).map_err(|e| {
-            workflow_error(format!("condition '{text}' at {} (character {}): {}", show_location(location), e.offset + 1, e.message), location, Some(e.offset))
+            workflow_error(
+                format!(
+                    "condition '{text}' at {} (character {}): {}",
+                    show_location(location),
+                    e.offset + 1,
+                    e.message
+                ),
+                location,
+                Some(e.offset),
+            )
         })?;
-        self.conditions.push((condition, location[..location.len() - 1].to_vec()));
+        self.conditions
+            .push((condition, location[..location.len() - 1].to_vec()));
         Ok(self.conditions.len() - 1)
     }
 }
@@ -291,6 +367,7 @@ impl Compiler {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::location::LocationKey;
     use std::collections::BTreeMap;
 
     fn s(text: &str) -> Value {
@@ -302,7 +379,12 @@ mod tests {
     }
 
     fn map(pairs: Vec<(&str, Value)>) -> Value {
-        Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<BTreeMap<_, _>>())
+        Value::Object(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect::<BTreeMap<_, _>>(),
+        )
     }
 
     fn workflow(steps: Vec<Value>) -> Workflow {
@@ -325,14 +407,23 @@ mod tests {
                     executed.push(name);
                     values = None;
                 }
-                Action::Evaluate { needs } => values = Some(needs.iter().map(|_| Datum::Number(n)).collect()),
+                Action::Evaluate { needs } => {
+                    values = Some(needs.iter().map(|_| Datum::Number(n)).collect())
+                }
             }
         }
     }
 
     #[test]
     fn runs_steps_in_order_including_the_shorthand_and_run() {
-        let w = workflow(vec![s("a"), map(vec![("process", s("b"))]), map(vec![("flux", s("run")), ("steps", list(vec![s("c"), s("d")]))])]);
+        let w = workflow(vec![
+            s("a"),
+            map(vec![("process", s("b"))]),
+            map(vec![
+                ("flux", s("run")),
+                ("steps", list(vec![s("c"), s("d")])),
+            ]),
+        ]);
         assert_eq!(w.process_names(), ["a", "b", "c", "d"]);
         assert_eq!(run(w).unwrap(), ["a", "b", "c", "d"]);
     }
@@ -340,7 +431,11 @@ mod tests {
     #[test]
     fn while_counts_to_five() {
         let w = workflow(vec![
-            map(vec![("flux", s("while")), ("condition", s("domain['n'] < 5")), ("do", list(vec![s("inc")]))]),
+            map(vec![
+                ("flux", s("while")),
+                ("condition", s("domain['n'] < 5")),
+                ("do", list(vec![s("inc")])),
+            ]),
             s("done"),
         ]);
         assert_eq!(run(w).unwrap(), ["inc", "inc", "inc", "inc", "inc", "done"]);
@@ -354,15 +449,36 @@ mod tests {
             ("then", list(vec![s("low")])),
             ("else", list(vec![s("high")])),
         ]);
-        let w = workflow(vec![map(vec![("flux", s("while")), ("condition", s("domain['n'] < 4")), ("do", list(vec![branch, s("inc")]))])]);
-        assert_eq!(run(w).unwrap(), ["low", "inc", "low", "inc", "high", "inc", "high", "inc"]);
-        let no_else = workflow(vec![map(vec![("flux", s("if")), ("condition", s("False")), ("then", list(vec![s("never")]))]), s("after")]);
+        let w = workflow(vec![map(vec![
+            ("flux", s("while")),
+            ("condition", s("domain['n'] < 4")),
+            ("do", list(vec![branch, s("inc")])),
+        ])]);
+        assert_eq!(
+            run(w).unwrap(),
+            ["low", "inc", "low", "inc", "high", "inc", "high", "inc"]
+        );
+        let no_else = workflow(vec![
+            map(vec![
+                ("flux", s("if")),
+                ("condition", s("False")),
+                ("then", list(vec![s("never")])),
+            ]),
+            s("after"),
+        ]);
         assert_eq!(run(no_else).unwrap(), ["after"]);
     }
 
     #[test]
     fn max_ops_trips_an_infinite_loop() {
-        let tree = map(vec![("steps", list(vec![map(vec![("flux", s("while")), ("condition", s("True")), ("do", list(vec![s("spin")]))])]))]);
+        let tree = map(vec![(
+            "steps",
+            list(vec![map(vec![
+                ("flux", s("while")),
+                ("condition", s("True")),
+                ("do", list(vec![s("spin")])),
+            ])]),
+        )]);
         let w = Workflow::compile(&tree, 50).unwrap();
         let err = run(w).unwrap_err();
         assert_eq!(err.kind, ErrorKind::FluxSafetyTrip);
@@ -395,7 +511,11 @@ mod tests {
         for (tree, message, location) in cases {
             let err = Workflow::compile(&tree, 10).unwrap_err();
             assert_eq!(err.kind, ErrorKind::Workflow);
-            assert!(err.message.starts_with(message), "{} / {message}", err.message);
+            assert!(
+                err.message.starts_with(message),
+                "{} / {message}",
+                err.message
+            );
             if !location.is_empty() {
                 assert_eq!(err.location.as_ref(), Some(&location), "{message}");
             }
@@ -404,10 +524,19 @@ mod tests {
 
     #[test]
     fn evaluation_errors_name_the_condition() {
-        let w = workflow(vec![map(vec![("flux", s("if")), ("condition", s("domain['n'] < 'x'")), ("then", list(vec![]))])]);
+        let w = workflow(vec![map(vec![
+            ("flux", s("if")),
+            ("condition", s("domain['n'] < 'x'")),
+            ("then", list(vec![])),
+        ])]);
         let err = run(w).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Workflow);
-        assert!(err.message.starts_with("condition 'domain['n'] < 'x'' at steps[0]: cannot order 0 and 'x'"), "{}", err.message);
+        assert!(
+            err.message
+                .starts_with("condition 'domain['n'] < 'x'' at steps[0]: cannot order 0 and 'x'"),
+            "{}",
+            err.message
+        );
         assert_eq!(err.offset, Some(12));
     }
 }

@@ -20,7 +20,9 @@ impl Layer {
 
     /// Resolves a canonical name or an alias (`domain` = `domain_ctx`).
     pub fn from_name(name: &str) -> Option<Layer> {
-        Layer::ALL.into_iter().find(|l| l.name() == name || l.alias() == name)
+        Layer::ALL
+            .into_iter()
+            .find(|l| l.name() == name || l.alias() == name)
     }
 
     /// Like [`Layer::from_name`], but only the canonical names: a context

@@ -38,7 +38,14 @@ pub struct PathError {
 
 impl fmt::Display for PathError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "path {} (at {} {}): {}", self.text, self.unit, self.offset + 1, self.reason)
+        write!(
+            f,
+            "path {} (at {} {}): {}",
+            self.text,
+            self.unit,
+            self.offset + 1,
+            self.reason
+        )
     }
 }
 
@@ -46,12 +53,20 @@ impl std::error::Error for PathError {}
 
 impl Path {
     pub fn parse(text: &str) -> Result<Path, PathError> {
-        Parser { text, chars: text.chars().collect(), pos: 0 }.path()
+        Parser {
+            text,
+            chars: text.chars().collect(),
+            pos: 0,
+        }
+        .path()
     }
 
     /// The path of the layer itself (`domain_ctx`).
     pub fn layer_root(layer: Layer) -> Path {
-        Path { layer, segments: Vec::new() }
+        Path {
+            layer,
+            segments: Vec::new(),
+        }
     }
 
     /// Builds a path from the keys of a patch path (`['domain_ctx', 'items',
@@ -60,9 +75,16 @@ impl Path {
     pub fn from_keys<K: AsRef<str>>(keys: &[K]) -> Result<Path, PathError> {
         let fail = |at: usize, reason: String| {
             let shown: Vec<String> = keys.iter().map(|k| format!("'{}'", k.as_ref())).collect();
-            PathError { text: format!("[{}]", shown.join(", ")), offset: at, unit: "key", reason }
+            PathError {
+                text: format!("[{}]", shown.join(", ")),
+                offset: at,
+                unit: "key",
+                reason,
+            }
         };
-        let Some(first) = keys.first() else { return Err(fail(0, "a path cannot be empty".into())) };
+        let Some(first) = keys.first() else {
+            return Err(fail(0, "a path cannot be empty".into()));
+        };
         let layer = Layer::from_canonical(first.as_ref()).ok_or_else(|| {
             fail(0, format!("'{}' is not a layer; a context holds only the layers global_ctx, domain_ctx, local_ctx", first.as_ref()))
         })?;
@@ -89,7 +111,6 @@ impl Path {
     pub fn overlaps(&self, other: &Path) -> bool {
         self.is_within(other) || other.is_within(self)
     }
-
 }
 
 impl fmt::Display for Path {
@@ -147,7 +168,12 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn error(&self, at: usize, reason: impl Into<String>) -> PathError {
-        PathError { text: format!("'{}'", self.text), offset: at, unit: "character", reason: reason.into() }
+        PathError {
+            text: format!("'{}'", self.text),
+            offset: at,
+            unit: "character",
+            reason: reason.into(),
+        }
     }
 
     fn peek(&self) -> Option<char> {
@@ -168,8 +194,15 @@ impl Parser<'_> {
         }
         let layer_name = self.identifier();
         let layer = Layer::from_name(&layer_name).ok_or_else(|| {
-            let shown = if layer_name.is_empty() { self.text } else { &layer_name };
-            self.error(0, format!("unknown layer '{shown}'; a path starts with {LAYER_NAMES_HELP}"))
+            let shown = if layer_name.is_empty() {
+                self.text
+            } else {
+                &layer_name
+            };
+            self.error(
+                0,
+                format!("unknown layer '{shown}'; a path starts with {LAYER_NAMES_HELP}"),
+            )
         })?;
         let mut segments = Vec::new();
         while let Some(c) = self.peek() {
@@ -223,12 +256,21 @@ impl Parser<'_> {
                 let mut key = String::new();
                 loop {
                     match self.peek() {
-                        None => return Err(self.error(open, format!("unterminated string: missing {q}"))),
+                        None => {
+                            return Err(
+                                self.error(open, format!("unterminated string: missing {q}"))
+                            )
+                        }
                         Some('\\') => {
                             self.pos += 1;
                             match self.peek() {
                                 Some(c @ ('\\' | '\'' | '"')) => key.push(c),
-                                _ => return Err(self.error(self.pos - 1, "only \\\\, \\' and \\\" escapes are allowed in a key")),
+                                _ => {
+                                    return Err(self.error(
+                                        self.pos - 1,
+                                        "only \\\\, \\' and \\\" escapes are allowed in a key",
+                                    ))
+                                }
                             }
                         }
                         Some(c) if c == q => break,
@@ -249,7 +291,12 @@ impl Parser<'_> {
                 }
                 let digits: String = self.chars[start..self.pos].iter().collect();
                 if as_array_index(&digits).is_none() {
-                    return Err(self.error(start, format!("'{digits}' is not an array index (no leading zeros, below 4294967295)")));
+                    return Err(self.error(
+                        start,
+                        format!(
+                            "'{digits}' is not an array index (no leading zeros, below 4294967295)"
+                        ),
+                    ));
                 }
                 digits
             }
@@ -280,7 +327,10 @@ mod tests {
     fn parses_dots_indices_and_quoted_keys() {
         let p = Path::parse("domain_ctx.items[0].price").unwrap();
         assert_eq!(p.layer, Layer::Domain);
-        assert_eq!(p.segments, vec![key("items"), Segment::Index(0), key("price")]);
+        assert_eq!(
+            p.segments,
+            vec![key("items"), Segment::Index(0), key("price")]
+        );
 
         let p = Path::parse(r#"global['a b']["c.d"]"#).unwrap();
         assert_eq!(p.layer, Layer::Global);
@@ -297,7 +347,11 @@ mod tests {
     #[test]
     fn aliases_and_spellings_of_one_property_are_one_path() {
         let canonical = Path::parse("domain_ctx.items[3].price").unwrap();
-        for spelling in ["domain.items[3].price", "domain.items.3.price", "domain['items']['3'].price"] {
+        for spelling in [
+            "domain.items[3].price",
+            "domain.items.3.price",
+            "domain['items']['3'].price",
+        ] {
             assert_eq!(Path::parse(spelling).unwrap(), canonical, "{spelling}");
         }
     }
@@ -306,7 +360,10 @@ mod tests {
     fn non_canonical_numbers_stay_keys() {
         let p = Path::parse("domain.m['07']").unwrap();
         assert_eq!(p.segments, vec![key("m"), key("07")]);
-        assert_eq!(reason("domain.m[07]"), "'07' is not an array index (no leading zeros, below 4294967295)");
+        assert_eq!(
+            reason("domain.m[07]"),
+            "'07' is not an array index (no leading zeros, below 4294967295)"
+        );
         assert!(reason("domain.m[4294967295]").contains("not an array index"));
     }
 
@@ -351,7 +408,9 @@ mod tests {
     fn rejects_unknown_layers_naming_the_choices() {
         let err = Path::parse("domian.items").unwrap_err();
         assert_eq!(err.offset, 0);
-        assert!(err.reason.starts_with("unknown layer 'domian'; a path starts with global_ctx"));
+        assert!(err
+            .reason
+            .starts_with("unknown layer 'domian'; a path starts with global_ctx"));
         assert!(reason("[0]").contains("unknown layer '[0]'"));
     }
 
@@ -372,14 +431,28 @@ mod tests {
 
     #[test]
     fn patch_keys_build_the_same_paths() {
-        assert_eq!(Path::from_keys(&["domain_ctx", "items", "3", "price"]).unwrap(), Path::parse("domain.items[3].price").unwrap());
-        assert_eq!(Path::from_keys(&["domain_ctx", "m", "7", "1.5"]).unwrap().segments, vec![key("m"), Segment::Index(7), key("1.5")]);
+        assert_eq!(
+            Path::from_keys(&["domain_ctx", "items", "3", "price"]).unwrap(),
+            Path::parse("domain.items[3].price").unwrap()
+        );
+        assert_eq!(
+            Path::from_keys(&["domain_ctx", "m", "7", "1.5"])
+                .unwrap()
+                .segments,
+            vec![key("m"), Segment::Index(7), key("1.5")]
+        );
     }
 
     #[test]
     fn patch_keys_are_checked_like_paths() {
-        assert!(Path::from_keys(&["domain", "x"]).unwrap_err().reason.contains("'domain' is not a layer"));
-        assert!(Path::from_keys::<&str>(&[]).unwrap_err().reason.contains("cannot be empty"));
+        assert!(Path::from_keys(&["domain", "x"])
+            .unwrap_err()
+            .reason
+            .contains("'domain' is not a layer"));
+        assert!(Path::from_keys::<&str>(&[])
+            .unwrap_err()
+            .reason
+            .contains("cannot be empty"));
         let err = Path::from_keys(&["domain_ctx", "a", "__proto__"]).unwrap_err();
         assert_eq!(err.offset, 2);
         assert_eq!(err.to_string(), "path ['domain_ctx', 'a', '__proto__'] (at key 3): segment '__proto__' is forbidden: it would reach the object's prototype, not its data");
@@ -396,5 +469,4 @@ mod tests {
         assert!(!p("domain.items").overlaps(&p("global.items")));
         assert!(p("domain").overlaps(&p("domain.x")));
     }
-
 }

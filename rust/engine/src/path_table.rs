@@ -34,7 +34,10 @@ impl PathTable {
             return id;
         }
         let id = PathId(u32::try_from(self.entries.len()).expect("more than 2^32 distinct paths"));
-        self.entries.push(Entry { path: path.clone(), zone: Zone::of_path(path) });
+        self.entries.push(Entry {
+            path: path.clone(),
+            zone: Zone::of_path(path),
+        });
         self.ids.insert(path.clone(), id);
         id
     }

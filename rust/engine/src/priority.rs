@@ -28,7 +28,10 @@ fn overlap(a: &[Path], b: &[Path]) -> bool {
 impl Priority {
     pub fn take(&mut self, paths: Vec<Path>) -> TicketId {
         self.next_id += 1;
-        self.tickets.push(Ticket { id: self.next_id, paths });
+        self.tickets.push(Ticket {
+            id: self.next_id,
+            paths,
+        });
         self.next_id
     }
 
@@ -56,7 +59,9 @@ impl Priority {
         let mut promoted = Vec::new();
         for (i, t) in self.tickets.iter().enumerate().skip(index) {
             let waited = overlap(&t.paths, &released.paths);
-            let still_waits = self.tickets[..i].iter().any(|older| overlap(&older.paths, &t.paths));
+            let still_waits = self.tickets[..i]
+                .iter()
+                .any(|older| overlap(&older.paths, &t.paths));
             if waited && !still_waits {
                 promoted.push(t.id);
             }

@@ -20,14 +20,23 @@ impl Registry {
         strict: bool,
     ) -> Result<Vec<&CompiledContract>, EngineError> {
         let mut compiled: Vec<CompiledContract> = Vec::with_capacity(specs.len());
+        let mut names: Vec<String> = Vec::with_capacity(specs.len());
         for spec in specs {
             let contract = CompiledContract::compile(spec, paths, strict)?;
-            let taken = self.by_name.contains_key(&contract.name) || compiled.iter().any(|c| c.name == contract.name);
+            // The same contract again is the same process (a second replica
+            // registering it, or a module imported twice).
+            let same = self.by_name.get(&contract.name) == Some(&contract);
+            let taken = (self.by_name.contains_key(&contract.name) && !same)
+                || compiled.iter().any(|c| c.name == contract.name);
+            names.push(contract.name.clone());
+            if same {
+                continue;
+            }
             if taken {
                 return Err(EngineError::new(
                     ErrorKind::ContractViolation,
                     format!(
-                        "a process named '{}' is already registered; give one of them another name (contract.name)",
+                        "a process named '{}' is already registered with another contract; give one of them another name (contract.name)",
                         contract.name
                     ),
                 )
@@ -35,7 +44,6 @@ impl Registry {
             }
             compiled.push(contract);
         }
-        let names: Vec<String> = compiled.iter().map(|c| c.name.clone()).collect();
         for contract in compiled {
             self.by_name.insert(contract.name.clone(), contract);
         }
@@ -60,14 +68,22 @@ mod tests {
     use super::*;
 
     fn spec(name: &str, input: &str) -> ContractSpec {
-        ContractSpec { name: name.into(), inputs: vec![input.into()], ..ContractSpec::default() }
+        ContractSpec {
+            name: name.into(),
+            inputs: vec![input.into()],
+            ..ContractSpec::default()
+        }
     }
 
     #[test]
     fn registers_a_batch() {
         let (mut r, mut p) = (Registry::default(), PathTable::new());
         let names: Vec<String> = r
-            .register_all(&[spec("a", "domain.x"), spec("b", "domain.y")], &mut p, true)
+            .register_all(
+                &[spec("a", "domain.x"), spec("b", "domain.y")],
+                &mut p,
+                true,
+            )
             .unwrap()
             .iter()
             .map(|c| c.name.clone())
@@ -79,7 +95,13 @@ mod tests {
     #[test]
     fn a_bad_contract_registers_nothing_of_its_batch() {
         let (mut r, mut p) = (Registry::default(), PathTable::new());
-        let err = r.register_all(&[spec("a", "domain.x"), spec("b", "nowhere.y")], &mut p, true).unwrap_err();
+        let err = r
+            .register_all(
+                &[spec("a", "domain.x"), spec("b", "nowhere.y")],
+                &mut p,
+                true,
+            )
+            .unwrap_err();
         assert_eq!(err.process.as_deref(), Some("b"));
         assert!(r.is_empty());
     }
@@ -87,13 +109,43 @@ mod tests {
     #[test]
     fn duplicate_names_are_refused_within_and_across_batches() {
         let (mut r, mut p) = (Registry::default(), PathTable::new());
-        let err = r.register_all(&[spec("a", "domain.x"), spec("a", "domain.y")], &mut p, true).unwrap_err();
+        let err = r
+            .register_all(
+                &[spec("a", "domain.x"), spec("a", "domain.y")],
+                &mut p,
+                true,
+            )
+            .unwrap_err();
         assert!(err.message.contains("'a' is already registered"));
         assert!(r.is_empty());
 
-        r.register_all(&[spec("a", "domain.x")], &mut p, true).unwrap();
-        let err = r.register_all(&[spec("a", "domain.x")], &mut p, true).unwrap_err();
-        assert!(err.message.contains("'a' is already registered"));
+        r.register_all(&[spec("a", "domain.x")], &mut p, true)
+            .unwrap();
+        let err = r
+            .register_all(&[spec("a", "domain.z")], &mut p, true)
+            .unwrap_err();
+        assert!(err
+            .message
+            .contains("'a' is already registered with another contract"));
         assert_eq!(r.len(), 1);
+    }
+
+    #[test]
+    fn the_same_contract_again_is_the_same_process() {
+        let (mut r, mut p) = (Registry::default(), PathTable::new());
+        r.register_all(&[spec("a", "domain.x")], &mut p, true)
+            .unwrap();
+        let again = r
+            .register_all(
+                &[spec("a", "domain.x"), spec("b", "domain.y")],
+                &mut p,
+                true,
+            )
+            .unwrap();
+        assert_eq!(
+            again.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+        assert_eq!(r.len(), 2);
     }
 }

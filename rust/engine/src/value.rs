@@ -108,7 +108,9 @@ impl<'de> Visitor<'de> for ValueVisitor {
 /// probably meant: "unknown key 'ouputs' (did you mean 'outputs'?); a
 /// contract has inputs, outputs, ..." where `owner` is "a contract has".
 pub fn unknown_key(key: &str, known: &[&str], owner: &str) -> String {
-    let hint = suggest(key, known).map(|k| format!(" (did you mean '{k}'?)")).unwrap_or_default();
+    let hint = suggest(key, known)
+        .map(|k| format!(" (did you mean '{k}'?)"))
+        .unwrap_or_default();
     format!("unknown key '{key}'{hint}; {owner} {}", known.join(", "))
 }
 
@@ -116,7 +118,12 @@ pub fn unknown_key(key: &str, known: &[&str], owner: &str) -> String {
 pub fn suggest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
     known
         .iter()
-        .map(|k| (edit_distance(&unknown.to_ascii_lowercase(), &k.to_ascii_lowercase()), *k))
+        .map(|k| {
+            (
+                edit_distance(&unknown.to_ascii_lowercase(), &k.to_ascii_lowercase()),
+                *k,
+            )
+        })
         .filter(|&(d, _)| d <= 2)
         .min_by_key(|&(d, _)| d)
         .map(|(_, k)| k)
@@ -130,7 +137,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, &cb) in b.iter().enumerate() {
             let above = row[j + 1];
-            row[j + 1] = (diagonal + usize::from(ca != cb)).min(row[j] + 1).min(above + 1);
+            row[j + 1] = (diagonal + usize::from(ca != cb))
+                .min(row[j] + 1)
+                .min(above + 1);
             diagonal = above;
         }
     }

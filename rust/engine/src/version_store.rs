@@ -33,14 +33,22 @@ pub struct VersionStore {
 
 /// Nodes 0..3 are the layer roots, in `Layer::ALL` order.
 fn layer_node(layer: Layer) -> usize {
-    Layer::ALL.iter().position(|&l| l == layer).expect("a layer")
+    Layer::ALL
+        .iter()
+        .position(|&l| l == layer)
+        .expect("a layer")
 }
 
 impl VersionStore {
     pub fn new(limit: usize) -> VersionStore {
         let nodes: Vec<Node> = Layer::ALL.iter().map(|_| Node::default()).collect();
         let live = nodes.len();
-        VersionStore { nodes, free: Vec::new(), live, limit: limit.max(64) }
+        VersionStore {
+            nodes,
+            free: Vec::new(),
+            live,
+            limit: limit.max(64),
+        }
     }
 
     /// The newest version after `snapshot` that touched `path`: a write at
@@ -106,7 +114,11 @@ impl VersionStore {
     }
 
     fn fold_older_than(&mut self, index: usize, cutoff: u64) {
-        let children: Vec<(Segment, usize)> = self.nodes[index].children.iter().map(|(k, &c)| (k.clone(), c)).collect();
+        let children: Vec<(Segment, usize)> = self.nodes[index]
+            .children
+            .iter()
+            .map(|(k, &c)| (k.clone(), c))
+            .collect();
         let mut folded = 0;
         for (key, child) in children {
             if self.nodes[child].newest <= cutoff {
@@ -158,7 +170,10 @@ mod tests {
         assert_eq!(store.changed_since(&p("domain.items[3].price"), 4), Some(5));
         assert_eq!(store.changed_since(&p("domain.items"), 4), Some(5));
         assert_eq!(store.changed_since(&p("domain"), 4), Some(5));
-        assert_eq!(store.changed_since(&p("domain.items[3].price.cents"), 4), Some(5));
+        assert_eq!(
+            store.changed_since(&p("domain.items[3].price.cents"), 4),
+            Some(5)
+        );
         assert_eq!(store.changed_since(&p("domain.items[4]"), 4), None);
         assert_eq!(store.changed_since(&p("domain.total_value"), 4), None);
         assert_eq!(store.changed_since(&p("global.items"), 4), None);

@@ -38,21 +38,30 @@ mod tests {
 
     #[test]
     fn splits_paths_and_keys() {
-        assert_eq!(decode_paths("domain_ctx\u{1f}items\u{1f}3\u{1e}domain_ctx\u{1f}total"), vec![
-            vec!["domain_ctx", "items", "3"],
-            vec!["domain_ctx", "total"],
-        ]);
+        assert_eq!(
+            decode_paths("domain_ctx\u{1f}items\u{1f}3\u{1e}domain_ctx\u{1f}total"),
+            vec![
+                vec!["domain_ctx", "items", "3"],
+                vec!["domain_ctx", "total"],
+            ]
+        );
         assert_eq!(decode_paths("domain_ctx"), vec![vec!["domain_ctx"]]);
         assert!(decode_paths("").is_empty());
     }
 
     #[test]
     fn escaped_separators_stay_in_their_key() {
-        assert_eq!(decode_paths("domain_ctx\u{1f}a\u{1d}\u{1f}b\u{1d}\u{1e}c\u{1d}\u{1d}"), vec![vec!["domain_ctx", "a\u{1f}b\u{1e}c\u{1d}"]]);
+        assert_eq!(
+            decode_paths("domain_ctx\u{1f}a\u{1d}\u{1f}b\u{1d}\u{1e}c\u{1d}\u{1d}"),
+            vec![vec!["domain_ctx", "a\u{1f}b\u{1e}c\u{1d}"]]
+        );
     }
 
     #[test]
     fn empty_keys_survive() {
-        assert_eq!(decode_paths("domain_ctx\u{1f}"), vec![vec!["domain_ctx", ""]]);
+        assert_eq!(
+            decode_paths("domain_ctx\u{1f}"),
+            vec![vec!["domain_ctx", ""]]
+        );
     }
 }

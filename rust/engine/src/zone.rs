@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::path::{Path, Segment};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Zone {
     /// Business state: transactional, rolled back on failure, audited.
@@ -43,17 +44,23 @@ impl Zone {
     /// The zone a path is in, with the index of the segment that marks it;
     /// `None` for DATA.
     pub fn marked(path: &Path) -> Option<(Zone, usize)> {
-        path.segments.iter().enumerate().find_map(|(i, segment)| match segment {
-            Segment::Key(k) => Zone::of_key(k).map(|zone| (zone, i)),
-            Segment::Index(_) => None,
-        })
+        path.segments
+            .iter()
+            .enumerate()
+            .find_map(|(i, segment)| match segment {
+                Segment::Key(k) => Zone::of_key(k).map(|zone| (zone, i)),
+                Segment::Index(_) => None,
+            })
     }
 
     /// The signal a write to `path` sets: the path down to the segment that
     /// marks the SIGNAL zone (`domain_ctx.sig_x` for `domain_ctx.sig_x.count`).
     pub fn signal_topic(path: &Path) -> Option<Path> {
         match Zone::marked(path) {
-            Some((Zone::Signal, i)) => Some(Path { layer: path.layer, segments: path.segments[..=i].to_vec() }),
+            Some((Zone::Signal, i)) => Some(Path {
+                layer: path.layer,
+                segments: path.segments[..=i].to_vec(),
+            }),
             _ => None,
         }
     }
@@ -105,9 +112,18 @@ mod tests {
     #[test]
     fn signal_topics_stop_at_the_marking_segment() {
         let topic = |t: &str| Zone::signal_topic(&Path::parse(t).unwrap()).map(|p| p.to_string());
-        assert_eq!(topic("domain.sig_restock_needed").as_deref(), Some("domain_ctx.sig_restock_needed"));
-        assert_eq!(topic("domain.sig_x.count").as_deref(), Some("domain_ctx.sig_x"));
-        assert_eq!(topic("domain.signal.a.b").as_deref(), Some("domain_ctx.signal"));
+        assert_eq!(
+            topic("domain.sig_restock_needed").as_deref(),
+            Some("domain_ctx.sig_restock_needed")
+        );
+        assert_eq!(
+            topic("domain.sig_x.count").as_deref(),
+            Some("domain_ctx.sig_x")
+        );
+        assert_eq!(
+            topic("domain.signal.a.b").as_deref(),
+            Some("domain_ctx.signal")
+        );
         assert_eq!(topic("domain.items"), None);
         assert_eq!(topic("domain.meta_x"), None);
     }

@@ -1,36 +1,53 @@
 //! The wasm-bindgen facade over `theus-engine`. It only converts: every
-//! method has the same shape (JS value -> serde -> engine call -> serde -> JS
-//! value), and an engine error crosses as a plain `{ kind, message, process?,
-//! path? }` object that the TypeScript layer turns into a `TheusError`.
-//! No decision is made here.
+//! method has the same shape (JS values -> serde -> one engine call -> serde
+//! -> JS value), and every call that can produce events returns them with
+//! its answer (`events`), taken from the engine's queue before returning.
+//! The TypeScript declarations of what crosses are generated from the Rust
+//! types (tsify), so `ts/core.ts` never restates them.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use theus_engine::audit::AuditRecord;
+use theus_engine::audit_recipe::Recipe;
 use theus_engine::backoff::BackoffPolicy;
 use theus_engine::condition::{Datum, Need};
-use theus_engine::contract::SegmentView;
-use theus_engine::flux;
-use theus_engine::path::{Path, Segment};
+use theus_engine::contract::{
+    compile_views, keys_view, parse_views, ContractView, PathView, SegmentView,
+};
+use theus_engine::flux::Action;
 use theus_engine::layer::Layer;
 use theus_engine::path::FORBIDDEN_KEYS;
-use theus_engine::audit_recipe::Recipe;
-use theus_engine::{CommitRequest, ContractSpec, EngineError, EngineOptions, ErrorKind, FailureReport, TxKind, Value};
+use theus_engine::written::decode_written;
+use theus_engine::{
+    Began, CommitRequest, ContractSpec, EngineError, EngineOptions, ErrorKind, Event, TxKind,
+    TxRef, Value, Verdict,
+};
+use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
-/// Maps, not plain objects, would be serde-wasm-bindgen's default for
-/// structs; JavaScript callers want plain objects.
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+/// Plain objects, not Maps, and `null` for a missing value: what JavaScript
+/// callers expect.
+fn to_js<T: Serialize>(value: &T) -> JsValue {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| error_to_js(&EngineError::new(ErrorKind::InvalidArgument, e.to_string())))
+        .unwrap_or_else(|e| {
+            JsValue::from_str(&format!(
+                "theus: could not convert a reply to JavaScript: {e}"
+            ))
+        })
 }
 
-fn from_js<T: DeserializeOwned>(value: JsValue, kind: ErrorKind, what: &str) -> Result<T, EngineError> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| EngineError::new(kind, format!("{what}: {e}")))
+fn from_js<T: DeserializeOwned>(
+    value: JsValue,
+    kind: ErrorKind,
+    what: &str,
+) -> Result<T, EngineError> {
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| EngineError::new(kind, format!("{what}: {e}")))
 }
 
 fn error_to_js(error: &EngineError) -> JsValue {
-    error.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or_else(|_| JsValue::from_str(&error.message))
+    to_js(error)
 }
 
 /// The version of the Rust core.
@@ -39,28 +56,68 @@ pub fn core_version() -> String {
     theus_engine::VERSION.to_string()
 }
 
-/// Built by the TypeScript layer from checked options (ts/options.ts).
-#[derive(Serialize)]
+/// The rules the JavaScript guard applies per property access, where a call
+/// into the core would cost too much: layer names with their aliases, and
+/// the keys that never reach an object.
+#[derive(Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
-struct PathRules {
+pub struct PathRules {
     layers: Vec<(&'static str, &'static str)>,
     forbidden_keys: [&'static str; 3],
 }
 
-/// The rules the JavaScript guard applies per property access, where a call
-/// into the core would cost too much: layer names with their aliases, and
-/// the keys that never reach an object.
-#[wasm_bindgen(js_name = pathRules)]
-pub fn path_rules() -> Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = pathRules, unchecked_return_type = "PathRules")]
+pub fn path_rules() -> JsValue {
     to_js(&PathRules {
         layers: Layer::ALL.iter().map(|l| (l.name(), l.alias())).collect(),
         forbidden_keys: FORBIDDEN_KEYS,
     })
 }
 
-#[derive(Deserialize)]
+/// Contract specs from JavaScript, each under its registered name (passed
+/// alone too, so that a spec that fails to convert is still named).
+fn specs(names: &[String], specs: Vec<JsValue>) -> Result<Vec<ContractSpec>, EngineError> {
+    names
+        .iter()
+        .zip(specs)
+        .map(|(name, spec)| {
+            let value = from_js::<Value>(
+                spec,
+                ErrorKind::ContractViolation,
+                &format!("contract of '{name}'"),
+            )
+            .map_err(|e| e.for_process(name))?;
+            ContractSpec::from_value(name, &value)
+        })
+        .collect()
+}
+
+/// Validates and compiles contracts without an engine (a replica checks
+/// them at once; its authority registers them too). Throws an error object.
+#[wasm_bindgen(js_name = compileContracts, unchecked_return_type = "ContractView[]")]
+pub fn compile_contracts(
+    names: Vec<String>,
+    contracts: Vec<JsValue>,
+    strict: bool,
+) -> Result<JsValue, JsValue> {
+    specs(&names, contracts)
+        .and_then(|s| compile_views(&s, strict))
+        .map(|v| to_js(&v))
+        .map_err(|e| error_to_js(&e))
+}
+
+/// Parses paths written as text (StateUpdate and compareAndSwap keys).
+#[wasm_bindgen(js_name = parsePaths, unchecked_return_type = "PathView[]")]
+pub fn parse_paths(texts: Vec<String>) -> Result<JsValue, JsValue> {
+    parse_views(&texts)
+        .map(|v: Vec<PathView>| to_js(&v))
+        .map_err(|e| error_to_js(&e))
+}
+
+/// Built by the TypeScript layer from checked options (ts/options.ts).
+#[derive(Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
-struct EngineConfig {
+pub struct EngineConfig {
     strict: bool,
     strict_cas: bool,
     serializable: bool,
@@ -72,6 +129,7 @@ struct EngineConfig {
     seed: f64,
     context_keys: Vec<String>,
     /// The audit recipe as plain data (parsed YAML or an object), if any.
+    #[tsify(optional, type = "unknown")]
     audit_recipe: Option<Value>,
 }
 
@@ -83,7 +141,10 @@ impl EngineConfig {
             serializable: self.serializable,
             max_retries: self.max_retries,
             priority_after: self.priority_after,
-            backoff: BackoffPolicy { base_ms: self.backoff_base_ms, max_ms: self.backoff_max_ms },
+            backoff: BackoffPolicy {
+                base_ms: self.backoff_base_ms,
+                max_ms: self.backoff_max_ms,
+            },
             audit_log_limit: self.audit_log_limit,
             seed: self.seed as u64,
             ..EngineOptions::default()
@@ -91,239 +152,305 @@ impl EngineConfig {
     }
 }
 
+/// What `begin` and `commit` answer: the verdict, and the events of the call.
+#[derive(Serialize, Tsify)]
+pub struct CommitReply {
+    verdict: Verdict,
+    events: Vec<Event>,
+}
+
+#[derive(Serialize, Tsify)]
+#[serde(tag = "outcome", rename_all = "camelCase")]
+pub enum BeginVerdict {
+    Started { tx: u32 },
+    Refused { error: EngineError },
+}
+
+#[derive(Serialize, Tsify)]
+pub struct BeginReply {
+    verdict: BeginVerdict,
+    events: Vec<Event>,
+}
+
+/// What the other calls that produce events answer: a result or an error,
+/// and the events.
+#[derive(Serialize, Tsify)]
+#[tsify(missing_as_null)]
+pub struct Reply<T> {
+    result: Option<T>,
+    error: Option<EngineError>,
+    events: Vec<Event>,
+}
+
+/// A need of a condition: the value at a path (keys from the root, layer
+/// first), only its length, or a signal by topic.
+#[derive(Serialize, Tsify)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum NeedView {
+    Value { path: Vec<SegmentView> },
+    Length { path: Vec<SegmentView> },
+    Signal { topic: String },
+}
+
+/// The next thing a workflow run asks of its host.
+#[derive(Serialize, Tsify)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum ActionView {
+    Process { name: String },
+    Evaluate { needs: Vec<NeedView> },
+    Done,
+}
+
+#[derive(Serialize, Tsify)]
+pub struct WorkflowStarted {
+    workflow: u32,
+    processes: Vec<String>,
+}
+
+/// The engine of one Theus state (its authority).
 #[wasm_bindgen]
-pub struct Engine {
+pub struct Core {
     inner: theus_engine::Engine,
 }
 
+/// `kind`: 0 a process (`name` is its name), 1 edit, 2 compareAndSwap
+/// (`name` is the requester, if any).
+fn tx_kind(kind: u8, name: Option<String>) -> TxKind {
+    match kind {
+        0 => TxKind::Process(name.unwrap_or_default()),
+        1 => TxKind::Edit,
+        _ => TxKind::Cas { requester: name },
+    }
+}
+
+/// `tx` 0: the transaction begins with this call (`kind`, `name`,
+/// `elapsed_ms` describe it); otherwise it was begun earlier.
+fn tx_ref(tx: u32, kind: u8, name: Option<String>, elapsed_ms: f64) -> TxRef {
+    if tx == 0 {
+        TxRef::Begin {
+            kind: tx_kind(kind, name),
+            elapsed_ms,
+        }
+    } else {
+        TxRef::Open(tx)
+    }
+}
+
 #[wasm_bindgen]
-impl Engine {
-    /// `config`: `{ strict: boolean, contextKeys: string[] }`.
+impl Core {
     #[wasm_bindgen(constructor)]
-    pub fn new(config: JsValue) -> Result<Engine, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "EngineConfig")] config: JsValue,
+    ) -> Result<Core, JsValue> {
         let run = || {
-            let config: EngineConfig = from_js(config, ErrorKind::InvalidArgument, "engine configuration")?;
+            let config: EngineConfig =
+                from_js(config, ErrorKind::InvalidArgument, "engine configuration")?;
             let recipe = match &config.audit_recipe {
                 Some(tree) => Recipe::from_value(tree)?,
                 None => Recipe::default(),
             };
             theus_engine::Engine::with_recipe(config.options(), &config.context_keys, recipe)
         };
-        run().map(|inner| Engine { inner }).map_err(|e| error_to_js(&e))
-    }
-
-    /// `specs`: contract specs, each with its registered name (also passed
-    /// alone in `names`, so a spec that fails to deserialize is still
-    /// reported by name). Returns one compiled contract view per spec, or
-    /// throws and registers none.
-    pub fn register(&mut self, names: Vec<String>, specs: Vec<JsValue>) -> Result<JsValue, JsValue> {
-        let result = names
-            .iter()
-            .zip(specs)
-            .map(|(name, spec)| {
-                let value = from_js::<Value>(spec, ErrorKind::ContractViolation, &format!("contract of '{name}'"))
-                    .map_err(|e| e.for_process(name))?;
-                ContractSpec::from_value(name, &value)
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .and_then(|specs| self.inner.register(&specs));
-        match result {
-            Ok(views) => to_js(&views),
-            Err(e) => Err(error_to_js(&e)),
-        }
-    }
-
-    /// Decides a commit: the one call a transaction makes. `kind`: 0 a
-    /// process (`name` is its name), 1 edit, 2 compareAndSwap (`name` is the
-    /// requester, if any). `writes` are the written paths in wire text
-    /// (rust/engine/src/wire.rs); `ticket` 0 means none. Flat arguments,
-    /// because converting one nested object cost more than the decision.
-    #[allow(clippy::too_many_arguments)]
-    pub fn commit(
-        &mut self,
-        kind: u8,
-        name: Option<String>,
-        snapshot: f64,
-        writes: &str,
-        conflicts: u32,
-        ticket: u32,
-        duration_ms: f64,
-        audit_values: JsValue,
-        finding: u32,
-    ) -> Result<JsValue, JsValue> {
-        let kind = match kind {
-            0 => TxKind::Process(name.unwrap_or_default()),
-            1 => TxKind::Edit,
-            _ => TxKind::Cas { requester: name },
-        };
-        let result = values(audit_values)
-            .and_then(|audit_values| CommitRequest::parse_writes(&kind, writes).map(|writes| (writes, audit_values)))
-            .and_then(|(writes, audit_values)| {
-                self.inner.commit(&CommitRequest {
-                    kind,
-                    snapshot: snapshot as u64,
-                    writes,
-                    conflicts,
-                    ticket: (ticket != 0).then_some(ticket),
-                    duration_ms,
-                    audit_values,
-                    finding,
-                })
-            });
-        match result {
-            Ok(verdict) => to_js(&verdict),
-            Err(e) => Err(error_to_js(&e)),
-        }
-    }
-
-    /// Checks a process's input audit rules before it runs (`values`: the
-    /// args at each rule's field). Returns a token (0: nothing found) to pass
-    /// to `commit` or `fail`; throws an AuditStop/Abort/Block error object.
-    #[wasm_bindgen(js_name = auditInputs)]
-    pub fn audit_inputs(&mut self, process: String, values: JsValue) -> Result<u32, JsValue> {
-        let values = self::values(values).map_err(|e| error_to_js(&e))?;
-        self.inner.audit_inputs(&process, &values).map_err(|e| error_to_js(&e))
-    }
-
-    /// `{ process: count }` for every process with violations counted.
-    #[wasm_bindgen(js_name = auditCounters)]
-    pub fn audit_counters(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.auditor().counters().collect::<std::collections::BTreeMap<_, _>>())
-    }
-
-    /// Clears the counters and lifts a level S stop.
-    #[wasm_bindgen(js_name = auditReset)]
-    pub fn audit_reset(&mut self) {
-        self.inner.audit_reset();
-    }
-
-    /// The newest audit record, for audit subscribers.
-    #[wasm_bindgen(js_name = lastAuditRecord)]
-    pub fn last_audit_record(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.audit_records().last())
-    }
-
-    /// Audits a failed execution and releases its priority ticket (0: none);
-    /// returns the tickets promoted by the release. `threw`: the process
-    /// itself threw (that counts toward its audit threshold).
-    #[allow(clippy::too_many_arguments)]
-    pub fn fail(&mut self, process: String, message: String, duration_ms: f64, attempts: u32, ticket: u32, threw: bool, finding: u32) -> Vec<u32> {
-        let finding = self.inner.take_finding(finding);
-        self.inner.fail(&FailureReport {
-            process,
-            message,
-            duration_ms,
-            attempts,
-            ticket: (ticket != 0).then_some(ticket),
-            process_threw: threw,
-            finding,
-        })
-    }
-
-    /// Parses paths written as text (StateUpdate, compareAndSwap keys).
-    #[wasm_bindgen(js_name = parsePaths)]
-    pub fn parse_paths(&mut self, texts: Vec<String>) -> Result<JsValue, JsValue> {
-        match self.inner.parse_paths(&texts) {
-            Ok(views) => to_js(&views),
-            Err(e) => Err(error_to_js(&e)),
-        }
-    }
-
-    /// The audit log, oldest record first.
-    #[wasm_bindgen(js_name = auditLogs)]
-    pub fn audit_logs(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.audit_records().collect::<Vec<_>>())
-    }
-}
-
-/// A need of a condition as JavaScript reads it: `{ kind: 'value' | 'length',
-/// path: ['domain_ctx', 'items', 0] }` or `{ kind: 'signal', topic }`.
-#[derive(Serialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
-enum NeedView {
-    Value { path: Vec<SegmentView> },
-    Length { path: Vec<SegmentView> },
-    Signal { topic: String },
-}
-
-fn keys(path: &Path) -> Vec<SegmentView> {
-    std::iter::once(SegmentView::Key(path.layer.name().to_string()))
-        .chain(path.segments.iter().map(|s| match s {
-            Segment::Key(k) => SegmentView::Key(k.clone()),
-            Segment::Index(i) => SegmentView::Index(*i),
-        }))
-        .collect()
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ActionView {
-    kind: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    needs: Option<Vec<NeedView>>,
-    /// The condition evaluated on the way to this action, for debug output.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    condition: Option<(String, bool)>,
-}
-
-/// A compiled Flux workflow and its interpreter state.
-#[wasm_bindgen]
-pub struct Workflow {
-    inner: flux::Workflow,
-}
-
-#[wasm_bindgen]
-impl Workflow {
-    /// Validates and compiles a step tree (parsed YAML or an object).
-    #[wasm_bindgen(constructor)]
-    pub fn new(tree: JsValue, max_ops: f64) -> Result<Workflow, JsValue> {
-        from_js::<Value>(tree, ErrorKind::Workflow, "workflow")
-            .and_then(|tree| flux::Workflow::compile(&tree, max_ops as u64))
-            .map(|inner| Workflow { inner })
+        run()
+            .map(|inner| Core { inner })
             .map_err(|e| error_to_js(&e))
     }
 
-    /// Every process the workflow can run.
-    #[wasm_bindgen(js_name = processNames)]
-    pub fn process_names(&self) -> Vec<String> {
-        self.inner.process_names().into_iter().map(String::from).collect()
+    /// Registers contracts (all or none; the same contract again is a
+    /// no-op). Returns one compiled view per contract, with its audit rules'
+    /// fields; throws an error object.
+    #[wasm_bindgen(unchecked_return_type = "ContractView[]")]
+    pub fn register(
+        &mut self,
+        names: Vec<String>,
+        contracts: Vec<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        specs(&names, contracts)
+            .and_then(|s| self.inner.register(&s))
+            .map(|v: Vec<ContractView>| to_js(&v))
+            .map_err(|e| error_to_js(&e))
     }
 
-    /// The next action; `values` answer the previous action's needs (an
-    /// array of null, booleans, numbers, strings or `{ kind, size }`).
-    pub fn resume(&mut self, values: JsValue) -> Result<JsValue, JsValue> {
-        let values = if values.is_undefined() {
-            None
-        } else {
-            let Value::Array(items) = from_js::<Value>(values, ErrorKind::InvalidArgument, "condition values").map_err(|e| error_to_js(&e))? else {
-                return Err(error_to_js(&EngineError::new(ErrorKind::InvalidArgument, "condition values must be an array")));
-            };
-            Some(items.iter().map(datum).collect::<Vec<_>>())
+    /// Begins a transaction: for processes with input audit rules, which
+    /// must pass before the process runs (`values`: the args at each rule's
+    /// field). `now`: the caller's clock in ms.
+    #[wasm_bindgen(unchecked_return_type = "BeginReply")]
+    pub fn begin(
+        &mut self,
+        kind: u8,
+        name: Option<String>,
+        #[wasm_bindgen(unchecked_param_type = "unknown[]")] values: JsValue,
+        now: f64,
+    ) -> JsValue {
+        let verdict = match self::values(values) {
+            Ok(values) => match self.inner.begin(tx_kind(kind, name), &values, now) {
+                Began::Started { tx } => BeginVerdict::Started { tx },
+                Began::Refused { error } => BeginVerdict::Refused { error },
+            },
+            Err(error) => BeginVerdict::Refused { error },
         };
-        let action = self.inner.resume(values.as_deref()).map_err(|e| error_to_js(&e))?;
-        let condition = self.inner.last_condition.take();
-        let view = match action {
-            flux::Action::Process { name } => ActionView { kind: "process", name: Some(name), needs: None, condition },
-            flux::Action::Done => ActionView { kind: "done", name: None, needs: None, condition },
-            flux::Action::Evaluate { needs } => ActionView {
-                kind: "evaluate",
-                name: None,
-                needs: Some(
-                    needs
+        to_js(&BeginReply {
+            verdict,
+            events: self.inner.take_events(),
+        })
+    }
+
+    /// Decides a commit: the one call a transaction attempt makes. `writes`
+    /// are its patches in wire text (rust/engine/src/wire.rs); `values` the
+    /// state at its output audit rules. Flat arguments, because converting
+    /// one nested object cost more than the decision.
+    #[allow(clippy::too_many_arguments)]
+    #[wasm_bindgen(unchecked_return_type = "CommitReply")]
+    pub fn commit(
+        &mut self,
+        tx: u32,
+        kind: u8,
+        name: Option<String>,
+        elapsed_ms: f64,
+        snapshot: f64,
+        writes: &str,
+        #[wasm_bindgen(unchecked_param_type = "unknown[] | undefined")] values: JsValue,
+        now: f64,
+    ) -> JsValue {
+        let tx = tx_ref(tx, kind, name, elapsed_ms);
+        let verdict = match self::values(values) {
+            Ok(audit_values) => self.inner.commit(&CommitRequest {
+                tx,
+                snapshot: snapshot as u64,
+                writes: decode_written(writes),
+                audit_values,
+                now_ms: now,
+            }),
+            Err(error) => Verdict::Refused { error },
+        };
+        to_js(&CommitReply {
+            verdict,
+            events: self.inner.take_events(),
+        })
+    }
+
+    /// Ends a transaction whose body failed. `threw`: the process itself
+    /// threw (that counts toward its audit threshold).
+    #[allow(clippy::too_many_arguments)]
+    #[wasm_bindgen(unchecked_return_type = "Reply<null>")]
+    pub fn abort(
+        &mut self,
+        tx: u32,
+        kind: u8,
+        name: Option<String>,
+        elapsed_ms: f64,
+        message: String,
+        threw: bool,
+        now: f64,
+    ) -> JsValue {
+        let result = self
+            .inner
+            .abort(tx_ref(tx, kind, name, elapsed_ms), &message, threw, now);
+        self.reply(result)
+    }
+
+    /// Whether audit records are also sent as events (someone listens).
+    #[wasm_bindgen(js_name = listenAudit)]
+    pub fn listen_audit(&mut self, on: bool) {
+        self.inner.listen_audit(on);
+    }
+
+    /// `{ process: count }` for every process with violations counted.
+    #[wasm_bindgen(js_name = auditCounters, unchecked_return_type = "Record<string, number>")]
+    pub fn audit_counters(&self) -> JsValue {
+        to_js(
+            &self
+                .inner
+                .auditor()
+                .counters()
+                .collect::<std::collections::BTreeMap<_, _>>(),
+        )
+    }
+
+    /// Clears the counters and lifts a level S stop.
+    #[wasm_bindgen(js_name = auditReset, unchecked_return_type = "Reply<null>")]
+    pub fn audit_reset(&mut self) -> JsValue {
+        self.inner.audit_reset();
+        self.reply(Ok(()))
+    }
+
+    /// The audit log, oldest record first.
+    #[wasm_bindgen(js_name = auditLogs, unchecked_return_type = "AuditRecord[]")]
+    pub fn audit_logs(&self) -> JsValue {
+        to_js(&self.inner.audit_records().collect::<Vec<&AuditRecord>>())
+    }
+
+    /// Compiles a workflow (parsed YAML or an object) and starts a run.
+    #[wasm_bindgen(js_name = workflowStart, unchecked_return_type = "Reply<WorkflowStarted>")]
+    pub fn workflow_start(&mut self, tree: JsValue, max_ops: f64) -> JsValue {
+        let result = from_js::<Value>(tree, ErrorKind::Workflow, "workflow")
+            .and_then(|tree| self.inner.workflow_start(&tree, max_ops as u64))
+            .map(|(workflow, processes)| WorkflowStarted {
+                workflow,
+                processes,
+            });
+        self.reply(result)
+    }
+
+    /// The run's next action; `values` answer the previous action's needs
+    /// (null, booleans, numbers, strings or `{ kind, size }`), or are
+    /// undefined after a process step.
+    #[wasm_bindgen(js_name = workflowResume, unchecked_return_type = "Reply<ActionView>")]
+    pub fn workflow_resume(
+        &mut self,
+        workflow: u32,
+        #[wasm_bindgen(unchecked_param_type = "unknown[] | undefined")] values: JsValue,
+    ) -> JsValue {
+        let result = datums(values)
+            .and_then(|values| self.inner.workflow_resume(workflow, values.as_deref()))
+            .map(|action| match action {
+                Action::Process { name } => ActionView::Process { name },
+                Action::Done => ActionView::Done,
+                Action::Evaluate { needs } => ActionView::Evaluate {
+                    needs: needs
                         .iter()
                         .map(|n| match n {
-                            Need::Value(p) => NeedView::Value { path: keys(p) },
-                            Need::Length(p) => NeedView::Length { path: keys(p) },
-                            Need::Signal(topic) => NeedView::Signal { topic: topic.clone() },
+                            Need::Value(p) => NeedView::Value { path: keys_view(p) },
+                            Need::Length(p) => NeedView::Length { path: keys_view(p) },
+                            Need::Signal(topic) => NeedView::Signal {
+                                topic: topic.clone(),
+                            },
                         })
                         .collect(),
-                ),
-                condition,
+                },
+            });
+        self.reply(result)
+    }
+
+    /// The run's current process step is waiting (it returned a promise).
+    #[wasm_bindgen(js_name = workflowWaiting, unchecked_return_type = "Reply<null>")]
+    pub fn workflow_waiting(&mut self, workflow: u32) -> JsValue {
+        let result = self.inner.workflow_waiting(workflow);
+        self.reply(result)
+    }
+
+    /// Ends a run as Failed.
+    #[wasm_bindgen(js_name = workflowFail, unchecked_return_type = "Reply<null>")]
+    pub fn workflow_fail(&mut self, workflow: u32) -> JsValue {
+        self.inner.workflow_fail(workflow);
+        self.reply(Ok(()))
+    }
+
+    fn reply<T: Serialize>(&mut self, result: Result<T, EngineError>) -> JsValue {
+        let events = self.inner.take_events();
+        let reply = match result {
+            Ok(value) => Reply {
+                result: Some(value),
+                error: None,
+                events,
+            },
+            Err(error) => Reply {
+                result: None,
+                error: Some(error),
+                events,
             },
         };
-        to_js(&view)
+        to_js(&reply)
     }
 }
 
@@ -334,8 +461,27 @@ fn values(value: JsValue) -> Result<Vec<Value>, EngineError> {
     }
     match from_js::<Value>(value, ErrorKind::InvalidArgument, "audit values")? {
         Value::Array(items) => Ok(items),
-        other => Err(EngineError::new(ErrorKind::InvalidArgument, format!("audit values must be an array, got {}", other.kind()))),
+        other => Err(EngineError::new(
+            ErrorKind::InvalidArgument,
+            format!("audit values must be an array, got {}", other.kind()),
+        )),
     }
+}
+
+/// A condition's values from JavaScript: `undefined` is none.
+fn datums(value: JsValue) -> Result<Option<Vec<Datum>>, EngineError> {
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    let Value::Array(items) =
+        from_js::<Value>(value, ErrorKind::InvalidArgument, "condition values")?
+    else {
+        return Err(EngineError::new(
+            ErrorKind::InvalidArgument,
+            "condition values must be an array",
+        ));
+    };
+    Ok(Some(items.iter().map(datum).collect()))
 }
 
 fn datum(value: &Value) -> Datum {
@@ -354,6 +500,9 @@ fn datum(value: &Value) -> Datum {
                 _ => 0.0,
             },
         },
-        Value::Array(items) => Datum::Container { kind: "array".into(), size: items.len() as f64 },
+        Value::Array(items) => Datum::Container {
+            kind: "array".into(),
+            size: items.len() as f64,
+        },
     }
 }

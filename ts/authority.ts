@@ -1,0 +1,392 @@
+/**
+ * The authority of one state: it holds the core (every decision), the
+ * authoritative store and the last value of each signal, and it answers
+ * replicas. A replica runs processes against its own copy of the state and
+ * sends the authority what a commit wrote (paths and patches, never the
+ * whole state); the authority has the core decide, installs the commit,
+ * and tells every other replica `{ record, events }`.
+ *
+ * The same class serves both modes: in local mode the engine's only replica
+ * calls it directly and shares its store; in worker mode it lives in a
+ * worker (see worker.ts) and replicas reach it through comlink. So its
+ * methods take and return plain data, and report refusals as data too.
+ */
+import type { Patches } from 'mutative';
+import { applyPatches, valueAt } from './commit.ts';
+import { conditionValue } from './condition-values.ts';
+import {
+  Core,
+  TX_PROCESS,
+  type ActionView,
+  type AuditRecord,
+  type BeginReply,
+  type ContractView,
+  type CoreEvent,
+  type EngineConfig,
+  type EngineError,
+  type Verdict,
+  type WorkflowStarted,
+} from './core.ts';
+import { TheusError } from './errors.ts';
+import type { CommitRecord } from './history.ts';
+import { SignalMemory, type SignalMessage } from './signals.ts';
+import type { Made, Root, Store } from './store.ts';
+import { unclonablePatches } from './cloneable.ts';
+
+/** An event as replicas receive it. */
+export type ReplicaEvent =
+  | { kind: 'audit'; record: AuditRecord; counter: number }
+  | { kind: 'signal'; message: SignalMessage }
+  | { kind: 'stopped'; reason: string }
+  | { kind: 'reset' }
+  | { kind: 'workflow'; workflow: number; state: 'Pending' | 'Running' | 'WaitingIO' | 'Complete' | 'Failed' }
+  | { kind: 'condition'; workflow: number; text: string; value: boolean };
+
+/** What the authority tells replicas that did not make it. */
+export type Broadcast =
+  | { kind: 'commit'; record: CommitRecord; events: ReplicaEvent[] }
+  | { kind: 'events'; events: ReplicaEvent[] }
+  /** The replica can no longer follow (a value it cannot receive): it must stop. */
+  | { kind: 'lost'; reason: string };
+
+/** What a replica sends to commit a transaction attempt. */
+export interface CommitMessage {
+  /** The transaction's id, or 0 when it begins with this commit. */
+  tx: number;
+  kind: number;
+  /** The process, or the requester of a compareAndSwap. */
+  name: string | null;
+  /** Since the transaction started (for a transaction that begins now). */
+  elapsedMs: number;
+  snapshot: number;
+  /** The patches in wire text (written.ts). */
+  writes: string;
+  patches: Patches;
+  inversePatches: Patches;
+}
+
+export interface Outcome {
+  verdict: Verdict;
+  /** When it committed, on the authority's clock. */
+  at?: number;
+  events: ReplicaEvent[];
+}
+
+export interface Answer<T> {
+  result?: T;
+  error?: EngineError;
+  events: ReplicaEvent[];
+}
+
+/** What a joining replica starts from. */
+export interface Welcome {
+  replica: number;
+  root: Root;
+  version: number;
+  history: CommitRecord[];
+  signals: [string, unknown][];
+  auditLogs: AuditRecord[];
+  counters: Record<string, number>;
+  stopped: string | null;
+  strict: boolean;
+  historyLimit: number;
+  auditLogLimit: number;
+}
+
+export interface AuthorityConfig extends EngineConfig {
+  historyLimit: number;
+}
+
+interface Replica {
+  send: (broadcast: Broadcast) => void;
+  /** On another thread: what it receives must survive structured clone. */
+  remote: boolean;
+  audit: boolean;
+  transactions: Set<number>;
+  workflows: Set<number>;
+}
+
+interface Parked {
+  replica: number;
+  message: CommitMessage;
+  made?: Made;
+  resolve: (outcome: Outcome | Promise<Outcome>) => void;
+}
+
+const SHARED = new Set(['audit', 'signal', 'stopped', 'reset']);
+
+export class Authority {
+  readonly #core: Core;
+  readonly #store: Store;
+  readonly #config: AuthorityConfig;
+  readonly #signals = new SignalMemory();
+  readonly #replicas = new Map<number, Replica>();
+  readonly #outputRules = new Map<string, string[][]>();
+  #parked: Parked[] = [];
+  #nextReplica = 0;
+  #stopped: string | null = null;
+
+  /** @throws what the core throws for a bad configuration or recipe (as its error object). */
+  constructor(config: AuthorityConfig, store: Store) {
+    this.#core = new Core(config);
+    this.#store = store;
+    this.#config = config;
+  }
+
+  get store(): Store {
+    return this.#store;
+  }
+
+  /** A new replica: `send` carries what others commit. */
+  join(send: (broadcast: Broadcast) => void, options: { remote: boolean; audit: boolean }): Welcome {
+    const replica = ++this.#nextReplica;
+    this.#replicas.set(replica, { send, ...options, transactions: new Set(), workflows: new Set() });
+    this.#listen();
+    return {
+      replica,
+      root: this.#store.root,
+      version: this.#store.version,
+      history: this.#store.history,
+      signals: this.#signals.entries(),
+      auditLogs: options.remote ? this.#core.auditLogs() : [],
+      counters: options.remote ? this.#core.auditCounters() : {},
+      stopped: this.#stopped,
+      strict: this.#config.strict,
+      historyLimit: this.#config.historyLimit,
+      auditLogLimit: this.#config.auditLogLimit,
+    };
+  }
+
+  /** A replica is gone: its open transactions are aborted and its workflows fail. */
+  leave(replica: number): void {
+    const gone = this.#replicas.get(replica);
+    if (!gone) return;
+    this.#replicas.delete(replica);
+    this.#parked = this.#parked.filter((p) => p.replica !== replica);
+    const events: ReplicaEvent[] = [];
+    for (const tx of gone.transactions) {
+      events.push(...this.#events(this.#core.abort(tx, TX_PROCESS, null, 0, 'the replica that ran it left', false, performance.now()).events, 0));
+    }
+    for (const workflow of gone.workflows) events.push(...this.#events(this.#core.workflowFail(workflow).events, 0));
+    this.#listen();
+  }
+
+  register(_replica: number, names: string[], specs: object[]): Answer<ContractView[]> {
+    try {
+      const contracts = this.#core.register(names, specs);
+      for (const c of contracts) if (c.auditOutputs.length > 0) this.#outputRules.set(c.name, c.auditOutputs);
+      return { result: contracts, events: [] };
+    } catch (thrown) {
+      return { error: asCoreError(thrown), events: [] };
+    }
+  }
+
+  begin(replica: number, kind: number, name: string | null, inputValues: unknown[]): { verdict: BeginReply['verdict']; events: ReplicaEvent[] } {
+    const reply = this.#core.begin(kind, name, inputValues, performance.now());
+    if (reply.verdict.outcome === 'started') this.#replicas.get(replica)?.transactions.add(reply.verdict.tx);
+    return { verdict: reply.verdict, events: this.#events(reply.events, replica) };
+  }
+
+  /**
+   * Decides and installs a commit. `made`: the state the replica made, when
+   * it shares this authority's store (local mode), to skip replaying the
+   * patches. A commit told to wait for a priority holder is parked here and
+   * resubmitted when a ticket is released: the replica just waits longer.
+   */
+  commit(replica: number, message: CommitMessage, made?: Made): Outcome | Promise<Outcome> {
+    if (made && this.#hasRemoteReplicas()) {
+      const bad = unclonablePatches(message.patches);
+      if (bad) throw new TheusError(`${bad}; a replica in another thread could not receive this commit, so it is refused`);
+    }
+    const base = this.#store.root;
+    // Made before the decision: once the core has committed, installing must not fail.
+    const after = made && made.base === base ? made.root : applyPatches(base, message.patches);
+    const rules = message.kind === TX_PROCESS && message.name !== null ? this.#outputRules.get(message.name) : undefined;
+    const values = rules?.map((keys) => auditValue(valueAt(after, keys)));
+    const reply = this.#core.commit(message.tx, message.kind, message.name, message.elapsedMs, message.snapshot, message.writes, values, performance.now());
+    const { verdict } = reply;
+    const owner = this.#replicas.get(replica);
+    if (verdict.outcome === 'retry' || verdict.outcome === 'wait') owner?.transactions.add(verdict.tx);
+    else if (message.tx !== 0) owner?.transactions.delete(message.tx);
+    if (verdict.outcome === 'committed') {
+      const record: CommitRecord = { version: verdict.version, process: message.name, patches: message.patches, inversePatches: message.inversePatches, at: Date.now() };
+      this.#store.offer(record, { base, root: after });
+      const events = this.#events(reply.events, replica, false);
+      this.#broadcast(replica, { kind: 'commit', record, events: events.filter((e) => SHARED.has(e.kind)) });
+      return { verdict, at: record.at, events };
+    }
+    const events = this.#events(reply.events, replica);
+    if (verdict.outcome === 'wait') {
+      return new Promise<Outcome>((resolve) => this.#parked.push({ replica, message: { ...message, tx: verdict.tx }, made, resolve })).then((outcome) => ({
+        ...outcome,
+        events: [...events, ...outcome.events],
+      }));
+    }
+    return { verdict, events };
+  }
+
+  abort(replica: number, tx: number, kind: number, name: string | null, elapsedMs: number, message: string, threw: boolean): Answer<null> {
+    const reply = this.#core.abort(tx, kind, name, elapsedMs, message, threw, performance.now());
+    if (tx !== 0) this.#replicas.get(replica)?.transactions.delete(tx);
+    return { error: reply.error ?? undefined, events: this.#events(reply.events, replica) };
+  }
+
+  auditLogs(): AuditRecord[] {
+    return this.#core.auditLogs();
+  }
+
+  auditCounters(): Record<string, number> {
+    return this.#core.auditCounters();
+  }
+
+  auditReset(replica: number): Answer<null> {
+    return { events: this.#events(this.#core.auditReset().events, replica) };
+  }
+
+  /** Whether a replica wants audit records as events. */
+  listenAudit(replica: number, on: boolean): void {
+    const r = this.#replicas.get(replica);
+    if (r) r.audit = on;
+    this.#listen();
+  }
+
+  /** A replica published a signal: remembered for conditions, and passed on. */
+  publish(replica: number, message: SignalMessage): void {
+    this.#signals.remember(message.topic, message.value);
+    this.#broadcast(replica, { kind: 'events', events: [{ kind: 'signal', message }] });
+  }
+
+  workflowStart(replica: number, tree: unknown, maxOps: number): Answer<WorkflowStarted> {
+    const reply = this.#core.workflowStart(tree, maxOps);
+    if (reply.result) this.#replicas.get(replica)?.workflows.add(reply.result.workflow);
+    return { result: reply.result ?? undefined, error: reply.error ?? undefined, events: this.#events(reply.events, replica) };
+  }
+
+  /**
+   * Advances a run to its next process step (or its end), evaluating the
+   * conditions on the way against the authoritative state.
+   */
+  workflowStep(replica: number, workflow: number): Answer<Exclude<ActionView, { kind: 'evaluate' }>> {
+    const events: ReplicaEvent[] = [];
+    let values: unknown[] | undefined;
+    for (;;) {
+      const reply = this.#core.workflowResume(workflow, values);
+      events.push(...this.#events(reply.events, replica));
+      const action = reply.result;
+      if (!action) {
+        this.#replicas.get(replica)?.workflows.delete(workflow);
+        return { error: reply.error ?? undefined, events };
+      }
+      if (action.kind !== 'evaluate') {
+        if (action.kind === 'done') this.#replicas.get(replica)?.workflows.delete(workflow);
+        return { result: action, events };
+      }
+      const root = this.#store.root;
+      values = action.needs.map((need) => (need.kind === 'signal' ? conditionValue(this.#signals.last(need.topic), 'value') : conditionValue(valueAt(root, need.path), need.kind)));
+    }
+  }
+
+  workflowWaiting(replica: number, workflow: number): Answer<null> {
+    const reply = this.#core.workflowWaiting(workflow);
+    return { error: reply.error ?? undefined, events: this.#events(reply.events, replica) };
+  }
+
+  workflowFail(replica: number, workflow: number): Answer<null> {
+    this.#replicas.get(replica)?.workflows.delete(workflow);
+    return { events: this.#events(this.#core.workflowFail(workflow).events, replica) };
+  }
+
+  /** Frees the core. The authority cannot be used afterwards. */
+  dispose(): void {
+    this.#core.free();
+    this.#replicas.clear();
+    this.#parked = [];
+  }
+
+  #hasRemoteReplicas(): boolean {
+    for (const r of this.#replicas.values()) if (r.remote) return true;
+    return false;
+  }
+
+  /** The core queues audit records as events only while some replica wants them. */
+  #listen(): void {
+    let on = false;
+    for (const r of this.#replicas.values()) on ||= r.audit;
+    this.#core.listenAudit(on);
+  }
+
+  /**
+   * The core's events as replicas receive them: signals get their value from
+   * the new state; shared events go to the other replicas at once unless a
+   * commit carries them; a released ticket lets parked commits try again.
+   */
+  #events(events: CoreEvent[], from: number, broadcast = true): ReplicaEvent[] {
+    if (events.length === 0) return [];
+    const out: ReplicaEvent[] = [];
+    let released = false;
+    for (const event of events) {
+      switch (event.kind) {
+        case 'released':
+          released = true;
+          break;
+        case 'signal': {
+          const value = valueAt(this.#store.root, event.keys);
+          this.#signals.remember(event.topic, value);
+          out.push({ kind: 'signal', message: { topic: event.topic, value, version: event.version } });
+          break;
+        }
+        case 'stopped':
+          this.#stopped = event.reason;
+          out.push(event);
+          break;
+        case 'reset':
+          this.#stopped = null;
+          out.push(event);
+          break;
+        default:
+          out.push(event);
+      }
+    }
+    const shared = broadcast ? out.filter((e) => SHARED.has(e.kind)) : [];
+    if (shared.length > 0) this.#broadcast(from, { kind: 'events', events: shared });
+    if (released && this.#parked.length > 0) queueMicrotask(() => this.#retryParked());
+    return out;
+  }
+
+  #retryParked(): void {
+    const parked = this.#parked;
+    this.#parked = [];
+    for (const p of parked) {
+      if (!this.#replicas.has(p.replica)) continue;
+      try {
+        p.resolve(this.commit(p.replica, p.message, p.made));
+      } catch (error) {
+        p.resolve(Promise.reject(error));
+      }
+    }
+  }
+
+  #broadcast(from: number, broadcast: Broadcast): void {
+    for (const [id, replica] of this.#replicas) {
+      if (id === from) continue;
+      try {
+        replica.send(broadcast);
+      } catch (error) {
+        // It cannot receive this (a value structured clone refuses): it must stop rather than fall behind.
+        replica.send({ kind: 'lost', reason: `the authority could not send commit data to this replica: ${error instanceof Error ? error.message : String(error)}` });
+        this.leave(id);
+      }
+    }
+  }
+}
+
+/** The core's thrown error object, or a TypeError's text as one. */
+function asCoreError(thrown: unknown): EngineError {
+  if (typeof thrown === 'object' && thrown !== null && 'kind' in thrown && 'message' in thrown) return thrown as EngineError;
+  throw thrown;
+}
+
+/** A value as an audit rule sees it: numbers, strings and booleans as they are, anything else as null. */
+export function auditValue(value: unknown): unknown {
+  return typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' ? value : null;
+}

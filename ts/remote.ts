@@ -1,0 +1,227 @@
+/**
+ * A replica's way to an authority in another thread (worker mode, or a
+ * replica that joined through a port). Calls go through comlink; what the
+ * authority sends about others' commits arrives on a port of its own. The
+ * engine's synchronous reads of the audit log and counters are answered
+ * from mirrors that every audit event keeps current.
+ *
+ * If the authority's thread dies, every pending and later call rejects with
+ * a `TheusError`, and so does every wait for a commit to arrive: nothing is
+ * left half-applied, since a commit is only ever installed whole.
+ */
+import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
+import type { Answer, AuthorityConfig, Broadcast, CommitMessage, Outcome, ReplicaEvent, Welcome } from './authority.ts';
+import type { AuditRecord, ContractView, WorkflowStarted } from './core.ts';
+import { TheusError } from './errors.ts';
+import type { Link } from './link.ts';
+import type { SignalMessage } from './signals.ts';
+import type { Root } from './store.ts';
+import { receive, type AuthorityEndpoint, type BeginOutcome, type Downstream, type StepAction, type Upstream } from './upstream.ts';
+
+/** What a worker's `serve()` answers besides the authority's own calls. */
+export interface HostEndpoint extends AuthorityEndpoint {
+  start(init: StartMessage): Promise<{ error?: { kind: string; message: string } }>;
+  close(): void;
+}
+
+/** What starts an authority in a worker. */
+export interface StartMessage {
+  config: AuthorityConfig;
+  root: Root;
+  /** The compiled core, so the worker need not load it again. */
+  wasm?: WebAssembly.Module;
+}
+
+/** How a link ends: once, with the first reason; every wait on it then fails. */
+class Fate {
+  error: TheusError | undefined;
+  readonly ended: Promise<never>;
+  #reject!: (error: TheusError) => void;
+
+  constructor() {
+    this.ended = new Promise<never>((_, reject) => (this.#reject = reject));
+    this.ended.catch(() => {});
+  }
+
+  end(error: TheusError): void {
+    if (this.error) return;
+    this.error = error;
+    this.#reject(error);
+  }
+
+  race<T>(call: Promise<T>): Promise<T> {
+    return this.error ? Promise.reject(this.error) : Promise.race([call, this.ended]);
+  }
+}
+
+export class RemoteUpstream implements Upstream {
+  readonly remote = true;
+  readonly welcome: Welcome;
+  readonly #remote: Remote<HostEndpoint>;
+  readonly #link: Link;
+  readonly #events: MessagePort;
+  readonly #fate: Fate;
+  #down: Downstream | undefined;
+  #early: Broadcast[] = [];
+  readonly #logs: AuditRecord[];
+  #counters: Record<string, number>;
+  readonly #owned: boolean;
+
+  private constructor(remote: Remote<HostEndpoint>, link: Link, events: MessagePort, fate: Fate, welcome: Welcome, owned: boolean) {
+    this.#remote = remote;
+    this.#link = link;
+    this.#events = events;
+    this.#fate = fate;
+    this.welcome = welcome;
+    this.#logs = [...welcome.auditLogs];
+    this.#counters = { ...welcome.counters };
+    this.#owned = owned;
+  }
+
+  /**
+   * Joins the authority behind `link`, first starting one there from
+   * `start` (worker mode). `state`: whether the welcome must carry the state
+   * (a replica that has none yet).
+   */
+  static async open(link: Link, options: { start?: StartMessage; state: boolean; owned: boolean }): Promise<RemoteUpstream> {
+    const fate = new Fate();
+    link.watch((why) => fate.end(new TheusError(`the Theus authority is gone: ${why}; this engine cannot commit any more (create a new one)`)));
+    const remote = wrap<HostEndpoint>(link.endpoint);
+    try {
+      if (options.start) {
+        const started = await fate.race(remote.start(options.start));
+        if (started.error) throw started.error;
+      }
+      const { port1, port2 } = new MessageChannel();
+      const welcome = await fate.race(remote.join(transfer(port2, [port2]) as unknown as MessagePort, { audit: true, state: options.state }));
+      const upstream = new RemoteUpstream(remote, link, port1, fate, welcome, options.owned);
+      upstream.#listen();
+      return upstream;
+    } catch (thrown) {
+      remote[releaseProxy]();
+      link.stop();
+      throw thrown;
+    }
+  }
+
+  /** Where broadcasts and failures go from now on (those that came before are handed over). */
+  attach(down: Downstream): void {
+    this.#down = down;
+    this.#fate.ended.catch((error: TheusError) => down.lost(error));
+    for (const broadcast of this.#early.splice(0)) this.#receive(broadcast);
+  }
+
+  #listen(): void {
+    this.#events.addEventListener('message', (event: MessageEvent<Broadcast>) => {
+      if (this.#down) this.#receive(event.data);
+      else this.#early.push(event.data);
+    });
+    this.#events.start();
+  }
+
+  #receive(broadcast: Broadcast): void {
+    if (broadcast.kind !== 'lost') this.#mirror(broadcast.events);
+    receive(this.#down!, broadcast);
+  }
+
+  /** Keeps the audit mirrors current; returns the events unchanged. */
+  #mirror(events: ReplicaEvent[]): ReplicaEvent[] {
+    for (const event of events) {
+      if (event.kind === 'audit') {
+        const limit = this.welcome.auditLogLimit;
+        if (limit > 0) {
+          if (this.#logs.length === limit) this.#logs.shift();
+          this.#logs.push(event.record);
+        }
+        if (event.counter > 0) this.#counters[event.record.process] = event.counter;
+        else delete this.#counters[event.record.process];
+      } else if (event.kind === 'reset') {
+        this.#counters = {};
+      }
+    }
+    return events;
+  }
+
+  /** A call to the authority that fails, rather than hangs, if it dies. */
+  async #call<T extends { events: ReplicaEvent[] }>(call: () => Promise<T>): Promise<T> {
+    let reply: T;
+    try {
+      reply = await this.#fate.race(this.#fate.error ? Promise.reject(this.#fate.error) : call());
+    } catch (thrown) {
+      if (thrown instanceof TheusError) throw thrown;
+      // comlink carries an error thrown over there as a plain Error.
+      const message = thrown instanceof Error ? thrown.message : String(thrown);
+      throw new TheusError(`the Theus authority failed: ${message}`, { cause: thrown });
+    }
+    this.#mirror(reply.events);
+    return reply;
+  }
+
+  register(names: string[], specs: object[]): Promise<Answer<ContractView[]>> {
+    return this.#call(() => this.#remote.register(this.welcome.replica, names, specs));
+  }
+
+  begin(kind: number, name: string | null, inputValues: unknown[]): Promise<BeginOutcome> {
+    return this.#call(() => this.#remote.begin(this.welcome.replica, kind, name, inputValues));
+  }
+
+  commit(message: CommitMessage): Promise<Outcome> {
+    return this.#call(() => this.#remote.commit(this.welcome.replica, message) as Promise<Outcome>);
+  }
+
+  abort(tx: number, kind: number, name: string | null, elapsedMs: number, message: string, threw: boolean): Promise<Answer<null>> {
+    return this.#call(() => this.#remote.abort(this.welcome.replica, tx, kind, name, elapsedMs, message, threw));
+  }
+
+  auditLogs(): AuditRecord[] {
+    return [...this.#logs];
+  }
+
+  auditCounters(): Record<string, number> {
+    return { ...this.#counters };
+  }
+
+  auditReset(): Promise<Answer<null>> {
+    return this.#call(() => this.#remote.auditReset(this.welcome.replica));
+  }
+
+  /** A remote replica always listens: its audit mirrors need every record. */
+  listenAudit(): void {}
+
+  publish(message: SignalMessage): void {
+    if (this.#fate.error) throw this.#fate.error;
+    this.#remote.publish(this.welcome.replica, message).catch(() => {});
+  }
+
+  workflowStart(tree: unknown, maxOps: number): Promise<Answer<WorkflowStarted>> {
+    return this.#call(() => this.#remote.workflowStart(this.welcome.replica, tree, maxOps));
+  }
+
+  workflowStep(workflow: number): Promise<Answer<StepAction>> {
+    return this.#call(() => this.#remote.workflowStep(this.welcome.replica, workflow));
+  }
+
+  workflowWaiting(workflow: number): Promise<Answer<null>> {
+    return this.#call(() => this.#remote.workflowWaiting(this.welcome.replica, workflow));
+  }
+
+  workflowFail(workflow: number): Promise<Answer<null>> {
+    return this.#call(() => this.#remote.workflowFail(this.welcome.replica, workflow));
+  }
+
+  async connect(): Promise<MessagePort> {
+    return this.#fate.race(this.#fate.error ? Promise.reject(this.#fate.error) : (this.#remote.connect() as unknown as Promise<MessagePort>));
+  }
+
+  close(): void {
+    if (!this.#fate.error) {
+      // Best effort: the authority may already be gone.
+      if (this.#owned) this.#remote.close().catch(() => {});
+      else this.#remote.leave(this.welcome.replica).catch(() => {});
+    }
+    this.#fate.end(new TheusError('this engine has been disposed'));
+    this.#remote[releaseProxy]();
+    this.#events.close();
+    this.#link.stop();
+  }
+}

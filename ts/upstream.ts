@@ -1,0 +1,179 @@
+/**
+ * A replica's way to its authority. Local mode calls the authority directly
+ * (same thread, one store, one call into the core per commit); worker mode
+ * (remote.ts) reaches it through comlink. A call answers either at once or
+ * with a promise; the transaction loop awaits only the latter, so local
+ * mode never waits a microtask it does not need.
+ */
+import { expose, transfer } from 'comlink';
+import type { Answer, Authority, Broadcast, CommitMessage, Outcome, ReplicaEvent, Welcome } from './authority.ts';
+import type { AuditRecord, BeginReply, ContractView, WorkflowStarted, ActionView } from './core.ts';
+import { TheusError } from './errors.ts';
+import type { SignalMessage } from './signals.ts';
+import type { Made, Store } from './store.ts';
+
+export type MaybePromise<T> = T | Promise<T>;
+
+export interface BeginOutcome {
+  verdict: BeginReply['verdict'];
+  events: ReplicaEvent[];
+}
+
+export type StepAction = Exclude<ActionView, { kind: 'evaluate' }>;
+
+/** What the replica (the engine) gives its upstream: where commits and events go. */
+export interface Downstream {
+  readonly store: Store;
+  deliver(events: ReplicaEvent[]): void;
+  /** The authority is gone or cannot be followed; every later call fails with `error`. */
+  lost(error: TheusError): void;
+}
+
+export interface Upstream {
+  /** On another thread: what a commit carries must survive structured clone. */
+  readonly remote: boolean;
+  readonly welcome: Welcome;
+  register(names: string[], specs: object[]): MaybePromise<Answer<ContractView[]>>;
+  begin(kind: number, name: string | null, inputValues: unknown[]): MaybePromise<BeginOutcome>;
+  commit(message: CommitMessage, made?: Made): MaybePromise<Outcome>;
+  abort(tx: number, kind: number, name: string | null, elapsedMs: number, message: string, threw: boolean): MaybePromise<Answer<null>>;
+  auditLogs(): AuditRecord[];
+  auditCounters(): Record<string, number>;
+  auditReset(): MaybePromise<Answer<null>>;
+  listenAudit(on: boolean): void;
+  publish(message: SignalMessage): void;
+  workflowStart(tree: unknown, maxOps: number): MaybePromise<Answer<WorkflowStarted>>;
+  workflowStep(workflow: number): MaybePromise<Answer<StepAction>>;
+  workflowWaiting(workflow: number): MaybePromise<Answer<null>>;
+  workflowFail(workflow: number): MaybePromise<Answer<null>>;
+  /** A MessagePort to the same authority, for `TheusEngine.join` in another thread. */
+  connect(): Promise<MessagePort>;
+  /** Leaves the authority; frees or stops what this engine started. */
+  close(): void;
+}
+
+/** Handles what the authority sends a replica about others' commits. */
+export function receive(down: Downstream, broadcast: Broadcast): void {
+  if (broadcast.kind === 'commit') down.store.offer(broadcast.record, undefined, () => down.deliver(broadcast.events));
+  else if (broadcast.kind === 'events') down.deliver(broadcast.events);
+  else down.lost(new TheusError(broadcast.reason));
+}
+
+/** The authority in this thread. */
+export class LocalUpstream implements Upstream {
+  readonly remote = false;
+  readonly welcome: Welcome;
+  readonly #authority: Authority;
+  readonly #replica: number;
+  #closed = false;
+
+  constructor(authority: Authority, down: Downstream) {
+    this.#authority = authority;
+    this.welcome = authority.join((broadcast) => receive(down, broadcast), { remote: false, audit: false });
+    this.#replica = this.welcome.replica;
+  }
+
+  register(names: string[], specs: object[]) {
+    return this.#authority.register(this.#replica, names, specs);
+  }
+
+  begin(kind: number, name: string | null, inputValues: unknown[]) {
+    return this.#authority.begin(this.#replica, kind, name, inputValues);
+  }
+
+  commit(message: CommitMessage, made?: Made) {
+    return this.#authority.commit(this.#replica, message, made);
+  }
+
+  abort(tx: number, kind: number, name: string | null, elapsedMs: number, message: string, threw: boolean) {
+    return this.#authority.abort(this.#replica, tx, kind, name, elapsedMs, message, threw);
+  }
+
+  auditLogs() {
+    return this.#authority.auditLogs();
+  }
+
+  auditCounters() {
+    return this.#authority.auditCounters();
+  }
+
+  auditReset() {
+    return this.#authority.auditReset(this.#replica);
+  }
+
+  listenAudit(on: boolean) {
+    this.#authority.listenAudit(this.#replica, on);
+  }
+
+  publish(message: SignalMessage) {
+    this.#authority.publish(this.#replica, message);
+  }
+
+  workflowStart(tree: unknown, maxOps: number) {
+    return this.#authority.workflowStart(this.#replica, tree, maxOps);
+  }
+
+  workflowStep(workflow: number) {
+    return this.#authority.workflowStep(this.#replica, workflow);
+  }
+
+  workflowWaiting(workflow: number) {
+    return this.#authority.workflowWaiting(this.#replica, workflow);
+  }
+
+  workflowFail(workflow: number) {
+    return this.#authority.workflowFail(this.#replica, workflow);
+  }
+
+  async connect(): Promise<MessagePort> {
+    const authority = this.#authority;
+    return servePort(() => authority);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#authority.dispose();
+  }
+}
+
+/**
+ * The calls a replica in another thread makes, as comlink exposes them on a
+ * port: the authority's own methods, with `join` taking the port that will
+ * carry broadcasts to the new replica.
+ */
+export function endpointOf(authorityOf: () => Authority) {
+  return {
+    join(port: MessagePort, options: { audit: boolean; state: boolean }): Welcome {
+      port.start?.();
+      const welcome = authorityOf().join((broadcast) => port.postMessage(broadcast), { remote: true, audit: options.audit });
+      return options.state ? welcome : { ...welcome, root: {} as Welcome['root'], history: [] };
+    },
+    leave: (replica: number) => authorityOf().leave(replica),
+    register: (replica: number, names: string[], specs: object[]) => authorityOf().register(replica, names, specs),
+    begin: (replica: number, kind: number, name: string | null, inputValues: unknown[]) => authorityOf().begin(replica, kind, name, inputValues),
+    commit: (replica: number, message: CommitMessage) => authorityOf().commit(replica, message),
+    abort: (replica: number, tx: number, kind: number, name: string | null, elapsedMs: number, message: string, threw: boolean) =>
+      authorityOf().abort(replica, tx, kind, name, elapsedMs, message, threw),
+    auditReset: (replica: number) => authorityOf().auditReset(replica),
+    listenAudit: (replica: number, on: boolean) => authorityOf().listenAudit(replica, on),
+    publish: (replica: number, message: SignalMessage) => authorityOf().publish(replica, message),
+    workflowStart: (replica: number, tree: unknown, maxOps: number) => authorityOf().workflowStart(replica, tree, maxOps),
+    workflowStep: (replica: number, workflow: number) => authorityOf().workflowStep(replica, workflow),
+    workflowWaiting: (replica: number, workflow: number) => authorityOf().workflowWaiting(replica, workflow),
+    workflowFail: (replica: number, workflow: number) => authorityOf().workflowFail(replica, workflow),
+    connect: () => {
+      const port = servePort(authorityOf);
+      return transfer(port, [port]);
+    },
+  };
+}
+
+export type AuthorityEndpoint = ReturnType<typeof endpointOf>;
+
+/** A new port on which `authority` answers (the other end of a fresh channel). */
+export function servePort(authorityOf: () => Authority): MessagePort {
+  const { port1, port2 } = new MessageChannel();
+  expose(endpointOf(authorityOf), port1);
+  return port2;
+}
