@@ -6,47 +6,41 @@ import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 
 const projectRoot = fileURLToPath(new URL('.', import.meta.url));
-// Tests and the playground import 'theus' exactly as users do, from source.
-const alias = { theus: fileURLToPath(new URL('./ts/index.ts', import.meta.url)) };
+// Tests and the playground import 'theus' exactly as users do, from source;
+// the worker-mode projects get a 'theus' whose engines run in a worker.
+const source = fileURLToPath(new URL('./ts/index.ts', import.meta.url));
+const workerMode = fileURLToPath(new URL('./test/support/worker-mode.ts', import.meta.url));
 const include = ['test/**/*.test.ts'];
+
+// Debian's Chromium: Playwright's own browser download cannot work on these
+// machines. The flags keep it from dialling out.
+const chromium = () =>
+  playwright({
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+  });
+
+const nodeProject = (name: string, theus: string) => ({ resolve: { alias: { theus } }, test: { name, root: projectRoot, include, environment: 'node' } });
+
+const browserProject = (name: string, theus: string) => ({
+  resolve: { alias: { theus } },
+  server: { fs: { allow: [projectRoot] } },
+  test: { name, root: projectRoot, include, browser: { enabled: true, headless: true, provider: chromium(), instances: [{ browser: 'chromium' as const }] } },
+});
 
 export default defineConfig({
   root: 'playground',
-  resolve: { alias },
+  resolve: { alias: { theus: source } },
   server: { fs: { allow: [projectRoot] } },
   build: { outDir: 'dist', target: 'es2022' },
   test: {
     projects: [
-      { resolve: { alias }, test: { name: 'node', root: projectRoot, include, environment: 'node' } },
-      {
-        resolve: { alias },
-        server: { fs: { allow: [projectRoot] } },
-        test: {
-          name: 'chromium',
-          root: projectRoot,
-          include,
-          browser: {
-            enabled: true,
-            headless: true,
-            // Debian's Chromium: Playwright's own browser download cannot
-            // work on these machines. The flags keep it from dialling out.
-            provider: playwright({
-              launchOptions: {
-                executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-                args: [
-                  '--no-sandbox',
-                  '--disable-gpu',
-                  '--disable-background-networking',
-                  '--disable-component-update',
-                  '--disable-sync',
-                  '--no-first-run',
-                ],
-              },
-            }),
-            instances: [{ browser: 'chromium' }],
-          },
-        },
-      },
+      nodeProject('node', source),
+      browserProject('chromium', source),
+      nodeProject('node-worker', workerMode),
+      browserProject('chromium-worker', workerMode),
     ],
   },
 });

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test run: set-up (skips what is present), build, type check, then
-# the Rust unit tests and the one behaviour suite in Node, Chromium and Deno.
-# Every runtime must run a non-zero number of tests, or the run fails.
+# the Rust unit tests and the one behaviour suite in Node, Chromium and Deno,
+# each twice: engines in local mode, then in worker mode (the authority in a
+# worker; test/support/worker-mode.ts). Every runtime and mode must run a
+# non-zero number of tests, or the run fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -19,9 +21,12 @@ run() { # run NAME command...: tees the output to $logs/NAME
   "$@" 2>&1 | tee >(sed 's/\x1b\[[0-9;]*m//g' > "$logs/$name")
 }
 run cargo bash -c 'cd rust && cargo test --workspace --color never'
-run vitest node_modules/.bin/vitest run --project node --project chromium --reporter verbose --color=false
+run vitest node_modules/.bin/vitest run --project node --project chromium --project node-worker --project chromium-worker --reporter verbose --color=false
 # Write access is for the scan tests' temporary folders.
 run deno node_modules/.bin/deno test --allow-read --allow-env --allow-write --no-prompt
+# The same suite with engines in workers (type-checked by the run above;
+# checking again would re-check every worker module each time one starts).
+run deno-worker node_modules/.bin/deno test --no-check --import-map=test/deno/worker-mode.importmap.json --allow-read --allow-env --allow-write --no-prompt
 run package bash scripts/check-package.sh
 run playground node_modules/.bin/vite build --logLevel warn
 
@@ -29,13 +34,18 @@ wait # for the tee'd copies
 cargo_count=$(grep -oE '^test result: ok\. [0-9]+ passed' "$logs/cargo" | awk '{ s += $4 } END { print s + 0 }')
 node_count=$(grep -cE '^ +✓ +node ' "$logs/vitest" || true)
 chromium_count=$(grep -cE '^ +✓ +chromium ' "$logs/vitest" || true)
+node_worker_count=$(grep -cE '^ +✓ +node-worker ' "$logs/vitest" || true)
+chromium_worker_count=$(grep -cE '^ +✓ +chromium-worker ' "$logs/vitest" || true)
 # deno test reports describe blocks as tests and each it() as a step.
-deno_count=$(grep -oE '^ok \| [0-9]+ passed \(([0-9]+) steps?\)' "$logs/deno" | grep -oE '\(([0-9]+)' | tr -d '(' || true)
+deno_steps() { grep -oE '^ok \| [0-9]+ passed \(([0-9]+) steps?\)' "$1" | grep -oE '\(([0-9]+)' | tr -d '(' || true; }
+deno_count=$(deno_steps "$logs/deno")
+deno_worker_count=$(deno_steps "$logs/deno-worker")
 
 echo
 echo "tests per runtime: cargo ${cargo_count:-0}, node ${node_count:-0}, chromium ${chromium_count:-0}, deno ${deno_count:-0}"
-for n in "${cargo_count:-0}" "${node_count:-0}" "${chromium_count:-0}" "${deno_count:-0}"; do
+echo "tests per runtime in worker mode: node ${node_worker_count:-0}, chromium ${chromium_worker_count:-0}, deno ${deno_worker_count:-0}"
+for n in "${cargo_count:-0}" "${node_count:-0}" "${chromium_count:-0}" "${deno_count:-0}" "${node_worker_count:-0}" "${chromium_worker_count:-0}" "${deno_worker_count:-0}"; do
   [ "$n" -gt 0 ] || { echo "a runtime ran no tests" >&2; exit 1; }
 done
-total=$((cargo_count + node_count + chromium_count + deno_count))
+total=$((cargo_count + node_count + chromium_count + deno_count + node_worker_count + chromium_worker_count + deno_worker_count))
 echo "theus: $total passed, 0 failed"

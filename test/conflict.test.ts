@@ -24,7 +24,7 @@ describe('concurrency', () => {
     const logs = engine.audit.getLogs();
     expect(logs.filter((r) => r.outcome === 'success')).toHaveLength(n);
     expect(Math.max(...logs.map((r) => r.attempts))).toBeLessThanOrEqual(11);
-  });
+  }, 30_000);
 
   it('isolates a snapshot across await: a process sees the state it started with', async () => {
     const engine = await TheusEngine.create({ domain_ctx: { a: 1, b: 1 } });
@@ -94,15 +94,20 @@ describe('concurrency', () => {
   it('with strictCas, treats any later commit as a conflict', async () => {
     const engine = await TheusEngine.create({ domain_ctx: { a: 0, b: 0 } }, { strictCas: true });
     let runsA = 0;
+    let release!: () => void;
+    const bCommitted = new Promise<void>((resolve) => (release = resolve));
     const slowA = process({ outputs: ['domain_ctx.a'] }, async function slow_a(ctx) {
       runsA += 1;
-      await tick();
+      if (runsA === 1) await bCommitted;
       ctx.domain_ctx.a += 1;
     });
     const writeB = process({ outputs: ['domain_ctx.b'] }, function write_b(ctx) {
       ctx.domain_ctx.b += 1;
     });
-    await Promise.all([engine.execute(slowA), engine.execute(writeB)]);
+    const pendingA = engine.execute(slowA);
+    await engine.execute(writeB);
+    release();
+    await pendingA;
     expect(runsA).toBe(2);
     expect(engine.state.domain_ctx).toEqual({ a: 1, b: 1 });
   });
@@ -132,20 +137,22 @@ describe('concurrency', () => {
     const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { maxRetries: 4, priorityAfter: 2, backoff: { baseMs: 0, maxMs: 0 } });
     let runs = 0;
     let interferences = 0;
+    const interfering: Promise<unknown>[] = [];
     const bump = process({ outputs: ['domain_ctx.n'] }, function bump(ctx) {
       ctx.domain_ctx.n += 10;
     });
     const starvingProc = process({ inputs: ['domain_ctx.n'], outputs: ['domain_ctx.n'] }, async function starving(ctx) {
       runs += 1;
       const seen = ctx.domain_ctx.n;
-      // Without priority, an overlapping commit lands during every attempt.
-      const interfering = engine.execute(bump).then(() => (interferences += 1));
-      await tick();
+      // Without priority, an overlapping commit lands during every attempt;
+      // with it, the interfering commit waits (so do not wait for it long).
+      const landed = engine.execute(bump).then(() => (interferences += 1));
+      interfering.push(landed);
+      await Promise.race([landed, new Promise((resolve) => setTimeout(resolve, 50))]);
       ctx.domain_ctx.n = seen + 1;
-      void interfering;
     });
     await engine.execute(starvingProc);
-    await tick();
+    await Promise.all(interfering);
     expect(runs).toBe(3); // two conflicts, then priority: the third run commits
     expect(interferences).toBe(3); // every interfering commit still landed, after waiting
     expect(engine.state.domain_ctx.n).toBe(21 + 10);

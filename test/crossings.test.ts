@@ -4,7 +4,9 @@ import { countCrossings } from './support/crossings.ts';
 
 await init();
 
-describe('crossings into WebAssembly', () => {
+// Local mode counts calls into WebAssembly; worker mode counts messages to
+// the authority's worker (support/crossings.ts). The same budget holds in both.
+describe('crossings to the core', () => {
   const counter = countCrossings();
   afterAll(() => counter.restore());
 
@@ -18,10 +20,12 @@ describe('crossings into WebAssembly', () => {
       ctx.domain_ctx.total = total;
     });
     engine.register(sum);
+    await engine.execute(sum);
     const before = counter.count;
     for (let i = 0; i < 10; i++) await engine.execute(sum);
     expect(counter.count - before).toBe(10);
     expect(counter.calls.slice(-10)).toEqual(Array(10).fill('commit'));
+    engine.dispose();
   });
 
   it('one per edit and per compareAndSwap; a StateUpdate path is parsed once per engine', async () => {
@@ -38,5 +42,41 @@ describe('crossings into WebAssembly', () => {
     await engine.execute(update);
     await engine.compareAndSwap(engine.version, { data: { 'domain_ctx.n': 3 } });
     expect(counter.calls.slice(before)).toEqual(['commit', 'commit']);
+    engine.dispose();
+  });
+
+  it('still one per execute with output audit rules and an audit subscriber', async () => {
+    const recipe = { process_recipes: { audited: { outputs: [{ field: 'domain_ctx.n', min: 0, level: 'B' }] } } };
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { auditRecipe: recipe });
+    const audited = process({ outputs: ['domain_ctx.n'], name: 'audited' }, function audited(ctx) {
+      ctx.domain_ctx.n += 1;
+    });
+    const records: unknown[] = [];
+    engine.audit.subscribe((record) => records.push(record));
+    engine.register(audited);
+    await engine.execute(audited);
+    const before = counter.count;
+    for (let i = 0; i < 5; i++) await engine.execute(audited);
+    expect(counter.calls.slice(before)).toEqual(Array(5).fill('commit'));
+    expect(records).toHaveLength(6);
+    engine.dispose();
+  });
+
+  it('two with input audit rules: they are checked (begin) before the process runs', async () => {
+    const recipe = { process_recipes: { checked: { inputs: [{ field: 'price', min: 0, level: 'A' }] } } };
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { auditRecipe: recipe });
+    let runs = 0;
+    const checked = process({ outputs: ['domain_ctx.n'], name: 'checked' }, function checked(ctx, { price }: { price: number }) {
+      runs += 1;
+      ctx.domain_ctx.n = price;
+    });
+    engine.register(checked);
+    await engine.execute(checked, { price: 1 });
+    const before = counter.count;
+    await engine.execute(checked, { price: 2 });
+    expect(counter.calls.slice(before)).toEqual(['begin', 'commit']);
+    await expect(engine.execute(checked, { price: -1 })).rejects.toThrow(/below min 0/);
+    expect(runs).toBe(2);
+    engine.dispose();
   });
 });

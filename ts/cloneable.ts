@@ -1,48 +1,37 @@
 /**
- * Between threads, values travel by structured clone, which keeps plain
- * data, arrays, Map, Set, Date, RegExp, binary data and errors, but drops a
- * class instance's prototype (and with it its methods) and refuses
- * functions and symbols. A state shared across threads must not silently
- * become something else on the other side, so such values are refused
- * before they leave, with the path where they were found.
+ * Between threads, values travel by structured clone. It keeps plain data,
+ * arrays, Map, Set, Date, RegExp, binary data and errors; it copies a class
+ * instance as a plain object (its prototype stays behind); and it refuses
+ * functions, symbols, promises and weak collections. What it refuses is
+ * refused here first, with the path where it was found, so that the error
+ * says what to change instead of failing deep inside postMessage.
  */
 import type { Patches } from 'mutative';
 
-const CLONEABLE_PROTOTYPES: readonly (object | null)[] = [
-  null,
-  Object.prototype,
-  Array.prototype,
-  Map.prototype,
-  Set.prototype,
-  Date.prototype,
-  RegExp.prototype,
-  ArrayBuffer.prototype,
-  DataView.prototype,
-  Error.prototype,
-  ...(typeof SharedArrayBuffer === 'function' ? [SharedArrayBuffer.prototype] : []),
-];
-
-const isErrorOrBinary = (value: object): boolean => value instanceof Error || ArrayBuffer.isView(value);
+const refusedKind = (value: unknown): string | undefined => {
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'symbol') return 'a symbol';
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (value instanceof Promise) return 'a Promise';
+  if (value instanceof WeakMap) return 'a WeakMap';
+  if (value instanceof WeakSet) return 'a WeakSet';
+  if (typeof WeakRef === 'function' && value instanceof WeakRef) return 'a WeakRef';
+  return undefined;
+};
 
 /**
- * Why `value` cannot cross to another thread unchanged, naming where in it
- * the offending value is; undefined if it can. Cycles are fine.
+ * Why `value` cannot cross to another thread, naming where in it the
+ * offending value is; undefined if it can. Cycles are fine.
  */
 export function unclonable(value: unknown, at = ''): string | undefined {
   const seen = new Set<object>();
   const stack: [unknown, string][] = [[value, at]];
   while (stack.length > 0) {
     const [node, where] = stack.pop()!;
-    if (typeof node === 'function') return `a function at ${where || 'the top'} cannot cross to another thread`;
-    if (typeof node === 'symbol') return `a symbol at ${where || 'the top'} cannot cross to another thread`;
-    if (typeof node !== 'object' || node === null || seen.has(node)) continue;
+    const kind = refusedKind(node);
+    if (kind) return `${kind} at ${where || 'the top'} cannot cross to another thread (only data can: plain objects, arrays, Map, Set, Date, RegExp, binary data)`;
+    if (typeof node !== 'object' || node === null || seen.has(node) || ArrayBuffer.isView(node) || node instanceof ArrayBuffer) continue;
     seen.add(node);
-    const proto = Object.getPrototypeOf(node);
-    if (!CLONEABLE_PROTOTYPES.includes(proto) && !isErrorOrBinary(node)) {
-      const name = (proto?.constructor as { name?: string } | undefined)?.name || 'a class';
-      return `the ${name} instance at ${where || 'the top'} would lose its prototype crossing to another thread (structured clone keeps plain data, arrays, Map, Set, Date, RegExp and binary data)`;
-    }
-    if (ArrayBuffer.isView(node) || node instanceof ArrayBuffer) continue;
     if (node instanceof Map) {
       for (const [k, v] of node) stack.push([k, `${where}<key>`], [v, `${where}.${String(k)}`]);
     } else if (node instanceof Set) {

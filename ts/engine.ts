@@ -506,7 +506,7 @@ export class TheusEngine<C extends Context = Context> {
     const upstream = this.#upstream;
     this.#upstream = undefined;
     this.#store.break(this.#ended);
-    upstream?.close();
+    upstream?.close(this.#ended);
   }
 
   /** `using engine = await TheusEngine.create(...)` disposes it at scope end. */
@@ -516,8 +516,7 @@ export class TheusEngine<C extends Context = Context> {
 
   #live(what: string): Upstream {
     if (this.#ended || !this.#upstream) {
-      const why = this.#ended ?? new TheusError('this engine has been disposed');
-      throw new TheusError(`${what}: ${why.message}`, { cause: why });
+      throw new TheusError(`${what}: ${(this.#ended ?? new TheusError('this engine has been disposed')).message}`);
     }
     return this.#upstream;
   }
@@ -538,7 +537,12 @@ export class TheusEngine<C extends Context = Context> {
   }
 
   #host(): ReplicaHost {
-    return { store: this.#store, upstream: (what) => this.#live(what), deliver: (events) => this.#deliver(events) };
+    return { store: this.#store, upstream: (what) => this.#live(what), deliver: (events) => this.#deliver(events), explain: (what, error) => this.#explain(what, error) };
+  }
+
+  /** The engine's end met mid-call is reported as that call's failure; anything else as it is. */
+  #explain(what: string, error: unknown): unknown {
+    return error !== undefined && error === this.#ended ? new TheusError(`${what}: ${this.#ended.message}`) : error;
   }
 
   /** Hands the core's events to whoever listens here, after the call that made them returned. */
@@ -582,7 +586,9 @@ export class TheusEngine<C extends Context = Context> {
   async #run(fnOrName: string | Process, args: object, onAwait?: () => void): Promise<unknown> {
     let registered = this.#resolve(fnOrName);
     if (registered.ready) {
-      await registered.ready;
+      await registered.ready.catch((error: unknown) => {
+        throw this.#explain('execute()', error);
+      });
       registered = this.#resolve(fnOrName);
     }
     const { fn, access, contract } = registered;

@@ -6,7 +6,7 @@
  * Bun), a worker thread in Node.
  */
 import type { Endpoint } from 'comlink';
-import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import * as nodeAdapter from 'comlink/dist/esm/node-adapter.mjs';
 import { TheusError } from './errors.ts';
 import { builtin } from './runtime.ts';
 
@@ -29,6 +29,11 @@ export interface Link {
   /** Terminates the thread, if this link started it. */
   stop(): void;
 }
+
+// comlink's adapter for Node's EventEmitter-style workers. Its declarations
+// are CommonJS-style, which tsc and Deno read differently: take the default
+// export as the function it is.
+const nodeEndpoint = (nodeAdapter as unknown as { default: (nep: unknown) => Endpoint }).default;
 
 const isNodeWorker = (value: unknown): value is NodeWorkerLike =>
   typeof value === 'object' && value !== null && typeof (value as NodeWorkerLike).on === 'function' && typeof (value as NodeWorkerLike).threadId === 'number';
@@ -104,7 +109,7 @@ function webWorkerLink(worker: Worker, owned: boolean): Link {
 
 function nodeWorkerLink(worker: NodeWorkerLike, owned: boolean): Link {
   return {
-    endpoint: nodeEndpoint(worker as never),
+    endpoint: nodeEndpoint(worker),
     watch(onDeath) {
       onTerminate(worker, onDeath);
       worker.on('error', (error: unknown) => onDeath(`the worker thread failed: ${error instanceof Error ? error.message : String(error)}`));

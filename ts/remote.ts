@@ -98,7 +98,7 @@ export class RemoteUpstream implements Upstream {
       upstream.#listen();
       return upstream;
     } catch (thrown) {
-      remote[releaseProxy]();
+      if (!options.owned) remote[releaseProxy]();
       link.stop();
       throw thrown;
     }
@@ -144,9 +144,10 @@ export class RemoteUpstream implements Upstream {
 
   /** A call to the authority that fails, rather than hangs, if it dies. */
   async #call<T extends { events: ReplicaEvent[] }>(call: () => Promise<T>): Promise<T> {
+    if (this.#fate.error) throw this.#fate.error;
     let reply: T;
     try {
-      reply = await this.#fate.race(this.#fate.error ? Promise.reject(this.#fate.error) : call());
+      reply = await this.#fate.race(call());
     } catch (thrown) {
       if (thrown instanceof TheusError) throw thrown;
       // comlink carries an error thrown over there as a plain Error.
@@ -210,17 +211,20 @@ export class RemoteUpstream implements Upstream {
   }
 
   async connect(): Promise<MessagePort> {
-    return this.#fate.race(this.#fate.error ? Promise.reject(this.#fate.error) : (this.#remote.connect() as unknown as Promise<MessagePort>));
+    if (this.#fate.error) throw this.#fate.error;
+    return this.#fate.race(this.#remote.connect() as unknown as Promise<MessagePort>);
   }
 
-  close(): void {
+  close(reason: TheusError): void {
     if (!this.#fate.error) {
       // Best effort: the authority may already be gone.
       if (this.#owned) this.#remote.close().catch(() => {});
       else this.#remote.leave(this.welcome.replica).catch(() => {});
     }
-    this.#fate.end(new TheusError('this engine has been disposed'));
-    this.#remote[releaseProxy]();
+    this.#fate.end(reason);
+    // Releasing the proxy would close the endpoint on the other side too:
+    // only a port of our own (a joined replica's) may be closed.
+    if (!this.#owned) this.#remote[releaseProxy]();
     this.#events.close();
     this.#link.stop();
   }

@@ -26,6 +26,8 @@ export interface ReplicaHost {
   /** Throws if the engine can no longer commit (disposed, or its authority is gone). */
   upstream(what: string): Upstream;
   deliver(events: ReplicaEvent[]): void;
+  /** The error to throw for `error` met during `what`: the engine's end, named after the call, or `error` itself. */
+  explain(what: string, error: unknown): unknown;
 }
 
 export interface TxSpec<R> {
@@ -47,6 +49,14 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export async function transact<R>(replica: ReplicaHost, spec: TxSpec<R>): Promise<R> {
+  try {
+    return await attempt(replica, spec);
+  } catch (error) {
+    throw replica.explain(spec.call, error);
+  }
+}
+
+async function attempt<R>(replica: ReplicaHost, spec: TxSpec<R>): Promise<R> {
   const { store } = replica;
   const started = performance.now();
   const isProcess = spec.kind === TX_PROCESS;

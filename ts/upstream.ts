@@ -48,8 +48,8 @@ export interface Upstream {
   workflowFail(workflow: number): MaybePromise<Answer<null>>;
   /** A MessagePort to the same authority, for `TheusEngine.join` in another thread. */
   connect(): Promise<MessagePort>;
-  /** Leaves the authority; frees or stops what this engine started. */
-  close(): void;
+  /** Leaves the authority; frees or stops what this engine started. Pending calls fail with `reason`. */
+  close(reason: Error): void;
 }
 
 /** Handles what the authority sends a replica about others' commits. */

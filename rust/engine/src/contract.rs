@@ -259,6 +259,7 @@ fn compile_paths(
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct PathView {
+    #[cfg_attr(feature = "tsify", tsify(type = "number"))]
     pub id: PathId,
     pub path: String,
     pub layer: &'static str,

@@ -1,0 +1,282 @@
+import { describe, expect, it } from 'vitest';
+import { ContractViolationError, init, process, StateUpdate, TheusEngine, TheusError, type CommitEvent } from 'theus';
+import { workerMode } from './support/mode.ts';
+import { countTerminations, servingWorker, webWorkers } from './support/workers.ts';
+
+await init();
+
+const inc = process({ inputs: ['domain_ctx.n'], outputs: ['domain_ctx.n'], name: 'inc' }, async function inc(ctx) {
+  const seen = ctx.domain_ctx.n;
+  await Promise.resolve();
+  ctx.domain_ctx.n = seen + 1;
+});
+
+const slowInc = process({ inputs: ['domain_ctx.n'], outputs: ['domain_ctx.n'], name: 'slow_inc' }, async function slow_inc(ctx) {
+  const seen = ctx.domain_ctx.n;
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  ctx.domain_ctx.n = seen + 1;
+});
+
+const until = async (check: () => boolean, what: string) => {
+  for (let i = 0; i < 500 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  if (!check()) throw new Error(`timed out waiting until ${what}`);
+};
+
+describe('worker mode', () => {
+  it('is what TheusEngine.create gives in this run of the suite', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } });
+    expect(engine.remote).toBe(workerMode);
+    engine.dispose();
+  });
+
+  it('runs the authority in the package\'s own worker, with the local interface and semantics', async () => {
+    const sysCtx = { domain_ctx: { n: 0, sig_done: false } };
+    const engine = await TheusEngine.create(sysCtx, { worker: true });
+    expect(engine.remote).toBe(true);
+    const finish = process({ outputs: ['domain_ctx.n', 'domain_ctx.sig_done'], name: 'finish' }, function finish(ctx) {
+      ctx.domain_ctx.n = 10;
+      ctx.domain_ctx.sig_done = true;
+      return 'finished';
+    });
+    const signals = engine.signals.subscribe();
+    const audits: unknown[] = [];
+    engine.audit.subscribe((record) => audits.push(record.process));
+    await expect(engine.execute(finish)).resolves.toBe('finished');
+    // Resolved once the authority committed and this replica shows it.
+    expect(sysCtx.domain_ctx).toEqual({ n: 10, sig_done: true });
+    expect(engine.version).toBe(1);
+    expect(engine.history.map((c) => [c.version, c.process])).toEqual([[1, 'finish']]);
+    expect(engine.audit.getLogs().map((r) => [r.process, r.outcome, r.version])).toEqual([['finish', 'success', 1]]);
+    expect(audits).toEqual(['finish']);
+    expect(signals.pending).toBe(1);
+    expect((await signals.next()).value).toEqual({ topic: 'domain_ctx.sig_done', value: true, version: 1 });
+    engine.dispose();
+  });
+
+  it('checks contracts at register, at once, as in local mode', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: true });
+    const bad = process({ inputs: ['nowhere.x'], name: 'bad' }, () => {});
+    expect(() => engine.register(bad)).toThrow(ContractViolationError);
+    expect(() => engine.register(bad)).toThrow(/contract of 'bad': inputs\[0\]: path 'nowhere.x'/);
+    expect(engine.contractOf('bad')).toBeUndefined();
+    engine.dispose();
+  });
+
+  it('refuses at create a state that cannot cross to another thread, naming where', async () => {
+    await expect(TheusEngine.create({ domain_ctx: { handler: () => 1 } }, { worker: true })).rejects.toThrow(
+      'TheusEngine: in worker mode the state crosses to another thread, and a function at domain_ctx.handler cannot cross to another thread',
+    );
+  });
+
+  it('refuses a commit that carries a function, and commits nothing', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0, f: null as unknown } }, { worker: true });
+    const writeFn = process({ outputs: ['domain_ctx.f'], name: 'write_fn' }, function write_fn(ctx) {
+      ctx.domain_ctx.f = () => 'nope';
+    });
+    await expect(engine.execute(writeFn)).rejects.toThrow(/execute\(\): a function at domain_ctx\.f cannot cross to another thread/);
+    expect(engine.version).toBe(0);
+    expect(engine.audit.getLogs().map((r) => r.outcome)).toEqual(['failure']);
+    engine.dispose();
+  });
+
+  it('keeps class instances with their prototype in the replica that made them', async () => {
+    class Cart {
+      lines: number[] = [];
+      get total() {
+        return this.lines.reduce((a, b) => a + b, 0);
+      }
+    }
+    const engine = await TheusEngine.create({ domain_ctx: { cart: new Cart() } }, { worker: true });
+    const add = process({ outputs: ['domain_ctx.cart'], name: 'add_line' }, function add_line(ctx) {
+      ctx.domain_ctx.cart.lines.push(5);
+    });
+    await engine.execute(add);
+    expect(engine.state.domain_ctx.cart).toBeInstanceOf(Cart);
+    expect(engine.state.domain_ctx.cart.total).toBe(5);
+    // A replica joining elsewhere gets the data by structured clone: a plain object.
+    const other = await TheusEngine.join(await engine.connect());
+    const copy = other.state.domain_ctx as { cart: object };
+    expect(copy.cart).toEqual({ lines: [5] });
+    expect(copy.cart).not.toBeInstanceOf(Cart);
+    other.dispose();
+    engine.dispose();
+  });
+
+  it('keeps HEAVY buffers by reference in the committing replica and copies them to others', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { heavy_samples: new Float64Array(0) } }, { worker: true });
+    const other = await TheusEngine.join(await engine.connect());
+    const samples = new Float64Array([1, 2, 3]);
+    const write = process({ outputs: ['domain_ctx.heavy_samples'], name: 'write_samples' }, function write_samples() {
+      return new StateUpdate({ heavy: { 'domain_ctx.heavy_samples': samples } });
+    });
+    await engine.execute(write);
+    expect(engine.state.domain_ctx.heavy_samples).toBe(samples);
+    await until(() => other.version === 1, 'the other replica has the commit');
+    const received = (other.state.domain_ctx as { heavy_samples: Float64Array }).heavy_samples;
+    expect(received).not.toBe(samples);
+    expect([...received]).toEqual([1, 2, 3]);
+    other.dispose();
+    engine.dispose();
+  });
+
+  it('shares a SharedArrayBuffer between replicas instead of copying it', async (context) => {
+    // Browsers offer SharedArrayBuffer only to cross-origin isolated pages.
+    if (typeof SharedArrayBuffer !== 'function' || !(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated && webWorkers && !('Deno' in globalThis)) {
+      context?.skip?.();
+      return;
+    }
+    const shared = new Int32Array(new SharedArrayBuffer(8));
+    const engine = await TheusEngine.create({ domain_ctx: { heavy_counts: shared } }, { worker: true });
+    const other = await TheusEngine.join(await engine.connect());
+    const view = (other.state.domain_ctx as { heavy_counts: Int32Array }).heavy_counts;
+    Atomics.store(shared, 0, 42);
+    expect(Atomics.load(view, 0)).toBe(42);
+    other.dispose();
+    engine.dispose();
+  });
+});
+
+describe('several replicas, one truth', () => {
+  for (const authority of ['worker', 'local'] as const) {
+    it(`two replicas see each other's commits in version order (authority: ${authority})`, async () => {
+      const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: authority === 'worker' ? true : undefined });
+      const other = await TheusEngine.join(await engine.connect());
+      expect(other.version).toBe(engine.version);
+      const seen: Record<string, number[]> = { engine: [], other: [] };
+      engine.subscribe((e: CommitEvent) => seen.engine.push(e.version));
+      other.subscribe((e: CommitEvent) => seen.other.push(e.version));
+      engine.register(inc);
+      other.register(inc);
+      for (let i = 0; i < 5; i++) {
+        await engine.execute(inc);
+        await other.execute(inc);
+      }
+      await until(() => engine.version === 10 && other.version === 10, 'both replicas reach version 10');
+      const versions = Array.from({ length: 10 }, (_, i) => i + 1);
+      expect(seen.engine).toEqual(versions);
+      expect(seen.other).toEqual(versions);
+      expect(engine.state).toEqual(other.state);
+      expect(engine.history.map((c) => c.version)).toEqual(versions);
+      expect(other.history).toEqual(engine.history);
+      other.dispose();
+      engine.dispose();
+    });
+  }
+
+  it('1,000 concurrent conflicting increments split across two replicas end at exactly 1,000', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: true, maxRetries: 1000, backoff: { baseMs: 0.2, maxMs: 5 } });
+    const other = await TheusEngine.join(await engine.connect());
+    engine.register(inc);
+    other.register(inc);
+    await Promise.all(Array.from({ length: 1000 }, (_, i) => (i % 2 ? engine : other).execute(inc)));
+    await until(() => engine.version === 1000 && other.version === 1000, 'both replicas reach version 1000');
+    expect((engine.state.domain_ctx as { n: number }).n).toBe(1000);
+    expect((other.state.domain_ctx as { n: number }).n).toBe(1000);
+    expect(engine.audit.getLogs().filter((r) => r.outcome === 'success')).toHaveLength(1000);
+    other.dispose();
+    engine.dispose();
+  }, 60_000);
+
+  it('a replica that leaves mid-transaction does not block the others', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: true, priorityAfter: 1, backoff: { baseMs: 50, maxMs: 50 } });
+    const other = await TheusEngine.join(await engine.connect());
+    other.register(slowInc);
+    engine.register(inc);
+    // The slow one conflicts once (taking a priority ticket), then its replica leaves while it backs off.
+    const leaving = other.execute(slowInc);
+    await engine.execute(inc);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    other.dispose();
+    await expect(leaving).rejects.toThrow(TheusError);
+    await engine.execute(inc);
+    expect(engine.version).toBe(2);
+    engine.dispose();
+  });
+
+  it('runs workflow conditions against the authoritative state', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: true });
+    const other = await TheusEngine.join(await engine.connect());
+    other.register(inc);
+    engine.register(inc);
+    const bumpElsewhere = process({ outputs: [], name: 'bump_elsewhere' }, async function bump_elsewhere() {
+      await other.execute(inc);
+    });
+    engine.register(bumpElsewhere);
+    const result = await engine.executeWorkflow({
+      steps: [{ flux: 'while', condition: "domain['n'] < 3", do: ['bump_elsewhere'] }],
+    });
+    expect(result.executed).toEqual(['bump_elsewhere', 'bump_elsewhere', 'bump_elsewhere']);
+    expect(result.stateHistory).toEqual(['Pending', 'Running', 'WaitingIO', 'Running', 'WaitingIO', 'Running', 'WaitingIO', 'Running', 'Complete']);
+    other.dispose();
+    engine.dispose();
+  });
+});
+
+describe('worker faults', () => {
+  it('a terminated worker: pending calls reject with a TheusError, nothing half-applied, and a new engine works', async () => {
+    const worker = servingWorker();
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: worker as Worker });
+    engine.register(slowInc);
+    await engine.execute(slowInc);
+    const pending = Array.from({ length: 5 }, () => engine.execute(slowInc));
+    await worker.terminate();
+    for (const result of await Promise.allSettled(pending)) {
+      expect(result.status).toBe('rejected');
+      expect((result as PromiseRejectedResult).reason).toBeInstanceOf(TheusError);
+      expect(((result as PromiseRejectedResult).reason as Error).message).toMatch(/the Theus authority is gone: the worker was terminated/);
+    }
+    // Whatever committed is whole: the state is the one of the version shown.
+    expect(engine.state.domain_ctx).toEqual({ n: engine.version });
+    await expect(engine.execute(slowInc)).rejects.toThrow(/execute\(\): the Theus authority is gone/);
+    await expect(engine.edit(() => {})).rejects.toThrow(TheusError);
+    const fresh = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: true });
+    await fresh.execute(inc);
+    expect(fresh.version).toBe(1);
+    fresh.dispose();
+    engine.dispose();
+  });
+
+  it('a crashed worker: pending calls reject with a TheusError', async () => {
+    const worker = servingWorker();
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: worker as Worker });
+    engine.register(slowInc);
+    const pending = engine.execute(slowInc);
+    worker.postMessage({ crash: true });
+    await expect(pending).rejects.toThrow(TheusError);
+    await expect(pending).rejects.toThrow(/the Theus authority is gone: the worker/);
+    expect(engine.version).toBe(0);
+    engine.dispose();
+  });
+
+  it('dispose() terminates the worker it started, and only that one', async () => {
+    const terminations = countTerminations();
+    try {
+      const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: true });
+      engine.dispose();
+      expect(terminations.count).toBe(1);
+      const worker = servingWorker();
+      const mine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: worker as Worker });
+      mine.dispose();
+      expect(terminations.count).toBe(1);
+      // The worker is still there, and serves the next engine.
+      const next = await TheusEngine.create({ domain_ctx: { n: 5 } }, { worker: worker as Worker });
+      await next.execute(inc);
+      expect(next.state.domain_ctx).toEqual({ n: 6 });
+      next.dispose();
+      await worker.terminate();
+    } finally {
+      terminations.restore();
+    }
+  });
+
+  it('refuses a second authority in one worker, and a worker option to new TheusEngine', async () => {
+    const worker = servingWorker();
+    const first = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: worker as Worker });
+    await expect(TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: worker as Worker })).rejects.toThrow(/already serves an authority/);
+    expect(() => new TheusEngine({ domain_ctx: {} }, { worker: true })).toThrow(/needs `await TheusEngine.create/);
+    expect(() => new TheusEngine({ domain_ctx: {} }, { worker: 'yes' as never })).toThrow(/option 'worker' must be true, a Worker/);
+    await expect(TheusEngine.join('port' as never)).rejects.toThrow(TypeError);
+    first.dispose();
+    await worker.terminate();
+  });
+});
