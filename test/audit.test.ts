@@ -207,6 +207,43 @@ describe('audit log', () => {
   });
 });
 
+describe('audit events', () => {
+  it('reach subscribers whatever auditLogLimit is, even 0', async () => {
+    const { engine, run } = await audited(inputRule('B', { threshold_max: 5 }), { auditLogLimit: 0 });
+    const seen: AuditRecord[] = [];
+    engine.audit.subscribe((record) => seen.push(record));
+    await run(1);
+    await run(-1);
+    expect(engine.audit.getLogs()).toEqual([]);
+    expect(seen.map((r) => [r.outcome, r.level, r.version])).toEqual([
+      ['success', null, 1],
+      ['success', 'B', 2],
+    ]);
+  });
+
+  it('are delivered after the engine call returned: a subscriber may call the engine', async () => {
+    const { engine, run } = await audited(inputRule('B', { threshold_max: 5 }));
+    const inside: [number, Record<string, number>][] = [];
+    engine.audit.subscribe(() => inside.push([engine.audit.getLogs().length, engine.audit.counters()]));
+    await run(-1);
+    await run(-2);
+    expect(inside).toEqual([
+      [1, { add_product: 1 }],
+      [2, { add_product: 2 }],
+    ]);
+  });
+
+  it('report a level S stop to every engine call at once, and reset() lifts it', async () => {
+    const { engine, run } = await audited(inputRule('S'));
+    expect(await run(-1)).toBeInstanceOf(AuditStopError);
+    const refused = await engine.edit(() => {}).then(() => 'edit ok');
+    expect(refused).toBe('edit ok');
+    expect(((await run(1)) as Error).message).toMatch(/^process 'add_product' refused: the engine is stopped/);
+    engine.audit.reset();
+    expect(await run(1)).toBe('ok');
+  });
+});
+
 describe('audit and workflows', () => {
   it('A aborts a running workflow (state Failed); earlier steps stay committed', async () => {
     const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, {

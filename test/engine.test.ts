@@ -31,6 +31,33 @@ describe('TheusEngine construction', () => {
 
 });
 
+describe('the context object', () => {
+  it('must be writable: a frozen one, or one with a read-only layer, is refused at create', async () => {
+    await expect(TheusEngine.create(Object.freeze({ domain_ctx: { n: 0 } }))).rejects.toThrow(
+      new TypeError('TheusEngine: the context object is frozen; the engine replaces its layers after each commit, so pass a writable object'),
+    );
+    const readOnly = Object.defineProperty({}, 'domain_ctx', { value: { n: 0 }, enumerable: true, writable: false });
+    await expect(TheusEngine.create(readOnly)).rejects.toThrow(/has a read-only layer 'domain_ctx'/);
+  });
+
+  it('made read-only later: the commit is refused whole, nothing moves', async () => {
+    const sysCtx = { domain_ctx: { n: 0 } };
+    const engine = await TheusEngine.create(sysCtx);
+    const events: unknown[] = [];
+    engine.subscribe((event) => events.push(event));
+    const bump = process({ outputs: ['domain_ctx.n'], name: 'bump' }, (ctx) => void (ctx.domain_ctx.n += 1));
+    Object.freeze(sysCtx);
+    const error = await engine.execute(bump).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TheusError);
+    expect((error as Error).message).toBe("execute(): the context object's layer 'domain_ctx' is read-only, so this commit could not be shown on it; nothing was committed");
+    expect(engine.version).toBe(0);
+    expect(engine.history).toEqual([]);
+    expect(events).toEqual([]);
+    expect(engine.state.domain_ctx).toEqual({ n: 0 });
+    expect(engine.audit.getLogs().map((r) => r.outcome)).toEqual(['failure']);
+  });
+});
+
 describe('register()', () => {
   it('registers several processes at once, under contract.name or the function name', () => {
     const engine = new TheusEngine({ domain_ctx: {} });

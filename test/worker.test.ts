@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ContractViolationError, init, process, StateUpdate, TheusEngine, TheusError, type CommitEvent } from 'theus';
+import { serve } from '../ts/worker.ts';
 import { workerMode } from './support/mode.ts';
 import { countTerminations, servingWorker, webWorkers } from './support/workers.ts';
 
@@ -51,6 +52,18 @@ describe('worker mode', () => {
     expect(signals.pending).toBe(1);
     expect((await signals.next()).value).toEqual({ topic: 'domain_ctx.sig_done', value: true, version: 1 });
     engine.dispose();
+  });
+
+  it('takes a MessagePort to an authority served on its other end', async () => {
+    const { port1, port2 } = new MessageChannel();
+    serve(port1);
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: port2 });
+    expect(engine.remote).toBe(true);
+    engine.register(inc);
+    await engine.execute(inc);
+    expect(engine.state.domain_ctx).toEqual({ n: 1 });
+    engine.dispose();
+    await expect(engine.execute(inc)).rejects.toThrow('execute(): this engine has been disposed');
   });
 
   it('checks contracts at register, at once, as in local mode', async () => {

@@ -15,7 +15,8 @@ import type { Patches } from 'mutative';
 import { applyPatches, valueAt } from './commit.ts';
 import { conditionValue } from './condition-values.ts';
 import {
-  Core,
+  CoreEngine,
+  TX_CAS,
   TX_PROCESS,
   type ActionView,
   type AuditRecord,
@@ -54,6 +55,8 @@ export interface CommitMessage {
   /** The transaction's id, or 0 when it begins with this commit. */
   tx: number;
   kind: number;
+  /** The process's id (see ContractView.id), or 0. */
+  process: number;
   /** The process, or the requester of a compareAndSwap. */
   name: string | null;
   /** Since the transaction started (for a transaction that begins now). */
@@ -116,19 +119,23 @@ interface Parked {
 const SHARED = new Set(['audit', 'signal', 'stopped', 'reset']);
 
 export class Authority {
-  readonly #core: Core;
+  readonly #core: CoreEngine;
   readonly #store: Store;
   readonly #config: AuthorityConfig;
   readonly #signals = new SignalMemory();
   readonly #replicas = new Map<number, Replica>();
   readonly #outputRules = new Map<string, string[][]>();
   #parked: Parked[] = [];
+  /** Commits decided but not yet installed here (see #settle). */
+  #unsettled: CommitRecord[] = [];
+  #broken: TheusError | undefined;
   #nextReplica = 0;
+  #remoteReplicas = 0;
   #stopped: string | null = null;
 
   /** @throws what the core throws for a bad configuration or recipe (as its error object). */
   constructor(config: AuthorityConfig, store: Store) {
-    this.#core = new Core(config);
+    this.#core = new CoreEngine(config);
     this.#store = store;
     this.#config = config;
   }
@@ -139,8 +146,10 @@ export class Authority {
 
   /** A new replica: `send` carries what others commit. */
   join(send: (broadcast: Broadcast) => void, options: { remote: boolean; audit: boolean }): Welcome {
+    this.#settle();
     const replica = ++this.#nextReplica;
     this.#replicas.set(replica, { send, ...options, transactions: new Set(), workflows: new Set() });
+    if (options.remote) this.#remoteReplicas += 1;
     this.#listen();
     return {
       replica,
@@ -162,10 +171,11 @@ export class Authority {
     const gone = this.#replicas.get(replica);
     if (!gone) return;
     this.#replicas.delete(replica);
+    if (gone.remote) this.#remoteReplicas -= 1;
     this.#parked = this.#parked.filter((p) => p.replica !== replica);
     const events: ReplicaEvent[] = [];
     for (const tx of gone.transactions) {
-      events.push(...this.#events(this.#core.abort(tx, TX_PROCESS, null, 0, 'the replica that ran it left', false, performance.now()).events, 0));
+      events.push(...this.#events(this.#core.abort(tx, TX_PROCESS, 0, undefined, 0, 'the replica that ran it left', false, performance.now()).events, 0));
     }
     for (const workflow of gone.workflows) events.push(...this.#events(this.#core.workflowFail(workflow).events, 0));
     this.#listen();
@@ -181,8 +191,8 @@ export class Authority {
     }
   }
 
-  begin(replica: number, kind: number, name: string | null, inputValues: unknown[]): { verdict: BeginReply['verdict']; events: ReplicaEvent[] } {
-    const reply = this.#core.begin(kind, name, inputValues, performance.now());
+  begin(replica: number, kind: number, process: number, inputValues: unknown[]): { verdict: BeginReply['verdict']; events: ReplicaEvent[] } {
+    const reply = this.#core.begin(kind, process, undefined, inputValues, performance.now());
     if (reply.verdict.outcome === 'started') this.#replicas.get(replica)?.transactions.add(reply.verdict.tx);
     return { verdict: reply.verdict, events: this.#events(reply.events, replica) };
   }
@@ -194,25 +204,29 @@ export class Authority {
    * resubmitted when a ticket is released: the replica just waits longer.
    */
   commit(replica: number, message: CommitMessage, made?: Made): Outcome | Promise<Outcome> {
-    if (made && this.#hasRemoteReplicas()) {
+    if (made && this.#remoteReplicas > 0) {
       const bad = unclonablePatches(message.patches);
       if (bad) throw new TheusError(`${bad}; a replica in another thread could not receive this commit, so it is refused`);
     }
+    this.#settle();
     const base = this.#store.root;
-    // Made before the decision: once the core has committed, installing must not fail.
-    const after = made && made.base === base ? made.root : applyPatches(base, message.patches);
     const rules = message.kind === TX_PROCESS && message.name !== null ? this.#outputRules.get(message.name) : undefined;
+    // The state this commit would make: the replica's own when it shares this
+    // store; else made now only if output rules must read it.
+    const after = made && made.base === base ? made.root : rules ? applyPatches(base, message.patches) : undefined;
     const values = rules?.map((keys) => auditValue(valueAt(after, keys)));
-    const reply = this.#core.commit(message.tx, message.kind, message.name, message.elapsedMs, message.snapshot, message.writes, values, performance.now());
+    const answer = this.#core.commit(message.tx, message.kind, message.process, requester(message), message.elapsedMs, message.snapshot, message.writes, values, performance.now());
+    // The common answer, committed with no events, is just the version.
+    const reply = typeof answer === 'number' ? { verdict: { outcome: 'committed', version: answer } as const, events: [] } : answer;
     const { verdict } = reply;
-    const owner = this.#replicas.get(replica);
-    if (verdict.outcome === 'retry' || verdict.outcome === 'wait') owner?.transactions.add(verdict.tx);
-    else if (message.tx !== 0) owner?.transactions.delete(message.tx);
+    if (verdict.outcome === 'retry' || verdict.outcome === 'wait') this.#replicas.get(replica)?.transactions.add(verdict.tx);
+    else if (message.tx !== 0) this.#replicas.get(replica)?.transactions.delete(message.tx);
     if (verdict.outcome === 'committed') {
       const record: CommitRecord = { version: verdict.version, process: message.name, patches: message.patches, inversePatches: message.inversePatches, at: Date.now() };
-      this.#store.offer(record, { base, root: after });
+      if (after) this.#store.offer(record, { base, root: after });
+      else this.#defer(record, reply.events.some((e) => e.kind === 'signal'));
       const events = this.#events(reply.events, replica, false);
-      this.#broadcast(replica, { kind: 'commit', record, events: events.filter((e) => SHARED.has(e.kind)) });
+      if (this.#replicas.size > 1) this.#broadcast(replica, { kind: 'commit', record, events: events.filter((e) => SHARED.has(e.kind)) });
       return { verdict, at: record.at, events };
     }
     const events = this.#events(reply.events, replica);
@@ -225,8 +239,8 @@ export class Authority {
     return { verdict, events };
   }
 
-  abort(replica: number, tx: number, kind: number, name: string | null, elapsedMs: number, message: string, threw: boolean): Answer<null> {
-    const reply = this.#core.abort(tx, kind, name, elapsedMs, message, threw, performance.now());
+  abort(replica: number, tx: number, kind: number, process: number, requester: string | null, elapsedMs: number, message: string, threw: boolean): Answer<null> {
+    const reply = this.#core.abort(tx, kind, process, requester ?? undefined, elapsedMs, message, threw, performance.now());
     if (tx !== 0) this.#replicas.get(replica)?.transactions.delete(tx);
     return { error: reply.error ?? undefined, events: this.#events(reply.events, replica) };
   }
@@ -267,6 +281,7 @@ export class Authority {
    * conditions on the way against the authoritative state.
    */
   workflowStep(replica: number, workflow: number): Answer<Exclude<ActionView, { kind: 'evaluate' }>> {
+    this.#settle();
     const events: ReplicaEvent[] = [];
     let values: unknown[] | undefined;
     for (;;) {
@@ -303,9 +318,35 @@ export class Authority {
     this.#parked = [];
   }
 
-  #hasRemoteReplicas(): boolean {
-    for (const r of this.#replicas.values()) if (r.remote) return true;
-    return false;
+  /**
+   * Installs a commit decided for a replica in another thread after the
+   * reply has gone (it is only a replay of the patches the replica already
+   * installed), unless its signals need their values from the new state now.
+   */
+  #defer(record: CommitRecord, now: boolean): void {
+    this.#unsettled.push(record);
+    if (now) this.#settle();
+    else if (this.#unsettled.length === 1) afterThisTask(() => this.#settle());
+  }
+
+  /**
+   * Installs every decided commit: whatever reads the authoritative state
+   * calls this first. A commit that cannot be replayed here (a bug, never a
+   * user's error) leaves this authority's state behind the core's decisions:
+   * it stops, and its replicas with it, rather than decide on a wrong state.
+   */
+  #settle(): void {
+    if (this.#broken) throw this.#broken;
+    while (this.#unsettled.length > 0) {
+      const record = this.#unsettled.shift()!;
+      try {
+        this.#store.offer(record);
+      } catch (error) {
+        this.#broken = new TheusError(`the authority could not install commit ${record.version}: ${error instanceof Error ? error.message : String(error)}; it has stopped`, { cause: error });
+        for (const r of this.#replicas.values()) r.send({ kind: 'lost', reason: this.#broken.message });
+        throw this.#broken;
+      }
+    }
   }
 
   /** The core queues audit records as events only while some replica wants them. */
@@ -379,6 +420,28 @@ export class Authority {
     }
   }
 }
+
+/**
+ * Runs `fn` as soon as the current task (and the reply it posts) is done:
+ * `setImmediate` where there is one (Node, Bun; `setTimeout` waits at least
+ * a millisecond there), else a message to ourselves.
+ */
+function afterThisTask(fn: () => void): void {
+  const immediate = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
+  if (immediate) {
+    immediate(fn);
+    return;
+  }
+  const { port1, port2 } = new MessageChannel();
+  port1.onmessage = () => {
+    port1.close();
+    fn();
+  };
+  port2.postMessage(null);
+}
+
+/** The requester of a compareAndSwap, which the core names in its messages. */
+const requester = (message: CommitMessage): string | undefined => (message.kind === TX_CAS && message.name !== null ? message.name : undefined);
 
 /** The core's thrown error object, or a TypeError's text as one. */
 function asCoreError(thrown: unknown): EngineError {

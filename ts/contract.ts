@@ -41,6 +41,8 @@ export interface CompiledPath {
 
 /** A contract as the core compiled it at register time. */
 export interface CompiledContract {
+  /** The id the registration gave it; commits name the process by it. */
+  id: number;
   name: string;
   semantic: Semantic;
   inputs: CompiledPath[];

@@ -51,6 +51,75 @@ export function parsePaths(texts: string[]): PathView[] {
   return callCore(() => glueParsePaths(texts));
 }
 
+/**
+ * The core's engine with its replies parsed: the calls that return events
+ * answer JSON text (see `to_json` in rust/wasm/src/lib.rs), typed here by the
+ * generated declarations.
+ */
+export class CoreEngine {
+  readonly #core: Core;
+
+  /** @throws the error class of the core's refusal (a bad configuration or recipe). */
+  constructor(config: EngineConfig) {
+    this.#core = callCore(() => new Core(config));
+  }
+
+  /** @throws ContractViolationError for a bad contract (none of the batch is registered). */
+  register(names: string[], specs: object[]): ContractView[] {
+    return this.#core.register(names, specs);
+  }
+
+  begin(kind: number, process: number, requester: string | undefined, values: unknown[], now: number): BeginReply {
+    return JSON.parse(this.#core.begin(kind, process, requester, values, now));
+  }
+
+  /** A number is the common answer: committed as that version, with no events. */
+  commit(tx: number, kind: number, process: number, requester: string | undefined, elapsedMs: number, snapshot: number, writes: string, values: unknown[] | undefined, now: number): CommitReply | number {
+    const reply = this.#core.commit(tx, kind, process, requester, elapsedMs, snapshot, writes, values, now);
+    return typeof reply === 'number' ? reply : JSON.parse(reply);
+  }
+
+  abort(tx: number, kind: number, process: number, requester: string | undefined, elapsedMs: number, message: string, threw: boolean, now: number): Reply<null> {
+    return JSON.parse(this.#core.abort(tx, kind, process, requester, elapsedMs, message, threw, now));
+  }
+
+  listenAudit(on: boolean): void {
+    this.#core.listenAudit(on);
+  }
+
+  auditCounters(): Record<string, number> {
+    return this.#core.auditCounters();
+  }
+
+  auditReset(): Reply<null> {
+    return JSON.parse(this.#core.auditReset());
+  }
+
+  auditLogs(): AuditRecord[] {
+    return this.#core.auditLogs();
+  }
+
+  workflowStart(tree: unknown, maxOps: number): Reply<WorkflowStarted> {
+    return JSON.parse(this.#core.workflowStart(tree, maxOps));
+  }
+
+  workflowResume(workflow: number, values: unknown[] | undefined): Reply<ActionView> {
+    return JSON.parse(this.#core.workflowResume(workflow, values));
+  }
+
+  workflowWaiting(workflow: number): Reply<null> {
+    return JSON.parse(this.#core.workflowWaiting(workflow));
+  }
+
+  workflowFail(workflow: number): Reply<null> {
+    return JSON.parse(this.#core.workflowFail(workflow));
+  }
+
+  free(): void {
+    this.#core.free();
+  }
+}
+
 /** Transaction kinds as the core's calls number them. */
 export const TX_PROCESS = 0;
 export const TX_EDIT = 1;

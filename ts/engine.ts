@@ -125,6 +125,7 @@ export class TheusEngine<C extends Context = Context> {
   #ended: TheusError | undefined;
   /** Mirrors the core's level S stop, so that a stopped engine refuses at once. */
   #stopped: string | null;
+  #hostObject: ReplicaHost | undefined;
 
   /** The signal hub: commits publish the SIGNAL paths they wrote here. */
   readonly signals: SignalHub;
@@ -168,6 +169,7 @@ export class TheusEngine<C extends Context = Context> {
     }
     const resolved = resolveOptions(options);
     if (!resolved.worker) return new this(sysCtx, options) as TheusEngine<C>;
+    checkContext(sysCtx);
     const root = rootOf(sysCtx);
     const why = unclonable(root);
     if (why) throw new TypeError(`TheusEngine: in worker mode the state crosses to another thread, and ${why}`);
@@ -177,7 +179,12 @@ export class TheusEngine<C extends Context = Context> {
         throw typeof error === 'object' && error !== null && 'kind' in error ? fromCore(error as never) : error;
       },
     );
-    return new this(sysCtx, { ...options, worker: undefined, [ATTACH]: { upstream } } as InternalOptions) as TheusEngine<C>;
+    try {
+      return new this(sysCtx, { ...options, worker: undefined, [ATTACH]: { upstream } } as InternalOptions) as TheusEngine<C>;
+    } catch (error) {
+      upstream.close(error instanceof TheusError ? error : new TheusError('the engine could not be made', { cause: error }));
+      throw error;
+    }
   }
 
   /**
@@ -218,21 +225,13 @@ export class TheusEngine<C extends Context = Context> {
    */
   constructor(sysCtx: C, options: EngineOptions = {}) {
     assertInitialized('new TheusEngine()');
-    if (typeof sysCtx !== 'object' || sysCtx === null) {
-      throw new TypeError(`TheusEngine: the context must be an object with layers such as { global_ctx, domain_ctx }, got ${sysCtx === null ? 'null' : typeof sysCtx}`);
-    }
+    checkContext(sysCtx);
     this.#options = resolveOptions(options);
     const attached = (options as InternalOptions)[ATTACH];
     const o = this.#options;
     if (o.worker) throw new TypeError('TheusEngine: the worker option needs `await TheusEngine.create(sysCtx, { worker })`: starting a worker is asynchronous');
     this.#context = sysCtx;
     const context = sysCtx as unknown as Record<string, unknown>;
-    const readOnly = Object.keys(context).find((key) => !writable(context, key));
-    if (readOnly !== undefined || Object.isFrozen(sysCtx)) {
-      throw new TypeError(
-        `TheusEngine: the context object ${readOnly !== undefined ? `has a read-only layer '${readOnly}'` : 'is frozen'}; the engine replaces its layers after each commit, so pass a writable object`,
-      );
-    }
     const storeOptions = { strict: o.strict, historyLimit: o.historyLimit, onListenerError: o.onListenerError, context };
     if (attached) {
       const { welcome } = attached.upstream;
@@ -445,6 +444,7 @@ export class TheusEngine<C extends Context = Context> {
     if (typeof fn !== 'function') throw new TypeError('edit(fn): fn must be a function');
     return transact<Awaited<R>>(this.#host(), {
       kind: TX_EDIT,
+      process: 0,
       name: null,
       call: 'edit()',
       body: async (draft): Promise<Awaited<R>> => {
@@ -478,6 +478,7 @@ export class TheusEngine<C extends Context = Context> {
     const label = requester === undefined ? 'compareAndSwap' : `compareAndSwap by '${requester}'`;
     await transact(this.#host(), {
       kind: TX_CAS,
+      process: 0,
       name: requester ?? null,
       call: 'compareAndSwap()',
       snapshot: expectedVersion,
@@ -537,7 +538,12 @@ export class TheusEngine<C extends Context = Context> {
   }
 
   #host(): ReplicaHost {
-    return { store: this.#store, upstream: (what) => this.#live(what), deliver: (events) => this.#deliver(events), explain: (what, error) => this.#explain(what, error) };
+    return (this.#hostObject ??= {
+      store: this.#store,
+      upstream: (what) => this.#live(what),
+      deliver: (events) => this.#deliver(events),
+      explain: (what, error) => this.#explain(what, error),
+    });
   }
 
   /** The engine's end met mid-call is reported as that call's failure; anything else as it is. */
@@ -583,22 +589,29 @@ export class TheusEngine<C extends Context = Context> {
     return this.#processes.get(processName(fnOrName))!;
   }
 
-  async #run(fnOrName: string | Process, args: object, onAwait?: () => void): Promise<unknown> {
-    let registered = this.#resolve(fnOrName);
-    if (registered.ready) {
-      await registered.ready.catch((error: unknown) => {
-        throw this.#explain('execute()', error);
-      });
+  #run(fnOrName: string | Process, args: object, onAwait?: () => void): Promise<unknown> {
+    let registered: Registered;
+    try {
       registered = this.#resolve(fnOrName);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (registered.ready) {
+      // Worker mode: the authority's answer to the registration comes first.
+      return registered.ready.then(
+        () => this.#run(fnOrName, args, onAwait),
+        (error: unknown) => Promise.reject(this.#explain('execute()', error)),
+      );
     }
     const { fn, access, contract } = registered;
     const name = contract.name;
     if (this.#stopped !== null) {
-      throw new AuditStopError(`process '${name}' refused: the engine is stopped (${this.#stopped}); call engine.audit.reset()`, { process: name });
+      return Promise.reject(new AuditStopError(`process '${name}' refused: the engine is stopped (${this.#stopped}); call engine.audit.reset()`, { process: name }));
     }
     const inputs = contract.auditInputs.length > 0 ? contract.auditInputs.map((keys) => auditValue(valueAt(args, keys))) : undefined;
     return transact(this.#host(), {
       kind: TX_PROCESS,
+      process: contract.id,
       name,
       call: 'execute()',
       inputs,
@@ -640,6 +653,20 @@ export class TheusEngine<C extends Context = Context> {
         setAt(draft, [path.layer, ...path.segments], value, who, text);
       }
     }
+  }
+}
+
+/** A context must be an object whose layers the engine can replace after each commit. */
+function checkContext(sysCtx: unknown): void {
+  if (typeof sysCtx !== 'object' || sysCtx === null) {
+    throw new TypeError(`TheusEngine: the context must be an object with layers such as { global_ctx, domain_ctx }, got ${sysCtx === null ? 'null' : typeof sysCtx}`);
+  }
+  const frozen = Object.isFrozen(sysCtx);
+  const readOnly = frozen ? undefined : Object.keys(sysCtx).find((key) => !writable(sysCtx, key));
+  if (frozen || readOnly !== undefined) {
+    throw new TypeError(
+      `TheusEngine: the context object ${frozen ? 'is frozen' : `has a read-only layer '${readOnly}'`}; the engine replaces its layers after each commit, so pass a writable object`,
+    );
   }
 }
 

@@ -37,9 +37,10 @@ export class History {
 
   /** Keeps a record (frozen); returns it. */
   push(record: CommitRecord): CommitRecord {
-    const frozen = Object.isFrozen(record)
-      ? record
-      : Object.freeze({ ...record, patches: freezePatches(record.patches), inversePatches: freezePatches(record.inversePatches) });
+    // Records are made by the engine for the log, so they are frozen in place.
+    freezePatches(record.patches);
+    freezePatches(record.inversePatches);
+    const frozen = Object.freeze(record);
     if (this.#limit === 0) return frozen;
     // Ring buffer semantics; a shift is cheap at these sizes next to a commit.
     if (this.#entries.length === this.#limit) this.#entries.shift();

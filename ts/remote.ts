@@ -35,22 +35,42 @@ export interface StartMessage {
 /** How a link ends: once, with the first reason; every wait on it then fails. */
 class Fate {
   error: TheusError | undefined;
-  readonly ended: Promise<never>;
-  #reject!: (error: TheusError) => void;
-
-  constructor() {
-    this.ended = new Promise<never>((_, reject) => (this.#reject = reject));
-    this.ended.catch(() => {});
-  }
+  readonly #waiting = new Set<(error: TheusError) => void>();
+  readonly #onEnd: ((error: TheusError) => void)[] = [];
 
   end(error: TheusError): void {
     if (this.error) return;
     this.error = error;
-    this.#reject(error);
+    for (const reject of this.#waiting) reject(error);
+    this.#waiting.clear();
+    for (const fn of this.#onEnd) fn(error);
   }
 
+  /** Calls `fn` when the link ends (at once if it has). */
+  onEnd(fn: (error: TheusError) => void): void {
+    if (this.error) fn(this.error);
+    else this.#onEnd.push(fn);
+  }
+
+  /**
+   * `call`, or the end of the link if that comes first. (Not Promise.race
+   * with one long-lived promise: every race would stay attached to it.)
+   */
   race<T>(call: Promise<T>): Promise<T> {
-    return this.error ? Promise.reject(this.error) : Promise.race([call, this.ended]);
+    if (this.error) return Promise.reject(this.error);
+    return new Promise<T>((resolve, reject) => {
+      this.#waiting.add(reject);
+      call.then(
+        (value) => {
+          this.#waiting.delete(reject);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.#waiting.delete(reject);
+          reject(error);
+        },
+      );
+    });
   }
 }
 
@@ -66,6 +86,8 @@ export class RemoteUpstream implements Upstream {
   readonly #logs: AuditRecord[];
   #counters: Record<string, number>;
   readonly #owned: boolean;
+  /** comlink makes a proxy per property read: the hot call's is made once. */
+  readonly #commit: Remote<HostEndpoint>['commit'];
 
   private constructor(remote: Remote<HostEndpoint>, link: Link, events: MessagePort, fate: Fate, welcome: Welcome, owned: boolean) {
     this.#remote = remote;
@@ -76,6 +98,7 @@ export class RemoteUpstream implements Upstream {
     this.#logs = [...welcome.auditLogs];
     this.#counters = { ...welcome.counters };
     this.#owned = owned;
+    this.#commit = remote.commit;
   }
 
   /**
@@ -107,7 +130,7 @@ export class RemoteUpstream implements Upstream {
   /** Where broadcasts and failures go from now on (those that came before are handed over). */
   attach(down: Downstream): void {
     this.#down = down;
-    this.#fate.ended.catch((error: TheusError) => down.lost(error));
+    this.#fate.onEnd((error) => down.lost(error));
     for (const broadcast of this.#early.splice(0)) this.#receive(broadcast);
   }
 
@@ -162,16 +185,16 @@ export class RemoteUpstream implements Upstream {
     return this.#call(() => this.#remote.register(this.welcome.replica, names, specs));
   }
 
-  begin(kind: number, name: string | null, inputValues: unknown[]): Promise<BeginOutcome> {
-    return this.#call(() => this.#remote.begin(this.welcome.replica, kind, name, inputValues));
+  begin(kind: number, process: number, inputValues: unknown[]): Promise<BeginOutcome> {
+    return this.#call(() => this.#remote.begin(this.welcome.replica, kind, process, inputValues));
   }
 
   commit(message: CommitMessage): Promise<Outcome> {
-    return this.#call(() => this.#remote.commit(this.welcome.replica, message) as Promise<Outcome>);
+    return this.#call(() => this.#commit(this.welcome.replica, message) as Promise<Outcome>);
   }
 
-  abort(tx: number, kind: number, name: string | null, elapsedMs: number, message: string, threw: boolean): Promise<Answer<null>> {
-    return this.#call(() => this.#remote.abort(this.welcome.replica, tx, kind, name, elapsedMs, message, threw));
+  abort(tx: number, kind: number, process: number, requester: string | null, elapsedMs: number, message: string, threw: boolean): Promise<Answer<null>> {
+    return this.#call(() => this.#remote.abort(this.welcome.replica, tx, kind, process, requester, elapsedMs, message, threw));
   }
 
   auditLogs(): AuditRecord[] {

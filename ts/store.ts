@@ -91,7 +91,11 @@ export class Store {
       then?.();
       return;
     }
-    this.#early.set(record.version, { record, made, then });
+    if (record.version > this.#version + 1) {
+      this.#early.set(record.version, { record, made, then });
+      return;
+    }
+    this.#install({ record, made, then });
     for (let next = this.#early.get(this.#version + 1); next; next = this.#early.get(this.#version + 1)) {
       this.#early.delete(next.record.version);
       this.#install(next);
@@ -123,10 +127,13 @@ export class Store {
    * commit is sent, so that an unwritable context refuses the transaction
    * instead of half-installing it.
    */
-  unwritableLayer(layers: Iterable<string>): string | undefined {
+  unwritableLayer(patches: Patches): string | undefined {
     const context = this.#options.context;
     if (!context) return undefined;
-    for (const layer of layers) if (!writable(context, layer)) return layer;
+    for (const patch of patches) {
+      const layer = String((patch.path as unknown[])[0]);
+      if (!writable(context, layer)) return layer;
+    }
     return undefined;
   }
 
@@ -153,9 +160,11 @@ export class Store {
     this.#root = root;
     this.#version = record.version;
     const frozen = this.#history.push(record);
-    const waiting = this.#waiters.get(record.version);
-    this.#waiters.delete(record.version);
-    notify(this.#listeners, Object.freeze({ version: frozen.version, process: frozen.process, patches: frozen.patches }), this.#options.onListenerError, 'subscribe');
+    const waiting = this.#waiters.size > 0 ? this.#waiters.get(record.version) : undefined;
+    if (waiting) this.#waiters.delete(record.version);
+    if (this.#listeners.size > 0) {
+      notify(this.#listeners, Object.freeze({ version: frozen.version, process: frozen.process, patches: frozen.patches }), this.#options.onListenerError, 'subscribe');
+    }
     then?.();
     for (const waiter of waiting ?? []) waiter.resolve();
   }
@@ -168,9 +177,3 @@ export function writable(object: object, key: string): boolean {
   return Object.isExtensible(object);
 }
 
-/** The layers a commit's patches replace. */
-export function layersOf(patches: Patches): Set<string> {
-  const layers = new Set<string>();
-  for (const patch of patches) layers.add(String((patch.path as unknown[])[0]));
-  return layers;
-}

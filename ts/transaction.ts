@@ -13,10 +13,10 @@ import { create, type Patches } from 'mutative';
 import type { Outcome, ReplicaEvent } from './authority.ts';
 import { unclonablePatches } from './cloneable.ts';
 import { markInstances } from './commit.ts';
-import { TX_PROCESS, type TxKindCode } from './core.ts';
+import { TX_CAS, TX_PROCESS, type TxKindCode } from './core.ts';
 import { ContractViolationError, fromCore, TheusError } from './errors.ts';
 import { isFrozenWriteError } from './guard.ts';
-import { layersOf, type Root, type Store } from './store.ts';
+import type { Root, Store } from './store.ts';
 import type { Upstream } from './upstream.ts';
 import { encodeWritten } from './written.ts';
 
@@ -32,6 +32,8 @@ export interface ReplicaHost {
 
 export interface TxSpec<R> {
   kind: TxKindCode;
+  /** The process's id (ContractView.id), or 0. */
+  process: number;
   /** The process, or the requester of a compareAndSwap. */
   name: string | null;
   /** What the API call is called in messages: `execute()`, `edit()`, ... */
@@ -49,89 +51,83 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export async function transact<R>(replica: ReplicaHost, spec: TxSpec<R>): Promise<R> {
-  try {
-    return await attempt(replica, spec);
-  } catch (error) {
-    throw replica.explain(spec.call, error);
-  }
-}
-
-async function attempt<R>(replica: ReplicaHost, spec: TxSpec<R>): Promise<R> {
   const { store } = replica;
   const started = performance.now();
   const isProcess = spec.kind === TX_PROCESS;
+  const requester = spec.kind === TX_CAS ? spec.name : null;
   let tx = 0;
-  if (spec.inputs) {
-    const began = await replica.upstream(spec.call).begin(spec.kind, spec.name, spec.inputs);
-    replica.deliver(began.events);
-    if (began.verdict.outcome === 'refused') throw fromCore(began.verdict.error);
-    tx = began.verdict.tx;
-  }
   /** Ends the transaction after its body failed, then rethrows. */
   const abort = async (error: unknown, threw: boolean): Promise<never> => {
     if (isProcess || tx !== 0) {
-      const answer = replica.upstream(spec.call).abort(tx, spec.kind, spec.name, performance.now() - started, messageOf(error), threw);
+      const answer = replica.upstream(spec.call).abort(tx, spec.kind, spec.process, requester, performance.now() - started, messageOf(error), threw);
       replica.deliver((answer instanceof Promise ? await answer : answer).events);
     }
     throw error;
   };
-
-  for (;;) {
-    const upstream = replica.upstream(spec.call);
-    const snapshot = store.root;
-    const snapshotVersion = spec.snapshot ?? store.version;
-    const [draft, finalize] = create(snapshot, { enablePatches: true, mark: markInstances });
-    let result: R;
-    let next: Root;
-    let patches;
-    let inversePatches;
-    try {
-      const value = spec.body(draft as Root, snapshot);
-      result = (isThenable(value) ? await value : value) as R;
-      [next, patches, inversePatches] = finalize();
-      refuseUnsendable(store, upstream, patches, spec);
-    } catch (error) {
-      const violation = isProcess && isFrozenWriteError(error);
-      return abort(
-        violation
-          ? new ContractViolationError(`process '${spec.name}' wrote to data it may only read (a declared input, not an output): ${error.message}`, {
-              process: spec.name ?? undefined,
-              cause: error,
-            })
-          : error,
-        isProcess && !violation && !(error instanceof TheusError),
-      );
+  try {
+    if (spec.inputs) {
+      const began = await replica.upstream(spec.call).begin(spec.kind, spec.process, spec.inputs);
+      replica.deliver(began.events);
+      if (began.verdict.outcome === 'refused') throw fromCore(began.verdict.error);
+      tx = began.verdict.tx;
     }
-    const made = { base: snapshot, root: next };
-    let outcome: Outcome;
-    try {
-      const pending = upstream.commit(
-        { tx, kind: spec.kind, name: spec.name, elapsedMs: performance.now() - started, snapshot: snapshotVersion, writes: encodeWritten(patches, next), patches, inversePatches },
-        made,
-      );
-      outcome = pending instanceof Promise ? await pending : pending;
-    } catch (error) {
-      // An authority in another thread is gone: there is nothing left to abort.
-      if (upstream.remote) throw error;
-      // This thread's authority refused data it could not pass on to other threads.
-      return abort(error, false);
-    }
-    const { verdict } = outcome;
-    if (verdict.outcome === 'committed') {
-      if (store.version < verdict.version) {
-        // The authority is in another thread: install our own commit from our own data (identity kept).
-        store.offer({ version: verdict.version, process: spec.name, patches, inversePatches, at: outcome.at ?? Date.now() }, made);
-        await store.whenAt(verdict.version);
+    for (;;) {
+      const upstream = replica.upstream(spec.call);
+      const snapshot = store.root;
+      const snapshotVersion = spec.snapshot ?? store.version;
+      const [draft, finalize] = create(snapshot, { enablePatches: true, mark: markInstances });
+      let result: R;
+      let next: Root;
+      let patches: Patches;
+      let inversePatches: Patches;
+      try {
+        const value = spec.body(draft as Root, snapshot);
+        result = (isThenable(value) ? await value : value) as R;
+        [next, patches, inversePatches] = finalize();
+        refuseUnsendable(store, upstream, patches, spec);
+      } catch (error) {
+        const violation = isProcess && isFrozenWriteError(error);
+        return await abort(
+          violation
+            ? new ContractViolationError(`process '${spec.name}' wrote to data it may only read (a declared input, not an output): ${error.message}`, {
+                process: spec.name ?? undefined,
+                cause: error,
+              })
+            : error,
+          isProcess && !violation && !(error instanceof TheusError),
+        );
+      }
+      const made = { base: snapshot, root: next };
+      let outcome: Outcome;
+      try {
+        const message = { tx, kind: spec.kind, process: spec.process, name: spec.name, elapsedMs: performance.now() - started, snapshot: snapshotVersion, writes: encodeWritten(patches, next), patches, inversePatches };
+        const pending = upstream.commit(message, made);
+        outcome = pending instanceof Promise ? await pending : pending;
+      } catch (error) {
+        // An authority in another thread is gone: there is nothing left to abort.
+        if (upstream.remote) throw error;
+        // This thread's authority refused data it could not pass on to other threads.
+        return await abort(error, false);
+      }
+      const { verdict } = outcome;
+      if (verdict.outcome === 'committed') {
+        if (store.version < verdict.version) {
+          // The authority is in another thread: install our own commit from our own data (identity kept).
+          store.offer({ version: verdict.version, process: spec.name, patches, inversePatches, at: outcome.at ?? Date.now() }, made);
+          await store.whenAt(verdict.version);
+        }
+        if (outcome.events.length > 0) replica.deliver(outcome.events);
+        return result;
       }
       replica.deliver(outcome.events);
-      return result;
+      if (verdict.outcome === 'refused') throw fromCore(verdict.error);
+      if (verdict.outcome === 'wait') throw new TheusError(`${spec.call}: the authority answered 'wait', which it resolves itself; this is a bug`);
+      tx = verdict.tx;
+      await sleep(verdict.delayMs);
+      if (store.version < verdict.version) await store.whenAt(verdict.version);
     }
-    replica.deliver(outcome.events);
-    if (verdict.outcome === 'refused') throw fromCore(verdict.error);
-    if (verdict.outcome === 'wait') throw new TheusError(`${spec.call}: the authority answered 'wait', which it resolves itself; this is a bug`);
-    tx = verdict.tx;
-    await sleep(verdict.delayMs);
-    if (store.version < verdict.version) await store.whenAt(verdict.version);
+  } catch (error) {
+    throw replica.explain(spec.call, error);
   }
 }
 
@@ -140,7 +136,7 @@ async function attempt<R>(replica: ReplicaHost, spec: TxSpec<R>): Promise<R> {
  * (a context layer made read-only) or that another thread could not receive.
  */
 function refuseUnsendable(store: Store, upstream: Upstream, patches: Patches, spec: TxSpec<unknown>): void {
-  const layer = store.unwritableLayer(layersOf(patches));
+  const layer = store.unwritableLayer(patches);
   if (layer !== undefined) {
     throw new TheusError(`${spec.call}: the context object's layer '${layer}' is read-only, so this commit could not be shown on it; nothing was committed`);
   }

@@ -34,9 +34,9 @@ export interface Upstream {
   readonly remote: boolean;
   readonly welcome: Welcome;
   register(names: string[], specs: object[]): MaybePromise<Answer<ContractView[]>>;
-  begin(kind: number, name: string | null, inputValues: unknown[]): MaybePromise<BeginOutcome>;
+  begin(kind: number, process: number, inputValues: unknown[]): MaybePromise<BeginOutcome>;
   commit(message: CommitMessage, made?: Made): MaybePromise<Outcome>;
-  abort(tx: number, kind: number, name: string | null, elapsedMs: number, message: string, threw: boolean): MaybePromise<Answer<null>>;
+  abort(tx: number, kind: number, process: number, requester: string | null, elapsedMs: number, message: string, threw: boolean): MaybePromise<Answer<null>>;
   auditLogs(): AuditRecord[];
   auditCounters(): Record<string, number>;
   auditReset(): MaybePromise<Answer<null>>;
@@ -77,16 +77,16 @@ export class LocalUpstream implements Upstream {
     return this.#authority.register(this.#replica, names, specs);
   }
 
-  begin(kind: number, name: string | null, inputValues: unknown[]) {
-    return this.#authority.begin(this.#replica, kind, name, inputValues);
+  begin(kind: number, process: number, inputValues: unknown[]) {
+    return this.#authority.begin(this.#replica, kind, process, inputValues);
   }
 
   commit(message: CommitMessage, made?: Made) {
     return this.#authority.commit(this.#replica, message, made);
   }
 
-  abort(tx: number, kind: number, name: string | null, elapsedMs: number, message: string, threw: boolean) {
-    return this.#authority.abort(this.#replica, tx, kind, name, elapsedMs, message, threw);
+  abort(tx: number, kind: number, process: number, requester: string | null, elapsedMs: number, message: string, threw: boolean) {
+    return this.#authority.abort(this.#replica, tx, kind, process, requester, elapsedMs, message, threw);
   }
 
   auditLogs() {
@@ -151,10 +151,10 @@ export function endpointOf(authorityOf: () => Authority) {
     },
     leave: (replica: number) => authorityOf().leave(replica),
     register: (replica: number, names: string[], specs: object[]) => authorityOf().register(replica, names, specs),
-    begin: (replica: number, kind: number, name: string | null, inputValues: unknown[]) => authorityOf().begin(replica, kind, name, inputValues),
+    begin: (replica: number, kind: number, process: number, inputValues: unknown[]) => authorityOf().begin(replica, kind, process, inputValues),
     commit: (replica: number, message: CommitMessage) => authorityOf().commit(replica, message),
-    abort: (replica: number, tx: number, kind: number, name: string | null, elapsedMs: number, message: string, threw: boolean) =>
-      authorityOf().abort(replica, tx, kind, name, elapsedMs, message, threw),
+    abort: (replica: number, tx: number, kind: number, process: number, requester: string | null, elapsedMs: number, message: string, threw: boolean) =>
+      authorityOf().abort(replica, tx, kind, process, requester, elapsedMs, message, threw),
     auditReset: (replica: number) => authorityOf().auditReset(replica),
     listenAudit: (replica: number, on: boolean) => authorityOf().listenAudit(replica, on),
     publish: (replica: number, message: SignalMessage) => authorityOf().publish(replica, message),

@@ -279,6 +279,9 @@ pub enum SegmentView {
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ContractView {
+    /// The id that names the process in commits (see `Registry::id_of`); 0
+    /// when compiled outside an engine.
+    pub id: u32,
     pub name: String,
     pub semantic: Semantic,
     pub inputs: Vec<PathView>,
@@ -358,6 +361,7 @@ impl ContractView {
     pub fn new(contract: &CompiledContract, paths: &PathTable) -> ContractView {
         let view = |ids: &[PathId]| ids.iter().map(|&id| PathView::new(id, paths)).collect();
         ContractView {
+            id: 0,
             name: contract.name.clone(),
             semantic: contract.semantic,
             inputs: view(&contract.inputs),

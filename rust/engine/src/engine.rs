@@ -130,15 +130,19 @@ impl Engine {
 
     /// Compiles and registers every contract, or none of them.
     pub fn register(&mut self, specs: &[ContractSpec]) -> Result<Vec<ContractView>, EngineError> {
-        let compiled = self
+        let names: Vec<String> = self
             .registry
-            .register_all(specs, &mut self.paths, self.options.strict)?;
-        let auditor = &self.auditor;
-        Ok(compiled
+            .register_all(specs, &mut self.paths, self.options.strict)?
             .into_iter()
-            .map(|c| {
-                let mut view = ContractView::new(c, &self.paths);
-                if let Some(recipe) = auditor.recipe_of(&c.name) {
+            .map(|c| c.name.clone())
+            .collect();
+        Ok(names
+            .iter()
+            .map(|name| {
+                let contract = self.registry.get(name).expect("just registered");
+                let mut view = ContractView::new(contract, &self.paths);
+                view.id = self.registry.id_of(name).unwrap_or(0);
+                if let Some(recipe) = self.auditor.recipe_of(name) {
                     view.audit_inputs = recipe.inputs.iter().map(|r| r.keys.clone()).collect();
                     view.audit_outputs = recipe.outputs.iter().map(|r| r.keys.clone()).collect();
                 }

@@ -10,6 +10,9 @@ use crate::path_table::PathTable;
 #[derive(Debug, Default)]
 pub struct Registry {
     by_name: HashMap<String, CompiledContract>,
+    /// Names by id (id - 1): a commit names its process by id, which crosses
+    /// from JavaScript far more cheaply than the name.
+    names: Vec<String>,
 }
 
 impl Registry {
@@ -45,6 +48,7 @@ impl Registry {
             compiled.push(contract);
         }
         for contract in compiled {
+            self.names.push(contract.name.clone());
             self.by_name.insert(contract.name.clone(), contract);
         }
         Ok(names.iter().map(|n| &self.by_name[n]).collect())
@@ -52,6 +56,21 @@ impl Registry {
 
     pub fn get(&self, name: &str) -> Option<&CompiledContract> {
         self.by_name.get(name)
+    }
+
+    /// The id of a registered process (from 1).
+    pub fn id_of(&self, name: &str) -> Option<u32> {
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .map(|i| i as u32 + 1)
+    }
+
+    /// The name of the process with `id`.
+    pub fn name_of(&self, id: u32) -> Option<&str> {
+        self.names
+            .get((id as usize).checked_sub(1)?)
+            .map(String::as_str)
     }
 
     pub fn len(&self) -> usize {

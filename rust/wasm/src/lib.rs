@@ -37,6 +37,19 @@ fn to_js<T: Serialize>(value: &T) -> JsValue {
         })
 }
 
+/// A reply that carries events, as JSON text: one string and a JSON.parse
+/// cost far less than building its objects through the boundary one
+/// property at a time. `ts/core.ts` parses it (its type is the tsify one).
+fn to_json<T: Serialize>(value: &T) -> JsValue {
+    match serde_json::to_string(value) {
+        Ok(text) => JsValue::from_str(&text),
+        Err(e) => to_js(&EngineError::new(
+            ErrorKind::InvalidArgument,
+            format!("theus: could not convert a reply: {e}"),
+        )),
+    }
+}
+
 fn from_js<T: DeserializeOwned>(
     value: JsValue,
     kind: ErrorKind,
@@ -213,29 +226,6 @@ pub struct Core {
     inner: theus_engine::Engine,
 }
 
-/// `kind`: 0 a process (`name` is its name), 1 edit, 2 compareAndSwap
-/// (`name` is the requester, if any).
-fn tx_kind(kind: u8, name: Option<String>) -> TxKind {
-    match kind {
-        0 => TxKind::Process(name.unwrap_or_default()),
-        1 => TxKind::Edit,
-        _ => TxKind::Cas { requester: name },
-    }
-}
-
-/// `tx` 0: the transaction begins with this call (`kind`, `name`,
-/// `elapsed_ms` describe it); otherwise it was begun earlier.
-fn tx_ref(tx: u32, kind: u8, name: Option<String>, elapsed_ms: f64) -> TxRef {
-    if tx == 0 {
-        TxRef::Begin {
-            kind: tx_kind(kind, name),
-            elapsed_ms,
-        }
-    } else {
-        TxRef::Open(tx)
-    }
-}
-
 #[wasm_bindgen]
 impl Core {
     #[wasm_bindgen(constructor)]
@@ -273,23 +263,25 @@ impl Core {
 
     /// Begins a transaction: for processes with input audit rules, which
     /// must pass before the process runs (`values`: the args at each rule's
-    /// field). `now`: the caller's clock in ms.
-    #[wasm_bindgen(unchecked_return_type = "BeginReply")]
+    /// field). `now`: the caller's clock in ms. Answers a BeginReply as JSON.
+    #[wasm_bindgen(unchecked_return_type = "string")]
     pub fn begin(
         &mut self,
         kind: u8,
-        name: Option<String>,
+        process: u32,
+        requester: Option<String>,
         #[wasm_bindgen(unchecked_param_type = "unknown[]")] values: JsValue,
         now: f64,
     ) -> JsValue {
+        let kind = self.tx_kind(kind, process, requester);
         let verdict = match self::values(values) {
-            Ok(values) => match self.inner.begin(tx_kind(kind, name), &values, now) {
+            Ok(values) => match self.inner.begin(kind, &values, now) {
                 Began::Started { tx } => BeginVerdict::Started { tx },
                 Began::Refused { error } => BeginVerdict::Refused { error },
             },
             Err(error) => BeginVerdict::Refused { error },
         };
-        to_js(&BeginReply {
+        to_json(&BeginReply {
             verdict,
             events: self.inner.take_events(),
         })
@@ -297,22 +289,25 @@ impl Core {
 
     /// Decides a commit: the one call a transaction attempt makes. `writes`
     /// are its patches in wire text (rust/engine/src/wire.rs); `values` the
-    /// state at its output audit rules. Flat arguments, because converting
-    /// one nested object cost more than the decision.
+    /// state at its output audit rules. Flat arguments, and the common
+    /// answer (committed, no events) as just the new version, any other as
+    /// a CommitReply in JSON: converting nested objects cost more than the
+    /// decision.
     #[allow(clippy::too_many_arguments)]
-    #[wasm_bindgen(unchecked_return_type = "CommitReply")]
+    #[wasm_bindgen(unchecked_return_type = "string | number")]
     pub fn commit(
         &mut self,
         tx: u32,
         kind: u8,
-        name: Option<String>,
+        process: u32,
+        requester: Option<String>,
         elapsed_ms: f64,
         snapshot: f64,
         writes: &str,
         #[wasm_bindgen(unchecked_param_type = "unknown[] | undefined")] values: JsValue,
         now: f64,
     ) -> JsValue {
-        let tx = tx_ref(tx, kind, name, elapsed_ms);
+        let tx = self.tx_ref(tx, kind, process, requester, elapsed_ms);
         let verdict = match self::values(values) {
             Ok(audit_values) => self.inner.commit(&CommitRequest {
                 tx,
@@ -323,29 +318,32 @@ impl Core {
             }),
             Err(error) => Verdict::Refused { error },
         };
-        to_js(&CommitReply {
-            verdict,
-            events: self.inner.take_events(),
-        })
+        let events = self.inner.take_events();
+        match verdict {
+            Verdict::Committed { version } if events.is_empty() => {
+                JsValue::from_f64(version as f64)
+            }
+            verdict => to_json(&CommitReply { verdict, events }),
+        }
     }
 
     /// Ends a transaction whose body failed. `threw`: the process itself
     /// threw (that counts toward its audit threshold).
     #[allow(clippy::too_many_arguments)]
-    #[wasm_bindgen(unchecked_return_type = "Reply<null>")]
+    #[wasm_bindgen(unchecked_return_type = "string")]
     pub fn abort(
         &mut self,
         tx: u32,
         kind: u8,
-        name: Option<String>,
+        process: u32,
+        requester: Option<String>,
         elapsed_ms: f64,
         message: String,
         threw: bool,
         now: f64,
     ) -> JsValue {
-        let result = self
-            .inner
-            .abort(tx_ref(tx, kind, name, elapsed_ms), &message, threw, now);
+        let tx = self.tx_ref(tx, kind, process, requester, elapsed_ms);
+        let result = self.inner.abort(tx, &message, threw, now);
         self.reply(result)
     }
 
@@ -368,7 +366,7 @@ impl Core {
     }
 
     /// Clears the counters and lifts a level S stop.
-    #[wasm_bindgen(js_name = auditReset, unchecked_return_type = "Reply<null>")]
+    #[wasm_bindgen(js_name = auditReset, unchecked_return_type = "string")]
     pub fn audit_reset(&mut self) -> JsValue {
         self.inner.audit_reset();
         self.reply(Ok(()))
@@ -381,7 +379,7 @@ impl Core {
     }
 
     /// Compiles a workflow (parsed YAML or an object) and starts a run.
-    #[wasm_bindgen(js_name = workflowStart, unchecked_return_type = "Reply<WorkflowStarted>")]
+    #[wasm_bindgen(js_name = workflowStart, unchecked_return_type = "string")]
     pub fn workflow_start(&mut self, tree: JsValue, max_ops: f64) -> JsValue {
         let result = from_js::<Value>(tree, ErrorKind::Workflow, "workflow")
             .and_then(|tree| self.inner.workflow_start(&tree, max_ops as u64))
@@ -395,7 +393,7 @@ impl Core {
     /// The run's next action; `values` answer the previous action's needs
     /// (null, booleans, numbers, strings or `{ kind, size }`), or are
     /// undefined after a process step.
-    #[wasm_bindgen(js_name = workflowResume, unchecked_return_type = "Reply<ActionView>")]
+    #[wasm_bindgen(js_name = workflowResume, unchecked_return_type = "string")]
     pub fn workflow_resume(
         &mut self,
         workflow: u32,
@@ -423,17 +421,53 @@ impl Core {
     }
 
     /// The run's current process step is waiting (it returned a promise).
-    #[wasm_bindgen(js_name = workflowWaiting, unchecked_return_type = "Reply<null>")]
+    #[wasm_bindgen(js_name = workflowWaiting, unchecked_return_type = "string")]
     pub fn workflow_waiting(&mut self, workflow: u32) -> JsValue {
         let result = self.inner.workflow_waiting(workflow);
         self.reply(result)
     }
 
     /// Ends a run as Failed.
-    #[wasm_bindgen(js_name = workflowFail, unchecked_return_type = "Reply<null>")]
+    #[wasm_bindgen(js_name = workflowFail, unchecked_return_type = "string")]
     pub fn workflow_fail(&mut self, workflow: u32) -> JsValue {
         self.inner.workflow_fail(workflow);
         self.reply(Ok(()))
+    }
+
+    /// `kind`: 0 a process (`process` is the id its registration gave it),
+    /// 1 edit, 2 compareAndSwap (by `requester`, if any).
+    fn tx_kind(&self, kind: u8, process: u32, requester: Option<String>) -> TxKind {
+        match kind {
+            0 => TxKind::Process(
+                self.inner
+                    .registry()
+                    .name_of(process)
+                    .map_or_else(|| format!("#{process}"), str::to_string),
+            ),
+            1 => TxKind::Edit,
+            _ => TxKind::Cas { requester },
+        }
+    }
+
+    /// `tx` 0: the transaction begins with this call (`kind`, `process`,
+    /// `requester` and `elapsed_ms` describe it); otherwise it was begun
+    /// earlier.
+    fn tx_ref(
+        &self,
+        tx: u32,
+        kind: u8,
+        process: u32,
+        requester: Option<String>,
+        elapsed_ms: f64,
+    ) -> TxRef {
+        if tx == 0 {
+            TxRef::Begin {
+                kind: self.tx_kind(kind, process, requester),
+                elapsed_ms,
+            }
+        } else {
+            TxRef::Open(tx)
+        }
     }
 
     fn reply<T: Serialize>(&mut self, result: Result<T, EngineError>) -> JsValue {
@@ -450,7 +484,7 @@ impl Core {
                 events,
             },
         };
-        to_js(&reply)
+        to_json(&reply)
     }
 }
 
