@@ -252,3 +252,190 @@ pub(crate) fn audit_refusal(finding: &Finding, message: String) -> EngineError {
     };
     EngineError::new(kind, message).at_path(&finding.rule)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit_recipe::Recipe;
+    use crate::commit::{CommitRequest, Verdict};
+    use crate::contract::ContractSpec;
+    use crate::engine::EngineOptions;
+    use crate::written::Written;
+
+    /// An engine with process `p` (writes domain.n) audited by `rule` on its input `price`.
+    fn audited(level: &str) -> Engine {
+        let s = |t: &str| Value::String(t.into());
+        let rule = Value::Object(
+            [
+                ("field".to_string(), s("price")),
+                ("min".to_string(), Value::Number(0.0)),
+                ("level".to_string(), s(level)),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        let process = Value::Object(
+            [
+                ("inputs".to_string(), Value::Array(vec![rule])),
+                ("threshold_max".to_string(), Value::Number(2.0)),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        let recipe = Value::Object(
+            [(
+                "process_recipes".to_string(),
+                Value::Object([("p".to_string(), process)].into_iter().collect()),
+            )]
+            .into_iter()
+            .collect(),
+        );
+        let mut e = Engine::with_recipe(
+            EngineOptions::default(),
+            &["domain_ctx".to_string()],
+            Recipe::from_value(&recipe).unwrap(),
+        )
+        .unwrap();
+        e.register(&[ContractSpec {
+            name: "p".into(),
+            outputs: vec!["domain.n".into()],
+            ..ContractSpec::default()
+        }])
+        .unwrap();
+        e
+    }
+
+    fn process() -> TxKind {
+        TxKind::Process("p".into())
+    }
+
+    fn commit(e: &mut Engine, tx: TxRef) -> Verdict {
+        e.commit(&CommitRequest {
+            tx,
+            snapshot: e.version(),
+            writes: vec![Written::replace(&["domain_ctx", "n"])],
+            audit_values: vec![],
+            now_ms: 9.0,
+        })
+    }
+
+    #[test]
+    fn input_rules_refuse_before_the_process_runs_and_are_audited() {
+        let mut e = audited("A");
+        let Began::Refused { error } = e.begin(process(), &[Value::Number(-1.0)], 1.0) else {
+            panic!("not refused")
+        };
+        assert_eq!(
+            (error.kind, error.path.as_deref()),
+            (ErrorKind::AuditAbort, Some("price"))
+        );
+        assert_eq!(
+            error.message,
+            "process 'p' input level A: price = -1 is below min 0"
+        );
+        let record = e.audit_records().last().unwrap();
+        assert_eq!(
+            (record.outcome, record.message.as_str()),
+            (Outcome::Failure, "level A: price = -1 is below min 0")
+        );
+        assert_eq!(e.open_transactions(), 0);
+    }
+
+    #[test]
+    fn a_finding_below_the_threshold_rides_with_the_transaction_to_its_commit() {
+        let mut e = audited("B");
+        let Began::Started { tx } = e.begin(process(), &[Value::Number(-1.0)], 1.0) else {
+            panic!("refused")
+        };
+        assert!(e.transactions[&tx].finding.is_some());
+        assert_eq!(
+            commit(&mut e, TxRef::Open(tx)),
+            Verdict::Committed { version: 1 }
+        );
+        let record = e.audit_records().last().unwrap();
+        assert_eq!(
+            (record.outcome, record.duration_ms, record.level),
+            (Outcome::Success, 8.0, Some(Level::B))
+        );
+    }
+
+    #[test]
+    fn level_s_stops_the_engine_says_so_once_and_reset_lifts_it() {
+        let mut e = audited("S");
+        assert!(matches!(
+            e.begin(process(), &[Value::Number(-1.0)], 1.0),
+            Began::Refused { .. }
+        ));
+        let events = e.take_events();
+        assert!(
+            matches!(events.as_slice(), [Event::Stopped { reason }] if reason.starts_with("process 'p': level S")),
+            "{events:?}"
+        );
+        let Began::Refused { error } = e.begin(process(), &[Value::Number(1.0)], 2.0) else {
+            panic!("not refused")
+        };
+        assert_eq!(error.kind, ErrorKind::AuditStop);
+        assert!(e.take_events().is_empty());
+        e.audit_reset();
+        assert_eq!(e.take_events(), vec![Event::Reset]);
+        assert!(matches!(
+            e.begin(process(), &[Value::Number(1.0)], 3.0),
+            Began::Started { .. }
+        ));
+    }
+
+    #[test]
+    fn a_process_with_input_rules_cannot_begin_with_its_commit() {
+        let mut e = audited("B");
+        let Verdict::Refused { error } = commit(
+            &mut e,
+            TxRef::Begin {
+                kind: process(),
+                elapsed_ms: 1.0,
+            },
+        ) else {
+            panic!("not refused")
+        };
+        assert_eq!(error.kind, ErrorKind::InvalidArgument);
+        assert!(
+            error
+                .message
+                .contains("has input audit rules: begin() must check them"),
+            "{}",
+            error.message
+        );
+        assert_eq!(e.version(), 0);
+    }
+
+    #[test]
+    fn aborting_a_transaction_that_begins_with_the_abort_is_audited() {
+        let mut e = audited("B");
+        e.abort(
+            TxRef::Begin {
+                kind: TxKind::Edit,
+                elapsed_ms: 1.0,
+            },
+            "edit failed",
+            false,
+            5.0,
+        )
+        .unwrap();
+        assert_eq!(e.audit_records().count(), 0);
+        e.abort(
+            TxRef::Begin {
+                kind: process(),
+                elapsed_ms: 2.0,
+            },
+            "boom",
+            true,
+            5.0,
+        )
+        .unwrap();
+        let record = e.audit_records().last().unwrap();
+        assert_eq!(
+            (record.outcome, record.message.as_str(), record.duration_ms),
+            (Outcome::Failure, "boom", 2.0)
+        );
+        assert_eq!(e.auditor().counter("p"), 1);
+    }
+}

@@ -175,3 +175,95 @@ fn not_running(id: WorkflowId) -> EngineError {
         format!("workflow run {id} is not running (it completed, failed or never started)"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::EngineOptions;
+
+    fn tree(steps: Vec<Value>) -> Value {
+        Value::Object(
+            [("steps".to_string(), Value::Array(steps))]
+                .into_iter()
+                .collect(),
+        )
+    }
+
+    fn states(e: &mut Engine) -> Vec<WorkflowState> {
+        e.take_events()
+            .into_iter()
+            .filter_map(|event| match event {
+                Event::Workflow { state, .. } => Some(state),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_run_reports_each_state_it_enters_and_ends_when_done() {
+        let mut e = Engine::new(EngineOptions::default(), &[]).unwrap();
+        let (id, names) = e
+            .workflow_start(&tree(vec![Value::String("a".into())]), 10)
+            .unwrap();
+        assert_eq!(names, ["a"]);
+        assert_eq!(
+            e.workflow_resume(id, None).unwrap(),
+            Action::Process { name: "a".into() }
+        );
+        e.workflow_waiting(id).unwrap();
+        assert_eq!(e.workflow_resume(id, None).unwrap(), Action::Done);
+        use WorkflowState::*;
+        assert_eq!(
+            states(&mut e),
+            [Pending, Running, WaitingIO, Running, Complete]
+        );
+        assert_eq!(e.running_workflows(), 0);
+        assert!(e.workflow_resume(id, None).is_err());
+    }
+
+    #[test]
+    fn conditions_are_reported_and_a_failing_run_ends_failed() {
+        let mut e = Engine::new(EngineOptions::default(), &[]).unwrap();
+        let branch = Value::Object(
+            [
+                ("flux".to_string(), Value::String("if".into())),
+                (
+                    "condition".to_string(),
+                    Value::String("domain['n'] < 'x'".into()),
+                ),
+                ("then".to_string(), Value::Array(vec![])),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        let (id, _) = e.workflow_start(&tree(vec![branch]), 10).unwrap();
+        assert!(matches!(
+            e.workflow_resume(id, None).unwrap(),
+            Action::Evaluate { .. }
+        ));
+        let error = e
+            .workflow_resume(id, Some(&[Datum::Number(1.0)]))
+            .unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Workflow);
+        use WorkflowState::*;
+        assert_eq!(states(&mut e), [Pending, Running, Failed]);
+        assert_eq!(e.running_workflows(), 0);
+        // Failing a run that already ended changes nothing.
+        e.workflow_fail(id);
+        assert!(e.take_events().is_empty());
+    }
+
+    #[test]
+    fn the_host_can_fail_a_run() {
+        let mut e = Engine::new(EngineOptions::default(), &[]).unwrap();
+        let (id, _) = e
+            .workflow_start(&tree(vec![Value::String("a".into())]), 10)
+            .unwrap();
+        e.workflow_fail(id);
+        assert_eq!(
+            states(&mut e),
+            [WorkflowState::Pending, WorkflowState::Failed]
+        );
+        assert!(e.workflow_waiting(id).is_err());
+    }
+}
