@@ -5,6 +5,7 @@
  * module only turns the core's error objects into `TheusError`s.
  */
 import initGlue, {
+  __theus_restart,
   compileContracts as glueCompileContracts,
   Core,
   coreVersion as glueCoreVersion,
@@ -24,7 +25,7 @@ import initGlue, {
   type Verdict,
   type WorkflowStarted,
 } from '../wasm-pkg/theus_wasm.js';
-import { callCore } from './errors.ts';
+import { callCore, TheusError } from './errors.ts';
 
 export { Core };
 export type { ActionView, AuditRecord, BeginReply, CommitReply, ContractView, CoreEvent, EngineConfig, EngineError, PathView, Reply, SegmentView, Verdict, WorkflowStarted };
@@ -37,18 +38,43 @@ export async function instantiate(module: WebAssembly.Module): Promise<void> {
   await initGlue({ module_or_path: module });
 }
 
-export const coreVersion = (): string => glueCoreVersion();
+/** Which instance of the core is live: a new one after each trap. */
+let generation = 0;
 
-export const pathRules = () => gluePathRules();
+/**
+ * A trap: the instance stopped mid-call (a panic, an out-of-bounds access,
+ * the stack exhausted), so its memory is in an unknown state.
+ */
+const isTrap = (error: unknown): boolean =>
+  error instanceof WebAssembly.RuntimeError || (error instanceof RangeError && /call stack/i.test(error.message));
+
+/**
+ * Runs a call into the core. A trap never leaves a poisoned instance
+ * behind: the module is instantiated again at once, so new engines work;
+ * engines of the old instance have lost their state there and say so.
+ */
+function guarded<T>(call: () => T): T {
+  try {
+    return callCore(call);
+  } catch (error) {
+    if (!isTrap(error)) throw error;
+    generation = __theus_restart();
+    throw new TheusError(`the WebAssembly core failed (${(error as Error).message}) and was restarted; this engine's state in it is lost: create a new engine`, { cause: error });
+  }
+}
+
+export const coreVersion = (): string => guarded(() => glueCoreVersion());
+
+export const pathRules = () => guarded(() => gluePathRules());
 
 /** Validates contracts without an engine; throws a ContractViolationError. */
 export function compileContracts(names: string[], specs: object[], strict: boolean): ContractView[] {
-  return callCore(() => glueCompileContracts(names, specs, strict));
+  return guarded(() => glueCompileContracts(names, specs, strict));
 }
 
 /** Parses paths written as text; throws a ContractViolationError. */
 export function parsePaths(texts: string[]): PathView[] {
-  return callCore(() => glueParsePaths(texts));
+  return guarded(() => glueParsePaths(texts));
 }
 
 /**
@@ -58,65 +84,76 @@ export function parsePaths(texts: string[]): PathView[] {
  */
 export class CoreEngine {
   readonly #core: Core;
+  readonly #generation = generation;
 
   /** @throws the error class of the core's refusal (a bad configuration or recipe). */
   constructor(config: EngineConfig) {
-    this.#core = callCore(() => new Core(config));
+    this.#core = guarded(() => new Core(config));
+  }
+
+  /** Runs a call on this engine's core, which must still be in the live instance. */
+  #call<T>(call: (core: Core) => T): T {
+    if (this.#generation !== generation) {
+      throw new TheusError("this engine's state in the WebAssembly core was lost when the core failed and was restarted: create a new engine");
+    }
+    return guarded(() => call(this.#core));
   }
 
   /** @throws ContractViolationError for a bad contract (none of the batch is registered). */
   register(names: string[], specs: object[]): ContractView[] {
-    return this.#core.register(names, specs);
+    return this.#call((core) => core.register(names, specs));
   }
 
   begin(kind: number, process: number, requester: string | undefined, values: unknown[], now: number): BeginReply {
-    return JSON.parse(this.#core.begin(kind, process, requester, values, now));
+    return JSON.parse(this.#call((core) => core.begin(kind, process, requester, values, now)));
   }
 
   /** A number is the common answer: committed as that version, with no events. */
   commit(tx: number, kind: number, process: number, requester: string | undefined, elapsedMs: number, snapshot: number, writes: string, values: unknown[] | undefined, now: number): CommitReply | number {
-    const reply = this.#core.commit(tx, kind, process, requester, elapsedMs, snapshot, writes, values, now);
+    const reply = this.#call((core) => core.commit(tx, kind, process, requester, elapsedMs, snapshot, writes, values, now));
     return typeof reply === 'number' ? reply : JSON.parse(reply);
   }
 
   abort(tx: number, kind: number, process: number, requester: string | undefined, elapsedMs: number, message: string, threw: boolean, now: number): Reply<null> {
-    return JSON.parse(this.#core.abort(tx, kind, process, requester, elapsedMs, message, threw, now));
+    return JSON.parse(this.#call((core) => core.abort(tx, kind, process, requester, elapsedMs, message, threw, now)));
   }
 
   listenAudit(on: boolean): void {
-    this.#core.listenAudit(on);
+    this.#call((core) => core.listenAudit(on));
   }
 
   auditCounters(): Record<string, number> {
-    return this.#core.auditCounters();
+    return this.#call((core) => core.auditCounters());
   }
 
   auditReset(): Reply<null> {
-    return JSON.parse(this.#core.auditReset());
+    return JSON.parse(this.#call((core) => core.auditReset()));
   }
 
   auditLogs(): AuditRecord[] {
-    return this.#core.auditLogs();
+    return this.#call((core) => core.auditLogs());
   }
 
   workflowStart(tree: unknown, maxOps: number): Reply<WorkflowStarted> {
-    return JSON.parse(this.#core.workflowStart(tree, maxOps));
+    return JSON.parse(this.#call((core) => core.workflowStart(tree, maxOps)));
   }
 
   workflowResume(workflow: number, values: unknown[] | undefined): Reply<ActionView> {
-    return JSON.parse(this.#core.workflowResume(workflow, values));
+    return JSON.parse(this.#call((core) => core.workflowResume(workflow, values)));
   }
 
   workflowWaiting(workflow: number): Reply<null> {
-    return JSON.parse(this.#core.workflowWaiting(workflow));
+    return JSON.parse(this.#call((core) => core.workflowWaiting(workflow)));
   }
 
   workflowFail(workflow: number): Reply<null> {
-    return JSON.parse(this.#core.workflowFail(workflow));
+    return JSON.parse(this.#call((core) => core.workflowFail(workflow)));
   }
 
+  /** Frees this engine's memory in the core (nothing to free in an instance that was replaced). */
   free(): void {
-    this.#core.free();
+    if (this.#generation === generation) this.#core.free();
+    else (this.#core as unknown as { __destroy_into_raw(): number }).__destroy_into_raw();
   }
 }
 

@@ -59,8 +59,16 @@ export async function transact<R>(replica: ReplicaHost, spec: TxSpec<R>): Promis
   /** Ends the transaction after its body failed, then rethrows. */
   const abort = async (error: unknown, threw: boolean): Promise<never> => {
     if (isProcess || tx !== 0) {
-      const answer = replica.upstream(spec.call).abort(tx, spec.kind, spec.process, requester, performance.now() - started, messageOf(error), threw);
-      replica.deliver((answer instanceof Promise ? await answer : answer).events);
+      let answer;
+      try {
+        const pending = replica.upstream(spec.call).abort(tx, spec.kind, spec.process, requester, performance.now() - started, messageOf(error), threw);
+        answer = pending instanceof Promise ? await pending : pending;
+      } catch {
+        // The authority cannot record the failure (it is gone or lost its
+        // state): the failure itself is what the caller needs to see.
+        throw error;
+      }
+      replica.deliver(answer.events);
     }
     throw error;
   };

@@ -37,7 +37,18 @@ export async function loadYaml(source: YamlSource, what: string, syntaxError: Sy
 
 export function parseYaml(text: string, origin: string, syntaxError: SyntaxErrorOf): Loaded {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  // The parser recurses per nesting level and expands aliases: a document
+  // nested thousands deep, or an alias bomb, is refused, not a crash.
+  const refuse = (error: unknown): never => {
+    const why = error instanceof RangeError ? 'it is nested too deeply' : error instanceof Error ? error.message : String(error);
+    throw syntaxError(`${origin} cannot be read: ${why}`, { cause: error });
+  };
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  } catch (error) {
+    return refuse(error);
+  }
   const [problem] = doc.errors;
   if (problem) {
     const [start] = problem.linePos ?? [];
@@ -47,8 +58,14 @@ export function parseYaml(text: string, origin: string, syntaxError: SyntaxError
       cause: problem,
     });
   }
+  let tree: unknown;
+  try {
+    tree = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    return refuse(error);
+  }
   return {
-    tree: doc.toJS(),
+    tree,
     locate: (error) => (error instanceof WorkflowError && error.location ? locate(error, doc, lineCounter) : error),
   };
 }

@@ -84,8 +84,10 @@ enum Expr {
     /// Index into the condition's needs.
     Read(usize),
     Not(Box<Expr>),
-    And(Box<Expr>, Box<Expr>),
-    Or(Box<Expr>, Box<Expr>),
+    /// A chain of `and`s (or `or`s) is one node, not a nested one per
+    /// operator: a long chain costs no depth.
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
     Compare(CmpOp, Box<Expr>, Box<Expr>, usize),
 }
 
@@ -111,6 +113,7 @@ impl Condition {
             pos: 0,
             needs: Vec::new(),
             len: text.chars().count(),
+            depth: 0,
         };
         let expr = parser.or()?;
         if let Some(token) = parser.tokens.get(parser.pos) {
@@ -143,22 +146,18 @@ fn eval(expr: &Expr, values: &[Datum]) -> Result<Datum, ConditionError> {
         Expr::Literal(d) => d.clone(),
         Expr::Read(i) => values[*i].clone(),
         Expr::Not(e) => Datum::Bool(!eval(e, values)?.truthy()),
-        // As in Python: `and`/`or` give one of their operands.
-        Expr::And(a, b) => {
-            let left = eval(a, values)?;
-            if left.truthy() {
-                eval(b, values)?
-            } else {
-                left
+        // As in Python: `and`/`or` give one of their operands, the first
+        // that decides (or the last).
+        Expr::And(terms) | Expr::Or(terms) => {
+            let stop_when = matches!(expr, Expr::Or(_));
+            let mut last = Datum::None;
+            for term in terms {
+                last = eval(term, values)?;
+                if last.truthy() == stop_when {
+                    break;
+                }
             }
-        }
-        Expr::Or(a, b) => {
-            let left = eval(a, values)?;
-            if left.truthy() {
-                left
-            } else {
-                eval(b, values)?
-            }
+            last
         }
         Expr::Compare(op, a, b, at) => {
             Datum::Bool(compare(*op, &eval(a, values)?, &eval(b, values)?, *at)?)
@@ -336,7 +335,13 @@ struct Parser {
     pos: usize,
     needs: Vec<Need>,
     len: usize,
+    /// Parentheses and `not`s open around the current token.
+    depth: usize,
 }
+
+/// How deeply parentheses and `not`s may nest: far beyond any real
+/// condition, and far below what would exhaust the stack.
+pub const MAX_CONDITION_DEPTH: usize = 64;
 
 impl Parser {
     fn peek(&self) -> Option<&Kind> {
@@ -386,26 +391,46 @@ impl Parser {
     }
 
     fn or(&mut self) -> Result<Expr, ConditionError> {
-        let mut left = self.and()?;
+        let mut terms = vec![self.and()?];
         while self.eat_word("or") {
-            left = Expr::Or(Box::new(left), Box::new(self.and()?));
+            terms.push(self.and()?);
         }
-        Ok(left)
+        Ok(if terms.len() == 1 {
+            terms.pop().expect("one term")
+        } else {
+            Expr::Or(terms)
+        })
     }
 
     fn and(&mut self) -> Result<Expr, ConditionError> {
-        let mut left = self.not()?;
+        let mut terms = vec![self.not()?];
         while self.eat_word("and") {
-            left = Expr::And(Box::new(left), Box::new(self.not()?));
+            terms.push(self.not()?);
         }
-        Ok(left)
+        Ok(if terms.len() == 1 {
+            terms.pop().expect("one term")
+        } else {
+            Expr::And(terms)
+        })
     }
 
     fn not(&mut self) -> Result<Expr, ConditionError> {
         if self.eat_word("not") {
-            return Ok(Expr::Not(Box::new(self.not()?)));
+            self.deeper()?;
+            let inner = self.not()?;
+            self.depth -= 1;
+            return Ok(Expr::Not(Box::new(inner)));
         }
         self.comparison()
+    }
+
+    /// One more level of nesting, or an error past the limit.
+    fn deeper(&mut self) -> Result<(), ConditionError> {
+        self.depth += 1;
+        if self.depth > MAX_CONDITION_DEPTH {
+            return self.fail(format!("nested more than {MAX_CONDITION_DEPTH} levels deep (parentheses and 'not'); simplify the condition"));
+        }
+        Ok(())
     }
 
     fn comparison(&mut self) -> Result<Expr, ConditionError> {
@@ -434,8 +459,10 @@ impl Parser {
             Kind::Number(n) => Ok(Expr::Literal(Datum::Number(n))),
             Kind::Text(s) => Ok(Expr::Literal(Datum::Text(s))),
             Kind::Op("(") => {
+                self.deeper()?;
                 let inner = self.or()?;
                 self.expect_op(")")?;
+                self.depth -= 1;
                 Ok(inner)
             }
             Kind::Name(name) => match name.as_str() {
@@ -559,6 +586,35 @@ mod tests {
 
     fn error(text: &str) -> ConditionError {
         Condition::parse(text).unwrap_err()
+    }
+
+    #[test]
+    fn long_chains_cost_no_depth_and_keep_python_semantics() {
+        let chain = vec!["True"; 6000].join(" and ");
+        assert!(check(&chain, &[]));
+        let chain = vec!["False"; 6000].join(" or ") + " or 1";
+        assert!(check(&chain, &[]));
+        assert!(!check("1 and 0 and 2", &[]));
+        assert!(check("0 or 0 or 'x'", &[]));
+    }
+
+    #[test]
+    fn nesting_is_bounded_with_a_clear_error() {
+        let deep = |n: usize| format!("{}True{}", "(".repeat(n), ")".repeat(n));
+        assert!(check(&deep(MAX_CONDITION_DEPTH), &[]));
+        for text in [
+            deep(3000),
+            "not ".repeat(6000) + "True",
+            "(not ".repeat(40) + "True" + &")".repeat(40),
+        ] {
+            let e = error(&text);
+            assert!(
+                e.message.starts_with("nested more than 64 levels deep"),
+                "{}",
+                e.message
+            );
+        }
+        assert!(check(&("not ".repeat(64) + "True"), &[]));
     }
 
     #[test]

@@ -4,9 +4,42 @@
 //! of which contract was wrong, and serde-wasm-bindgen never reports unknown
 //! keys at all.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserialize, Deserializer, Error, MapAccess, SeqAccess, Visitor};
+
+/// How deeply a value from JavaScript may nest (arrays and objects). Deep
+/// enough for any contract, recipe or workflow a person writes; shallow
+/// enough that converting it can never exhaust the stack. A cyclic object
+/// is caught by the same bound.
+pub const MAX_VALUE_DEPTH: usize = 100;
+
+thread_local! {
+    static DEPTH: Cell<usize> = const { Cell::new(0) };
+}
+
+/// One level of nesting while a value is read; the level ends when dropped.
+struct Level;
+
+impl Level {
+    fn enter<E: Error>() -> Result<Level, E> {
+        let depth = DEPTH.get() + 1;
+        if depth > MAX_VALUE_DEPTH {
+            return Err(E::custom(format!(
+                "nested more than {MAX_VALUE_DEPTH} levels deep (or cyclic)"
+            )));
+        }
+        DEPTH.set(depth);
+        Ok(Level)
+    }
+}
+
+impl Drop for Level {
+    fn drop(&mut self) {
+        DEPTH.set(DEPTH.get() - 1);
+    }
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
@@ -88,6 +121,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let _level = Level::enter()?;
         let mut items = Vec::new();
         while let Some(item) = seq.next_element()? {
             items.push(item);
@@ -96,6 +130,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let _level = Level::enter()?;
         let mut fields = BTreeMap::new();
         while let Some((key, value)) = map.next_entry::<String, Value>()? {
             fields.insert(key, value);
@@ -149,6 +184,27 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_is_bounded() {
+        let nested = |depth: usize| format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+        let ok: Value = serde_json::from_str(&nested(MAX_VALUE_DEPTH)).unwrap();
+        assert!(matches!(ok, Value::Array(_)));
+        let err = serde_json::from_str::<Value>(&nested(MAX_VALUE_DEPTH + 1)).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("nested more than 100 levels deep (or cyclic)"),
+            "{err}"
+        );
+        // The bound is released as values end: siblings may each be deep.
+        let siblings = format!(
+            "[{}, {}]",
+            nested(MAX_VALUE_DEPTH - 1),
+            nested(MAX_VALUE_DEPTH - 1)
+        );
+        assert!(serde_json::from_str::<Value>(&siblings).is_ok());
+        assert_eq!(DEPTH.get(), 0);
+    }
 
     #[test]
     fn suggests_close_names_only() {

@@ -1,0 +1,38 @@
+// After wasm-pack: lets the wasm-bindgen glue start a fresh instance after a
+// trap. A trap (a panic, an out-of-bounds access, stack exhaustion) leaves
+// the instance's memory in an unknown state, and the glue keeps that one
+// instance for the life of the page or process. ts/core.ts calls
+// __theus_restart() when a call traps: the module is instantiated again,
+// and objects of the old instance are never freed into the new one (the
+// finalizer checks which generation a pointer belongs to).
+// Each pattern must be found, or the build fails: a newer glue needs a look.
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const glue = new URL('../wasm-pkg/theus_wasm.js', import.meta.url);
+const types = new URL('../wasm-pkg/theus_wasm.d.ts', import.meta.url);
+let source = readFileSync(glue, 'utf8');
+
+const replace = (from, to) => {
+  if (!source.includes(from)) {
+    console.error(`patch-glue: '${from}' not found in wasm-pkg/theus_wasm.js`);
+    process.exit(1);
+  }
+  source = source.replaceAll(from, to);
+};
+
+replace('new FinalizationRegistry(ptr => wasm.__wbg_core_free(ptr, 1))', 'new FinalizationRegistry(([ptr, generation]) => { if (generation === __theus_generation) wasm.__wbg_core_free(ptr, 1); })');
+replace('CoreFinalization.register(this, this.__wbg_ptr, this);', 'CoreFinalization.register(this, [this.__wbg_ptr, __theus_generation], this);');
+source += `
+// theus (scripts/patch-glue.mjs): a fresh instance of the same module.
+let __theus_generation = 0;
+export function __theus_restart() {
+    __theus_generation += 1;
+    __wbg_finalize_init(new WebAssembly.Instance(wasmModule, __wbg_get_imports()), wasmModule);
+    return __theus_generation;
+}
+`;
+writeFileSync(glue, source);
+writeFileSync(types, `${readFileSync(types, 'utf8')}
+/** theus (scripts/patch-glue.mjs): instantiates the module again after a trap; returns the new generation. */
+export function __theus_restart(): number;
+`);
