@@ -76,10 +76,13 @@ describe('edit()', () => {
 
   it('refuses to set __proto__ on a draft and leaves prototypes alone', async () => {
     const engine = await TheusEngine.create({ domain_ctx: { o: {} as Record<string, unknown> } });
-    // The draft layer (mutative) refuses prototype changes itself.
-    await expect(engine.edit((ctx) => {
-      ctx.domain_ctx.o['__proto__'] = { polluted: true };
-    })).rejects.toThrow(/Cannot call '\w+\(\)' on drafts/);
+    const error = await engine
+      .edit((ctx) => {
+        ctx.domain_ctx.o['__proto__'] = { polluted: true };
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ContractViolationError);
+    expect((error as Error).message).toMatch(/^edit\(\) tried to change how its data is built/);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(engine.version).toBe(0);
   });

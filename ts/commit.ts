@@ -3,13 +3,7 @@
  * commit, users' history) and reading values at a path.
  */
 import { apply, type Patches } from 'mutative';
-
-/** Marks class instances draftable, so drafts keep their prototype. */
-export function markInstances(target: unknown, types: { immutable: 'immutable' }): 'immutable' | undefined {
-  if (typeof target !== 'object' || target === null || Array.isArray(target)) return undefined;
-  const proto = Object.getPrototypeOf(target);
-  return proto !== null && proto !== Object.prototype && !(target instanceof Map || target instanceof Set || target instanceof Date || ArrayBuffer.isView(target) || target instanceof ArrayBuffer) ? types.immutable : undefined;
-}
+import { markDraftable } from './draft.ts';
 
 /**
  * Applies patches (such as a commit's `patches` or `inversePatches` from
@@ -24,7 +18,7 @@ export function markInstances(target: unknown, types: { immutable: 'immutable' }
  * ```
  */
 export function applyPatches<T extends object>(state: T, patches: Patches): T {
-  return apply(state, patches, { mark: markInstances }) as T;
+  return apply(state, patches, { mark: markDraftable }) as T;
 }
 
 /** The value at `keys` in `root` (Map-aware), or undefined. */

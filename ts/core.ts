@@ -85,6 +85,7 @@ export function parsePaths(texts: string[]): PathView[] {
 export class CoreEngine {
   readonly #core: Core;
   readonly #generation = generation;
+  #freed = false;
 
   /** @throws the error class of the core's refusal (a bad configuration or recipe). */
   constructor(config: EngineConfig) {
@@ -93,6 +94,7 @@ export class CoreEngine {
 
   /** Runs a call on this engine's core, which must still be in the live instance. */
   #call<T>(call: (core: Core) => T): T {
+    if (this.#freed) throw new TheusError('this engine has been disposed');
     if (this.#generation !== generation) {
       throw new TheusError("this engine's state in the WebAssembly core was lost when the core failed and was restarted: create a new engine");
     }
@@ -152,6 +154,8 @@ export class CoreEngine {
 
   /** Frees this engine's memory in the core (nothing to free in an instance that was replaced). */
   free(): void {
+    if (this.#freed) return;
+    this.#freed = true;
     if (this.#generation === generation) this.#core.free();
     else (this.#core as unknown as { __destroy_into_raw(): number }).__destroy_into_raw();
   }

@@ -9,9 +9,13 @@ import type { Patches } from 'mutative';
 
 const isHeavy = (value: object): boolean => ArrayBuffer.isView(value) || value instanceof ArrayBuffer;
 
-function refuse(this: Map<unknown, unknown> | Set<unknown>): never {
-  throw new TypeError(`Cannot modify a frozen ${this instanceof Map ? 'Map' : 'Set'}: committed state is read-only`);
-}
+// A method, not a function declaration: it has no `prototype`, so drafts
+// do not take it for a constructor (see draft.ts).
+const { refuse } = {
+  refuse(this: Map<unknown, unknown> | Set<unknown>): never {
+    throw new TypeError(`Cannot modify a frozen ${this instanceof Map ? 'Map' : 'Set'}: committed state is read-only`);
+  },
+};
 
 /** Freezes one container; Map and Set also lose their mutators. */
 function freezeOne(value: object): void {

@@ -12,7 +12,7 @@
 import { create, type Patches } from 'mutative';
 import type { Outcome, ReplicaEvent } from './authority.ts';
 import { unclonablePatches } from './cloneable.ts';
-import { markInstances } from './commit.ts';
+import { draftViolation, markDraftable } from './draft.ts';
 import { TX_CAS, TX_PROCESS, type TxKindCode } from './core.ts';
 import { ContractViolationError, fromCore, TheusError } from './errors.ts';
 import { isFrozenWriteError } from './guard.ts';
@@ -80,10 +80,10 @@ export async function transact<R>(replica: ReplicaHost, spec: TxSpec<R>): Promis
       tx = began.verdict.tx;
     }
     for (;;) {
-      const upstream = replica.upstream(spec.call);
+      let upstream = replica.upstream(spec.call);
       const snapshot = store.root;
       const snapshotVersion = spec.snapshot ?? store.version;
-      const [draft, finalize] = create(snapshot, { enablePatches: true, mark: markInstances });
+      const [draft, finalize] = create(snapshot, { enablePatches: true, mark: markDraftable });
       let result: R;
       let next: Root;
       let patches: Patches;
@@ -94,18 +94,17 @@ export async function transact<R>(replica: ReplicaHost, spec: TxSpec<R>): Promis
         [next, patches, inversePatches] = finalize();
         refuseUnsendable(store, upstream, patches, spec);
       } catch (error) {
-        const violation = isProcess && isFrozenWriteError(error);
-        return await abort(
-          violation
-            ? new ContractViolationError(`process '${spec.name}' wrote to data it may only read (a declared input, not an output): ${error.message}`, {
-                process: spec.name ?? undefined,
-                cause: error,
-              })
-            : error,
-          isProcess && !violation && !(error instanceof TheusError),
-        );
+        const who = isProcess ? `process '${spec.name}'` : spec.call;
+        const violation =
+          draftViolation(error, who, spec.name ?? undefined) ??
+          (isProcess && isFrozenWriteError(error)
+            ? new ContractViolationError(`${who} wrote to data it may only read (a declared input, not an output): ${error.message}`, { process: spec.name ?? undefined, cause: error })
+            : undefined);
+        return await abort(violation ?? error, isProcess && !violation && !(error instanceof TheusError));
       }
       const made = { base: snapshot, root: next };
+      // The engine may have been disposed, or lost its authority, while the body ran.
+      upstream = replica.upstream(spec.call);
       let outcome: Outcome;
       try {
         const message = { tx, kind: spec.kind, process: spec.process, name: spec.name, elapsedMs: performance.now() - started, snapshot: snapshotVersion, writes: encodeWritten(patches, next), patches, inversePatches };
