@@ -63,3 +63,107 @@ describe('prototype pollution through drafts', () => {
     expect(engine.version).toBe(0);
   });
 });
+
+describe('the guard keeps its internals and its shape', () => {
+  it('nothing reachable from ctx, symbol keys included, leads to the snapshot', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { visible: 1, secret: 42 } });
+    const peek = process({ inputs: ['domain_ctx.visible'], name: 'peek' }, function peek(ctx) {
+      const layer = ctx.domain_ctx as object;
+      return [Object.getOwnPropertySymbols(layer).length, Reflect.ownKeys(layer), Object.getOwnPropertySymbols(ctx).length];
+    });
+    expect(await engine.execute(peek)).toEqual([0, ['visible'], 0]);
+  });
+
+  it('defineProperty on a declared output, or a changed prototype, refuses the transaction', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } });
+    const define = process({ outputs: ['domain_ctx.n'], name: 'define' }, function define(ctx) {
+      Object.defineProperty(ctx.domain_ctx, 'n', { value: 5, enumerable: true, configurable: true, writable: true });
+    });
+    await expect(engine.execute(define)).rejects.toThrow(/process 'define' redefined 'domain_ctx.n'/);
+    const reproto = process({ inputs: ['domain_ctx.n'], name: 'reproto' }, function reproto(ctx) {
+      Object.setPrototypeOf(ctx.domain_ctx, { secret: 'forged' });
+    });
+    await expect(engine.execute(reproto)).rejects.toThrow(/process 'reproto' changed the prototype of 'domain_ctx'/);
+    expect(engine.version).toBe(0);
+  });
+});
+
+describe('a result that holds a draft', () => {
+  it('resolves with its value, and the commit is reported as a commit', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { nested: { y: 1 } as Record<string, number>, items: [1] } });
+    const returnsDraft = process({ outputs: ['domain_ctx.nested'], name: 'returns_draft' }, function returns_draft(ctx) {
+      ctx.domain_ctx.nested.z = 42;
+      return ctx.domain_ctx.nested;
+    });
+    await expect(engine.execute(returnsDraft)).resolves.toEqual({ y: 1, z: 42 });
+    expect(engine.version).toBe(1);
+    const wrapsDraft = process({ outputs: ['domain_ctx.items'], name: 'wraps_draft' }, function wraps_draft(ctx) {
+      ctx.domain_ctx.items.push(2);
+      return { items: ctx.domain_ctx.items, layer: ctx.domain_ctx };
+    });
+    const result = (await engine.execute(wrapsDraft)) as { items: number[]; layer: { items: number[] } };
+    expect(result.items).toEqual([1, 2]);
+    expect(JSON.parse(JSON.stringify(result.layer.items))).toEqual([1, 2]);
+    expect(engine.version).toBe(2);
+  });
+});
+
+describe("a process's own error keeps its identity", () => {
+  it('a TypeError that reads like a frozen write is still the process\'s own', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { admins: ['ada'] } });
+    const own = new TypeError('Cannot delete the last admin');
+    const guardAdmins = process({ inputs: ['domain_ctx.admins'], name: 'guard_admins' }, function guard_admins() {
+      throw own;
+    });
+    await expect(engine.execute(guardAdmins)).rejects.toBe(own);
+  });
+
+  it('a real write to an input is still a ContractViolationError with the runtime error as cause', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { admins: ['ada'] } });
+    const write = process({ inputs: ['domain_ctx.admins'], name: 'write_input' }, function write_input(ctx) {
+      ctx.domain_ctx.admins.pop();
+    });
+    const error = await engine.execute(write).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ContractViolationError);
+    expect((error as Error).cause).toBeInstanceOf(TypeError);
+  });
+});
+
+describe('NaN in audit rules', () => {
+  it('a NaN value breaks a min/max rule; a NaN bound is refused at load', async () => {
+    const recipe = { process_recipes: { priced: { inputs: [{ field: 'price', min: 0, max: 100, level: 'A' }], outputs: [{ field: 'domain_ctx.total', min: 0, level: 'A' }] } } };
+    const engine = await TheusEngine.create({ domain_ctx: { total: 0 } }, { auditRecipe: recipe });
+    const priced = process({ outputs: ['domain_ctx.total'], name: 'priced' }, function priced(ctx, { price }: { price: number }) {
+      ctx.domain_ctx.total = price * 1;
+    });
+    await expect(engine.execute(priced, { price: Number.NaN })).rejects.toThrow(/price is NaN, not a number/);
+    const output = process({ outputs: ['domain_ctx.total'], name: 'priced' }, function priced(ctx) {
+      ctx.domain_ctx.total = Number.NaN;
+    });
+    const other = await TheusEngine.create({ domain_ctx: { total: 0 } }, { auditRecipe: { process_recipes: { priced: { outputs: [{ field: 'domain_ctx.total', min: 0, level: 'A' }] } } } });
+    await expect(other.execute(output)).rejects.toThrow(/domain_ctx.total is NaN, not a number/);
+    expect([engine.version, other.version]).toEqual([0, 0]);
+    await expect(TheusEngine.create({ domain_ctx: {} }, { auditRecipe: { process_recipes: { p: { inputs: [{ field: 'x', min: Number.NaN }] } } } })).rejects.toThrow(
+      /inputs\[0\]\.min: expected a number, got NaN/,
+    );
+    await expect(TheusEngine.create({ domain_ctx: {} }, { auditRecipe: 'process_recipes:\n  p:\n    inputs: [{ field: x, max: .nan }]\n' })).rejects.toThrow(/got NaN/);
+  });
+});
+
+describe('wrong input gets the right error class', () => {
+  it('a contract name that is not a non-empty string is a TypeError at process()', () => {
+    for (const name of [5, Symbol('s'), '', null]) {
+      expect(() => process({ name: name as never }, () => {})).toThrow(TypeError);
+    }
+  });
+
+  it('a process cannot be named after prototype machinery', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: {} });
+    expect(() => engine.register(process({ name: '__proto__' }, () => {}))).toThrow(ContractViolationError);
+  });
+
+  it('a layer that is not an object is refused at create', async () => {
+    await expect(TheusEngine.create({ domain_ctx: 5 } as never)).rejects.toThrow("TheusEngine: the layer 'domain_ctx' must be an object of data, got number");
+    await expect(TheusEngine.create({ global_ctx: null } as never)).rejects.toThrow(/got null/);
+  });
+});

@@ -93,6 +93,10 @@ export function process<F extends ProcessFunction>(contract: Contract, fn: F): P
   if (typeof fn !== 'function') {
     throw new TypeError(`process(contract, fn): fn must be a function, got ${typeof fn}`);
   }
+  const { name: given } = contract as { name?: unknown };
+  if (given !== undefined && (typeof given !== 'string' || given.trim() === '')) {
+    throw new TypeError(`process(contract, fn): contract.name must be a non-empty string, got ${typeof given === 'string' ? 'an empty string' : typeof given}`);
+  }
   if (Object.hasOwn(fn, 'contract')) {
     const name = contract.name ?? fn.name;
     throw new TypeError(`process(): function '${name}' already has a contract; wrap each function once`);

@@ -7,7 +7,9 @@
  * so are the draft library's own refusals (setting a prototype, defining
  * a property), reported as contract violations.
  */
+import { current, isDraft } from 'mutative';
 import { ContractViolationError } from './errors.ts';
+import { unwrapGuard } from './guard.ts';
 
 /** Thrown from inside a draft read; the transaction names who did it. */
 class PrototypeReached extends Error {}
@@ -50,4 +52,34 @@ export function draftViolation(error: unknown, who: string, process?: string): C
     return new ContractViolationError(`${who} tried to change how its data is built (its prototype, or a property definition); only its values can change`, { process, cause: error });
   }
   return undefined;
+}
+
+const isPlainContainer = (value: object): boolean => {
+  const proto = Object.getPrototypeOf(value);
+  return Array.isArray(value) || proto === Object.prototype || proto === null;
+};
+
+/**
+ * What a transaction's body returned, with every draft (and guard) in it
+ * replaced by its value as of now: drafts are revoked when the transaction
+ * ends, and a result that still held one would fail on first use. Plain
+ * objects and arrays are searched (to a bounded depth) and copied only
+ * where something in them was replaced.
+ */
+export function detachDrafts(value: unknown, depth = 0, seen = new Set<object>()): unknown {
+  const unwrapped = unwrapGuard(value);
+  if (typeof unwrapped !== 'object' || unwrapped === null) return unwrapped;
+  if (isDraft(unwrapped)) return current(unwrapped);
+  if (depth >= 100 || seen.has(unwrapped) || !isPlainContainer(unwrapped)) return unwrapped;
+  seen.add(unwrapped);
+  let copy: Record<PropertyKey, unknown> | unknown[] | undefined;
+  for (const key of Object.keys(unwrapped)) {
+    const child = (unwrapped as Record<string, unknown>)[key];
+    const detached = detachDrafts(child, depth + 1, seen);
+    if (detached !== child) {
+      copy ??= Array.isArray(unwrapped) ? [...unwrapped] : { ...unwrapped };
+      (copy as Record<string, unknown>)[key] = detached;
+    }
+  }
+  return copy ?? unwrapped;
 }

@@ -93,6 +93,9 @@ interface Attachment {
 
 type InternalOptions = EngineOptions & { [ATTACH]?: Attachment };
 
+/** StateUpdate and compareAndSwap paths kept parsed, per engine. */
+const PARSED_PATHS_KEPT = 1000;
+
 const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
@@ -638,6 +641,8 @@ export class TheusEngine<C extends Context = Context> {
     ] as const;
     const texts = parts.flatMap(([, entries]) => Object.keys(entries)).filter((t) => !this.#parsedPaths.has(t));
     if (texts.length > 0) {
+      // A cache of what is written often, not a record of every key ever written.
+      if (this.#parsedPaths.size + texts.length > PARSED_PATHS_KEPT) this.#parsedPaths.clear();
       const parsed = parsePaths(texts) as unknown as CompiledPath[];
       texts.forEach((text, i) => this.#parsedPaths.set(text, parsed[i]));
     }
@@ -660,6 +665,11 @@ export class TheusEngine<C extends Context = Context> {
 function checkContext(sysCtx: unknown): void {
   if (typeof sysCtx !== 'object' || sysCtx === null) {
     throw new TypeError(`TheusEngine: the context must be an object with layers such as { global_ctx, domain_ctx }, got ${sysCtx === null ? 'null' : typeof sysCtx}`);
+  }
+  for (const [key, layer] of Object.entries(sysCtx)) {
+    if (typeof layer !== 'object' || layer === null) {
+      throw new TypeError(`TheusEngine: the layer '${key}' must be an object of data, got ${layer === null ? 'null' : typeof layer}`);
+    }
   }
   const frozen = Object.isFrozen(sysCtx);
   const readOnly = frozen ? undefined : Object.keys(sysCtx).find((key) => !writable(sysCtx, key));

@@ -9,11 +9,14 @@ import type { Patches } from 'mutative';
 
 const isHeavy = (value: object): boolean => ArrayBuffer.isView(value) || value instanceof ArrayBuffer;
 
+/** What a frozen Map or Set throws when a mutator is called on it. */
+export class FrozenCollectionError extends TypeError {}
+
 // A method, not a function declaration: it has no `prototype`, so drafts
 // do not take it for a constructor (see draft.ts).
 const { refuse } = {
   refuse(this: Map<unknown, unknown> | Set<unknown>): never {
-    throw new TypeError(`Cannot modify a frozen ${this instanceof Map ? 'Map' : 'Set'}: committed state is read-only`);
+    throw new FrozenCollectionError(`Cannot modify a frozen ${this instanceof Map ? 'Map' : 'Set'}: committed state is read-only`);
   },
 };
 

@@ -10,6 +10,7 @@
  */
 import type { CompiledContract } from './contract.ts';
 import { ContractViolationError } from './errors.ts';
+import { FrozenCollectionError } from './freeze.ts';
 import { layerRules } from './layers.ts';
 
 /** The contract as a tree of keys, built once at register time. */
@@ -58,12 +59,41 @@ const show = (path: Path): string =>
 
 const isObject = (value: unknown): value is Obj => typeof value === 'object' && value !== null;
 
-/** Where a guard object keeps its NodeState (a symbol: no data key can clash). */
-const STATE = Symbol('theus.guard');
+/**
+ * Each guard object's NodeState. Held here, not on the object: nothing a
+ * process can reach from `ctx` (not even its symbol keys) leads to the
+ * snapshot or the draft behind it.
+ */
+const states = new WeakMap<object, NodeState>();
+
+/** Returns the object it is given, so that a subclass can stamp a private field on it. */
+class Returns {
+  constructor(object: object) {
+    return object;
+  }
+}
+
+/**
+ * Gives a plain guard object its NodeState as a private field: read as fast
+ * as a property by the accessors, and out of reach of anything the process
+ * holds (a symbol key would be listed by Reflect.ownKeys).
+ */
+class Stamp extends Returns {
+  readonly #state: NodeState;
+  constructor(object: object, state: NodeState) {
+    super(object);
+    this.#state = state;
+  }
+  static stateOf(guard: unknown): NodeState {
+    return (guard as Stamp).#state;
+  }
+}
+
+const stateOf = Stamp.stateOf;
 
 /** Unwraps guard objects a process assigns, so that state never holds one. */
 export function unwrapGuard(value: unknown): unknown {
-  const state = isObject(value) ? (value[STATE] as NodeState | undefined) : undefined;
+  const state = isObject(value) ? states.get(value) : undefined;
   return state ? state.current() : value;
 }
 
@@ -180,14 +210,21 @@ function guardNode(state: NodeState): object {
 function plainGuard(state: NodeState): object {
   const shape = shapeOf(state.node, Reflect.getPrototypeOf(state.base));
   state.values = shape.valueKeys.map((key) => state.read(key));
-  const guard = Object.create(shape.proto, shape.descriptors) as Obj;
-  Object.defineProperty(guard, STATE, { value: state });
+  const guard = new Stamp(Object.create(shape.proto, shape.descriptors), state) as unknown as Obj;
+  states.set(guard, state);
   state.finishers.push(() => {
-    // A deleted output key is gone from the object: delete it from the draft.
+    // What a plain object cannot refuse as it happens is checked now: a
+    // changed prototype, a key redefined or added (the transaction is then
+    // refused), and a deleted output key (deleted from the draft too).
+    if (Reflect.getPrototypeOf(guard) !== shape.proto) throw state.violation(undefined, 'changed the prototype of');
+    for (const [key, descriptor] of Object.entries(shape.descriptors)) {
+      const own = Reflect.getOwnPropertyDescriptor(guard, key);
+      if (own && own.get !== descriptor.get) throw state.violation(key, 'redefined');
+    }
     for (const key of shape.outputKeys) if (!Object.hasOwn(guard, key)) state.remove(key);
-    if (Reflect.ownKeys(guard).length > shape.keyCount + 1) {
-      const extra = Object.keys(guard).find((key) => !state.node.children.has(key));
-      throw state.violation(extra, 'defined');
+    if (Reflect.ownKeys(guard).length > shape.keyCount) {
+      const extra = Reflect.ownKeys(guard).find((key) => typeof key === 'symbol' || !state.node.children.has(key));
+      throw state.violation(typeof extra === 'string' ? extra : undefined, 'defined');
     }
   });
   return guard;
@@ -210,7 +247,6 @@ function shapeOf(node: AccessNode, baseProto: object | null): Shape {
   if (!byProto) shapes.set(node, (byProto = new Map()));
   let shape = byProto.get(baseProto);
   if (shape) return shape;
-  const stateOf = (receiver: unknown) => (receiver as Obj)[STATE] as NodeState;
   const proto = new Proxy(Object.create(null) as object, {
     get(_, key, receiver) {
       if (typeof key === 'symbol' || PROBED.has(key)) return undefined;
@@ -276,9 +312,8 @@ function shapeOf(node: AccessNode, baseProto: object | null): Shape {
  */
 function proxyGuard(state: NodeState): object {
   const { base } = state;
-  return new Proxy(Array.isArray(base) ? [] : {}, {
+  const guard = new Proxy(Array.isArray(base) ? [] : {}, {
     get(_, key) {
-      if (key === STATE) return state;
       if (typeof key === 'symbol') return Reflect.get(base, key);
       if (key === 'constructor') return undefined;
       state.checkKey(key, 'read');
@@ -328,15 +363,35 @@ function proxyGuard(state: NodeState): object {
       throw state.violation(undefined, 'tried to freeze');
     },
   });
+  states.set(guard, state);
+  return guard;
 }
 
 /**
- * The runtime's TypeError for writing frozen data (what a write beneath an
- * input meets) in V8, SpiderMonkey and JavaScriptCore wording.
+ * The runtime's own TypeErrors for a write to frozen data (what a write
+ * beneath an input meets), exactly as V8, SpiderMonkey and JavaScriptCore
+ * word them. Anchored whole-message templates, so that a process's own
+ * TypeError ("Cannot delete the last admin") is never taken for one.
  */
+const FROZEN_WRITE = [
+  // V8
+  /^Cannot assign to read only property '.*' of (object|function) '.*'$/,
+  /^Cannot add property .*, object is not extensible$/,
+  /^Cannot delete property '.*' of .*$/,
+  /^Cannot define property .*, object is not extensible$/,
+  /^Cannot redefine property: .*$/,
+  // SpiderMonkey
+  /^".*" is read-only$/,
+  /^can't define property ".*": .* is not extensible$/,
+  /^property ".*" is non-configurable and can't be deleted$/,
+  // JavaScriptCore
+  /^Attempted to assign to readonly property\.$/,
+  /^Attempting to define property on object that is not extensible\.$/,
+  /^Unable to delete property\.$/,
+];
+
+/** A plain TypeError of the runtime's for writing frozen data, or a frozen Map's or Set's refusal. */
 export function isFrozenWriteError(error: unknown): error is TypeError {
-  return (
-    error instanceof TypeError &&
-    /read[- ]?only|not extensible|object is frozen|Cannot (assign|add property|delete|define property)|frozen (Map|Set)/i.test(error.message)
-  );
+  if (error instanceof FrozenCollectionError) return true;
+  return error instanceof TypeError && Object.getPrototypeOf(error) === TypeError.prototype && FROZEN_WRITE.some((template) => template.test(error.message));
 }

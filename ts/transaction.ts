@@ -12,7 +12,7 @@
 import { create, type Patches } from 'mutative';
 import type { Outcome, ReplicaEvent } from './authority.ts';
 import { unclonablePatches } from './cloneable.ts';
-import { draftViolation, markDraftable } from './draft.ts';
+import { detachDrafts, draftViolation, markDraftable } from './draft.ts';
 import { TX_CAS, TX_PROCESS, type TxKindCode } from './core.ts';
 import { ContractViolationError, fromCore, TheusError } from './errors.ts';
 import { isFrozenWriteError } from './guard.ts';
@@ -90,7 +90,7 @@ export async function transact<R>(replica: ReplicaHost, spec: TxSpec<R>): Promis
       let inversePatches: Patches;
       try {
         const value = spec.body(draft as Root, snapshot);
-        result = (isThenable(value) ? await value : value) as R;
+        result = detachDrafts(isThenable(value) ? await value : value) as R;
         [next, patches, inversePatches] = finalize();
         refuseUnsendable(store, upstream, patches, spec);
       } catch (error) {

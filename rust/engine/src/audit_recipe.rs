@@ -120,6 +120,10 @@ fn number(
 ) -> Result<Option<f64>, EngineError> {
     match fields.get(key) {
         None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) if n.is_nan() => Err(fail(
+            &format!("{at}.{key}"),
+            "expected a number, got NaN".to_string(),
+        )),
         Some(Value::Number(n)) => Ok(Some(*n)),
         Some(other) => Err(fail(
             &format!("{at}.{key}"),
@@ -327,6 +331,10 @@ impl Rule {
             return Some(format!("{field} is {}, not a number", value.kind()));
         }
         if let Value::Number(n) = value {
+            // NaN compares false with everything: it would pass every bound.
+            if n.is_nan() && (self.min.is_some() || self.max.is_some()) {
+                return Some(format!("{field} is NaN, not a number"));
+            }
             if let Some(min) = self.min.filter(|min| n < min) {
                 return Some(format!("{field} = {n} is below min {min}"));
             }
@@ -457,6 +465,7 @@ mod tests {
             (map(vec![("inputs", Value::Array(vec![rule(vec![("field", s("__proto__.x"))])]))]), "audit recipe: process_recipes.p.inputs[0].field: '__proto__.x' is not a field name"),
             (map(vec![("threshold_max", n(2.0)), ("threshold_min", n(3.0))]), "audit recipe: process_recipes.p: threshold_min (3) is above threshold_max (2)"),
             (map(vec![("threshold_max", n(0.0))]), "audit recipe: process_recipes.p.threshold_max: expected a positive integer, got 0"),
+            (map(vec![("inputs", Value::Array(vec![rule(vec![("field", s("x")), ("min", n(f64::NAN))])]))]), "audit recipe: process_recipes.p.inputs[0].min: expected a number, got NaN"),
         ];
         for (process, expected) in cases {
             let err = recipe(process).unwrap_err();
@@ -499,6 +508,10 @@ mod tests {
         assert_eq!(
             price.violation(&Value::Null).unwrap(),
             "price is null, not a number"
+        );
+        assert_eq!(
+            price.violation(&n(f64::NAN)).unwrap(),
+            "price is NaN, not a number"
         );
         assert_eq!(sku.violation(&s("ABC-12")), None);
         assert_eq!(

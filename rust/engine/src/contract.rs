@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::error::{EngineError, ErrorKind};
-use crate::path::{Path, Segment};
+use crate::path::{Path, Segment, FORBIDDEN_KEYS};
 use crate::path_table::{PathId, PathTable};
 use crate::value::{unknown_key, Value};
 use crate::zone::Zone;
@@ -177,6 +177,9 @@ impl CompiledContract {
                 ErrorKind::ContractViolation,
                 "a process needs a name: give the function a name or set contract.name",
             ));
+        }
+        if FORBIDDEN_KEYS.contains(&name) {
+            return Err(fail(format!("'{name}' cannot name a process: it names an object's prototype machinery; choose another name (contract.name)")));
         }
 
         let inputs = compile_paths(&spec.inputs, Field::Inputs, paths, &fail)?;
@@ -394,6 +397,25 @@ mod tests {
     ) -> Result<(CompiledContract, PathTable), EngineError> {
         let mut paths = PathTable::new();
         CompiledContract::compile(spec, &mut paths, strict).map(|c| (c, paths))
+    }
+
+    #[test]
+    fn prototype_keys_cannot_name_a_process() {
+        for name in ["__proto__", "constructor", "prototype"] {
+            let err = compile(
+                &ContractSpec {
+                    name: name.into(),
+                    ..ContractSpec::default()
+                },
+                true,
+            )
+            .unwrap_err();
+            assert!(
+                err.message.contains("cannot name a process"),
+                "{}",
+                err.message
+            );
+        }
     }
 
     #[test]
