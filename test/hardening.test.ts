@@ -167,3 +167,22 @@ describe('wrong input gets the right error class', () => {
     await expect(TheusEngine.create({ global_ctx: null } as never)).rejects.toThrow(/got null/);
   });
 });
+
+describe('contention', () => {
+  it('2,000 concurrent conflicting increments: exact, each body run at most twice (they queue, not collide)', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { maxRetries: 10_000 });
+    let runs = 0;
+    const bump = process({ inputs: ['domain_ctx.n'], outputs: ['domain_ctx.n'], name: 'bump' }, async function bump(ctx) {
+      runs += 1;
+      const seen = ctx.domain_ctx.n;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      ctx.domain_ctx.n = seen + 1;
+    });
+    engine.register(bump);
+    const n = 2000;
+    await Promise.all(Array.from({ length: n }, () => engine.execute(bump)));
+    expect(engine.state.domain_ctx.n).toBe(n);
+    expect(engine.version).toBe(n);
+    expect(runs).toBeLessThanOrEqual(2 * n);
+  }, 60_000);
+});

@@ -126,6 +126,10 @@ export class Authority {
   readonly #replicas = new Map<number, Replica>();
   readonly #outputRules = new Map<string, string[][]>();
   #parked: Parked[] = [];
+  /** Transactions waiting for their turn to run again, by ticket. */
+  readonly #turns = new Map<number, { replica: number; go: () => void }>();
+  /** The version of the last commit decided. */
+  #version: number;
   /** Commits decided but not yet installed here (see #settle). */
   #unsettled: CommitRecord[] = [];
   #broken: TheusError | undefined;
@@ -137,6 +141,7 @@ export class Authority {
   constructor(config: AuthorityConfig, store: Store) {
     this.#core = new CoreEngine(config);
     this.#store = store;
+    this.#version = store.version;
     this.#config = config;
   }
 
@@ -173,6 +178,7 @@ export class Authority {
     this.#replicas.delete(replica);
     if (gone.remote) this.#remoteReplicas -= 1;
     this.#parked = this.#parked.filter((p) => p.replica !== replica);
+    for (const [ticket, turn] of this.#turns) if (turn.replica === replica) this.#turns.delete(ticket);
     const events: ReplicaEvent[] = [];
     for (const tx of gone.transactions) {
       events.push(...this.#events(this.#core.abort(tx, TX_PROCESS, 0, undefined, 0, 'the replica that ran it left', false, performance.now()).events, 0));
@@ -222,6 +228,7 @@ export class Authority {
     if (verdict.outcome === 'retry' || verdict.outcome === 'wait') this.#replicas.get(replica)?.transactions.add(verdict.tx);
     else if (message.tx !== 0) this.#replicas.get(replica)?.transactions.delete(message.tx);
     if (verdict.outcome === 'committed') {
+      this.#version = verdict.version;
       const record: CommitRecord = { version: verdict.version, process: message.name, patches: message.patches, inversePatches: message.inversePatches, at: Date.now() };
       if (after) this.#store.offer(record, { base, root: after });
       else this.#defer(record, reply.events.some((e) => e.kind === 'signal'));
@@ -235,6 +242,14 @@ export class Authority {
         ...outcome,
         events: [...events, ...outcome.events],
       }));
+    }
+    if (verdict.outcome === 'retry' && verdict.turn !== null) {
+      // Queued behind older conflicting transactions: the answer waits for
+      // its turn, and then says how new a snapshot the next attempt needs.
+      const ticket = verdict.turn;
+      return new Promise<Outcome>((resolve) =>
+        this.#turns.set(ticket, { replica, go: () => resolve({ verdict: { ...verdict, turn: null, version: this.#version }, events }) }),
+      );
     }
     return { verdict, events };
   }
@@ -316,6 +331,7 @@ export class Authority {
     this.#core.free();
     this.#replicas.clear();
     this.#parked = [];
+    this.#turns.clear();
   }
 
   /**
@@ -369,6 +385,12 @@ export class Authority {
       switch (event.kind) {
         case 'released':
           released = true;
+          for (const ticket of event.promoted) {
+            const turn = this.#turns.get(ticket);
+            if (!turn) continue;
+            this.#turns.delete(ticket);
+            queueMicrotask(turn.go);
+          }
           break;
         case 'signal': {
           const value = valueAt(this.#store.root, event.keys);

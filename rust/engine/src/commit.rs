@@ -13,6 +13,7 @@ use crate::error::{EngineError, ErrorKind};
 use crate::event::Event;
 use crate::layer::Layer;
 use crate::path::Path;
+use crate::priority::TicketId;
 use crate::transaction::{audit_refusal, Transaction, TxId, TxKind, TxRef};
 use crate::value::Value;
 use crate::written::Written;
@@ -41,7 +42,9 @@ pub enum Verdict {
     Committed { version: u64 },
     /// Something overlapping committed after the snapshot (at `version`):
     /// back off for `delay_ms`, then run the body again on a snapshot at
-    /// least that new, and commit as transaction `tx`.
+    /// least that new, and commit as transaction `tx`. With `turn`, first
+    /// wait until that ticket is promoted (a `released` event names it):
+    /// transactions queued on the same paths run again one at a time.
     #[serde(rename_all = "camelCase")]
     Retry {
         #[cfg_attr(feature = "tsify", tsify(type = "number"))]
@@ -49,6 +52,8 @@ pub enum Verdict {
         path: Option<String>,
         version: u64,
         delay_ms: f64,
+        #[cfg_attr(feature = "tsify", tsify(type = "number | null"))]
+        turn: Option<TicketId>,
     },
     /// A priority holder overlaps this commit: submit it again, unchanged,
     /// as transaction `tx` once a ticket is released (a `released` event).
@@ -362,26 +367,44 @@ impl Engine {
             return Err(Refusal::new(tx, error));
         }
         tx.conflicts = conflicts;
-        if tx.ticket.is_none() && conflicts >= self.options.priority_after {
-            tx.ticket = Some(self.take_ticket(&tx.kind, writes));
-        }
-        let delay_ms = self.backoff.delay_ms(conflicts - 1);
+        // Queued at its first conflict; blocking others after priority_after.
+        let blocking = conflicts >= self.options.priority_after;
+        let ticket = match tx.ticket {
+            Some(ticket) => {
+                if blocking {
+                    self.priority.block(ticket);
+                }
+                ticket
+            }
+            None => self.take_ticket(&tx.kind, writes, blocking),
+        };
+        tx.ticket = Some(ticket);
+        // Behind older tickets on its paths it runs again at its turn, at
+        // once; at the head of the queue, after a backoff.
+        let turn = self.priority.waits(ticket).then_some(ticket);
+        let delay_ms = if turn.is_some() {
+            0.0
+        } else {
+            self.backoff.delay_ms(conflicts - 1)
+        };
         Ok(Verdict::Retry {
             tx: self.reopen(id, tx),
             path: shown,
             version,
             delay_ms,
+            turn,
         })
     }
 
-    /// A priority ticket for the paths the transaction writes and, for a
-    /// process, every path of its contract.
-    fn take_ticket(&mut self, kind: &TxKind, writes: &[Path]) -> crate::priority::TicketId {
+    /// A ticket for the paths the transaction writes and, for a process,
+    /// every path of its contract.
+    fn take_ticket(&mut self, kind: &TxKind, writes: &[Path], blocking: bool) -> TicketId {
         // Under strictCas any commit conflicts, so the holder must hold everything.
         if self.options.strict_cas {
-            return self
-                .priority
-                .take(Layer::ALL.into_iter().map(Path::layer_root).collect());
+            return self.priority.take(
+                Layer::ALL.into_iter().map(Path::layer_root).collect(),
+                blocking,
+            );
         }
         let mut paths = writes.to_vec();
         if let Some(c) = kind.process().and_then(|name| self.registry.get(name)) {
@@ -392,7 +415,7 @@ impl Engine {
                     .map(|&id| self.paths.path(id).clone()),
             );
         }
-        self.priority.take(paths)
+        self.priority.take(paths, blocking)
     }
 }
 
@@ -428,7 +451,6 @@ mod tests {
     use crate::audit::Outcome;
     use crate::contract::ContractSpec;
     use crate::engine::EngineOptions;
-    use crate::priority::TicketId;
     use crate::transaction::Began;
 
     fn engine(options: EngineOptions) -> Engine {
@@ -591,6 +613,7 @@ mod tests {
                 path,
                 version,
                 delay_ms,
+                turn: None,
             } => {
                 assert_eq!((path.as_deref(), version), (Some("domain_ctx.items"), 1));
                 assert!((0.5..=1.0).contains(&delay_ms));
@@ -726,11 +749,21 @@ mod tests {
         });
         committed(e.commit(&run("count", 0, &["domain.counter"])));
         let (starving, _) = retry(e.commit(&run("count", 0, &["domain.counter"])));
-        assert!(e.transactions[&starving].ticket.is_none());
-        retry(e.commit(&request(TxRef::Open(starving), 0, &["domain.counter"])));
+        // Queued at the first conflict, but not blocking anyone yet.
         let ticket: TicketId = e.transactions[&starving]
             .ticket
-            .expect("a ticket after 2 conflicts");
+            .expect("a ticket at the first conflict");
+        assert_eq!(
+            e.priority
+                .blocker(&[Path::parse("domain.counter").unwrap()], None),
+            None
+        );
+        retry(e.commit(&request(TxRef::Open(starving), 0, &["domain.counter"])));
+        assert_eq!(
+            e.priority
+                .blocker(&[Path::parse("domain.counter").unwrap()], None),
+            Some(ticket)
+        );
 
         // Everyone else touching the counter waits, on every commit path.
         let Verdict::Wait { tx: waiting } = e.commit(&run("count", 1, &["domain.counter"])) else {
@@ -766,6 +799,52 @@ mod tests {
             e.commit(&request(TxRef::Open(waiting), 1, &["domain.counter"])),
             Verdict::Retry { .. }
         ));
+    }
+
+    #[test]
+    fn conflicting_transactions_queue_and_run_again_one_at_a_time() {
+        let mut e = engine(EngineOptions::default());
+        let first = run("count", 0, &["domain.counter"]);
+        committed(e.commit(&first));
+        // Three transactions that all read version 0 conflict in turn.
+        let verdicts: Vec<Verdict> = (0..3)
+            .map(|_| e.commit(&run("count", 0, &["domain.counter"])))
+            .collect();
+        let turns: Vec<Option<TicketId>> = verdicts
+            .iter()
+            .map(|v| match v {
+                Verdict::Retry { turn, .. } => *turn,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        // The first is at the head of the queue: it runs again after a backoff; the others wait their turn.
+        assert!(turns[0].is_none() && turns[1].is_some() && turns[2].is_some());
+        let txs: Vec<TxId> = verdicts.iter().map(|v| retry(v.clone()).0).collect();
+        e.take_events();
+        assert_eq!(
+            committed(e.commit(&request(TxRef::Open(txs[0]), 1, &["domain.counter"]))),
+            2
+        );
+        // Its release is the second one's turn, and only the second one's.
+        let promoted: Vec<TicketId> = e
+            .take_events()
+            .into_iter()
+            .filter_map(|ev| match ev {
+                Event::Released { promoted, .. } => Some(promoted),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        assert_eq!(promoted, vec![turns[1].unwrap()]);
+        assert_eq!(
+            committed(e.commit(&request(TxRef::Open(txs[1]), 2, &["domain.counter"]))),
+            3
+        );
+        assert_eq!(
+            committed(e.commit(&request(TxRef::Open(txs[2]), 3, &["domain.counter"]))),
+            4
+        );
+        assert!(e.priority.is_empty());
     }
 
     #[test]
