@@ -2,7 +2,7 @@
 // a clear TheusError, nothing committed, nothing polluted or changed
 // outside a commit, and an engine that goes on working.
 import { describe, expect, it } from 'vitest';
-import { ContractViolationError, init, process, TheusEngine } from 'theus';
+import { ContractViolationError, init, process, TheusEngine, TheusError } from 'theus';
 
 await init();
 
@@ -185,4 +185,35 @@ describe('contention', () => {
     expect(engine.version).toBe(n);
     expect(runs).toBeLessThanOrEqual(2 * n);
   }, 60_000);
+});
+
+describe('a transaction started from inside a process', () => {
+  it('is refused at once with a clear error, never a hang', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } });
+    const inc = process({ inputs: ['domain_ctx.n'], outputs: ['domain_ctx.n'], name: 'inc' }, function inc(c) {
+      c.domain_ctx.n++;
+    });
+    engine.register(inc);
+    const nests = {
+      execute: () => engine.execute(inc),
+      edit: () => engine.edit((c) => void (c.domain_ctx.n = 5)),
+      compareAndSwap: () => engine.compareAndSwap(engine.version, { data: { 'domain_ctx.n': 9 } }),
+      executeWorkflow: () => engine.executeWorkflow({ steps: ['inc'] }),
+    };
+    for (const [name, nest] of Object.entries(nests)) {
+      const outer = process({ outputs: ['domain_ctx.n'], name: `outer_${name}` }, async function outer(c) {
+        await nest();
+        c.domain_ctx.n = 100;
+      });
+      const error = await engine.execute(outer).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TheusError);
+      expect((error as Error).message).toMatch(/was called from inside a running process or edit\(\)/);
+    }
+    const fromEdit = await engine.edit(async () => engine.execute(inc)).catch((e: unknown) => e);
+    expect(fromEdit).toBeInstanceOf(TheusError);
+    expect(engine.version).toBe(0);
+    // Not nested: afterwards, and concurrently, all is well.
+    await Promise.all([engine.execute(inc), engine.execute(inc)]);
+    expect(engine.state.domain_ctx.n).toBe(2);
+  });
 });

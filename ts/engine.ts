@@ -129,6 +129,8 @@ export class TheusEngine<C extends Context = Context> {
   /** Mirrors the core's level S stop, so that a stopped engine refuses at once. */
   #stopped: string | null;
   #hostObject: ReplicaHost | undefined;
+  /** Process bodies (and edits) running their synchronous part now. */
+  #bodies = 0;
 
   /** The signal hub: commits publish the SIGNAL paths they wrote here. */
   readonly signals: SignalHub;
@@ -362,6 +364,7 @@ export class TheusEngine<C extends Context = Context> {
    *   outlast `maxRetries`. Nothing is committed in any of these cases.
    */
   async execute<R>(fnOrName: string | Process<(ctx: any, args: any) => R>, args: object = {}): Promise<Awaited<R>> {
+    this.#refuseNested('execute()');
     return this.#run(fnOrName, args) as Promise<Awaited<R>>;
   }
 
@@ -389,6 +392,7 @@ export class TheusEngine<C extends Context = Context> {
    */
   async executeWorkflow(source: WorkflowSource, options?: WorkflowOptions): Promise<WorkflowResult> {
     this.#live('executeWorkflow()');
+    this.#refuseNested('executeWorkflow()');
     return runWorkflow(
       {
         upstream: () => this.#live('executeWorkflow()'),
@@ -445,13 +449,14 @@ export class TheusEngine<C extends Context = Context> {
    */
   async edit<R>(fn: (ctx: Draft<State<C>>) => R): Promise<Awaited<R>> {
     if (typeof fn !== 'function') throw new TypeError('edit(fn): fn must be a function');
+    this.#refuseNested('edit()');
     return transact<Awaited<R>>(this.#host(), {
       kind: TX_EDIT,
       process: 0,
       name: null,
       call: 'edit()',
       body: async (draft): Promise<Awaited<R>> => {
-        const result = fn(draft as unknown as Draft<State<C>>);
+        const result = this.#inBody(() => fn(draft as unknown as Draft<State<C>>));
         return (isThenable(result) ? await result : result) as Awaited<R>;
       },
     });
@@ -474,6 +479,7 @@ export class TheusEngine<C extends Context = Context> {
     }
     const { requester } = options;
     if (requester !== undefined && typeof requester !== 'string') throw new TypeError('compareAndSwap: requester must be a string');
+    this.#refuseNested('compareAndSwap()');
     if (expectedVersion > this.#store.version) {
       throw new TypeError(`compareAndSwap: snapshot version ${expectedVersion} is ahead of the engine's version ${this.#store.version}`);
     }
@@ -516,6 +522,29 @@ export class TheusEngine<C extends Context = Context> {
   /** `using engine = await TheusEngine.create(...)` disposes it at scope end. */
   [disposeSymbol](): void {
     this.dispose();
+  }
+
+  /** Runs the synchronous part of a process body (or an edit), noting that one runs. */
+  #inBody<T>(run: () => T): T {
+    this.#bodies += 1;
+    try {
+      return run();
+    } finally {
+      this.#bodies -= 1;
+    }
+  }
+
+  /**
+   * A transaction started from inside a running process body would commit
+   * on its own (again at every retry of the outer one) and, once the outer
+   * one holds priority, wait for it while it waits: refused at once.
+   */
+  #refuseNested(what: string): void {
+    if (this.#bodies > 0) {
+      throw new TheusError(
+        `${what} was called from inside a running process or edit(): a transaction cannot run another one of its engine (it would commit again at every retry, and could wait for itself); return what is needed, run it afterwards, or make both steps of a workflow`,
+      );
+    }
   }
 
   #live(what: string): Upstream {
@@ -620,7 +649,7 @@ export class TheusEngine<C extends Context = Context> {
       inputs,
       body: async (draft, snapshot) => {
         const guard = this.#options.strict ? guardContext({ process: name, snapshot, draft }, access) : undefined;
-        let result = fn(guard ? guard.ctx : draft, args) as unknown;
+        let result = this.#inBody(() => fn(guard ? guard.ctx : draft, args)) as unknown;
         if (isThenable(result)) {
           onAwait?.();
           result = await result;
