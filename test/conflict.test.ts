@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, init, process, TheusEngine } from 'theus';
+import { outside } from './support/outside.ts';
 
 await init();
 
@@ -118,7 +119,7 @@ describe('concurrency', () => {
     const starvedProc = process({ outputs: ['domain_ctx.n'] }, async function starved(ctx) {
       runs += 1;
       // Someone else always commits to n while this one waits.
-      await engine.edit((d) => void (d.domain_ctx.n += 10));
+      await outside(() => engine.edit((d) => void (d.domain_ctx.n += 10)));
       ctx.domain_ctx.n = -1;
     });
     const error = await engine.execute(starvedProc).catch((e: unknown) => e);
@@ -146,7 +147,7 @@ describe('concurrency', () => {
       const seen = ctx.domain_ctx.n;
       // Without priority, an overlapping commit lands during every attempt;
       // with it, the interfering commit waits (so do not wait for it long).
-      const landed = engine.execute(bump).then(() => (interferences += 1));
+      const landed = outside(() => engine.execute(bump)).then(() => (interferences += 1));
       interfering.push(landed);
       await Promise.race([landed, new Promise((resolve) => setTimeout(resolve, 50))]);
       ctx.domain_ctx.n = seen + 1;

@@ -5,6 +5,7 @@
 // other cases are the origin faults that ../shared/API.md records.
 import { describe, expect, it } from 'vitest';
 import { ConflictError, ContractViolationError, init, process, TheusEngine } from 'theus';
+import { outside } from './support/outside.ts';
 
 await init();
 
@@ -38,7 +39,7 @@ describe('deliberate differences from the origin', () => {
   it('retries have a real limit, then ConflictError (the origin retries without one)', async () => {
     const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { maxRetries: 1, priorityAfter: 99, backoff: { baseMs: 0, maxMs: 0 } });
     const contended = process({ outputs: ['domain_ctx.n'] }, async function contended(ctx) {
-      await engine.edit((d) => void (d.domain_ctx.n += 1));
+      await outside(() => engine.edit((d) => void (d.domain_ctx.n += 1)));
       ctx.domain_ctx.n = -1;
     });
     await expect(engine.execute(contended)).rejects.toBeInstanceOf(ConflictError);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, ContractViolationError, init, process, StateUpdate, TheusEngine } from 'theus';
+import { outside } from './support/outside.ts';
 
 await init();
 
@@ -80,7 +81,7 @@ describe('rollback', () => {
     let interfere = true;
     const loser = process({ outputs: ['domain_ctx.total'], name: 'loser' }, async (ctx) => {
       ctx.domain_ctx.total = -1;
-      if (interfere) await engine.compareAndSwap(engine.version, { data: { 'domain_ctx.total': engine.version } });
+      if (interfere) await outside(() => engine.compareAndSwap(engine.version, { data: { 'domain_ctx.total': engine.version } }));
     });
     const seen = engine.version;
     await expect(engine.execute(loser)).rejects.toBeInstanceOf(ConflictError);

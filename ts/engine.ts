@@ -18,7 +18,7 @@ import { AuditStopError, callCore, ContractViolationError, fromCore, ProcessNotF
 import { accessTree, guardContext, type AccessNode } from './guard.ts';
 import type { CommitRecord } from './history.ts';
 import { assertInitialized, init, loadedModule } from './init.ts';
-import { layerRules } from './layers.ts';
+import { checkDepth, layerRules } from './layers.ts';
 import { linkTo } from './link.ts';
 import { notify } from './listeners.ts';
 import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.ts';
@@ -717,6 +717,8 @@ function rootOf(sysCtx: object): Root {
 
 /** The core's configuration from checked options. */
 function coreConfig(o: ResolvedOptions, sysCtx: object) {
+  const auditRecipe = recipeTree(o.auditRecipe);
+  checkDepth(auditRecipe, (message) => new TypeError(`engine configuration: ${message}`));
   return {
     strict: o.strict,
     strictCas: o.strictCas,
@@ -728,7 +730,7 @@ function coreConfig(o: ResolvedOptions, sysCtx: object) {
     auditLogLimit: o.auditLogLimit,
     seed: Math.floor(Math.random() * 2 ** 52),
     contextKeys: Object.keys(sysCtx),
-    auditRecipe: recipeTree(o.auditRecipe),
+    auditRecipe,
   };
 }
 

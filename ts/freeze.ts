@@ -9,24 +9,31 @@ import type { Patches } from 'mutative';
 
 const isHeavy = (value: object): boolean => ArrayBuffer.isView(value) || value instanceof ArrayBuffer;
 
-/** What a frozen Map or Set throws when a mutator is called on it. */
+/** What a frozen Map, Set or Date throws when a mutator is called on it. */
 export class FrozenCollectionError extends TypeError {}
 
 // A method, not a function declaration: it has no `prototype`, so drafts
 // do not take it for a constructor (see draft.ts).
 const { refuse } = {
-  refuse(this: Map<unknown, unknown> | Set<unknown>): never {
-    throw new FrozenCollectionError(`Cannot modify a frozen ${this instanceof Map ? 'Map' : 'Set'}: committed state is read-only`);
+  refuse(this: object): never {
+    throw new FrozenCollectionError(`Cannot modify a frozen ${this instanceof Map ? 'Map' : this instanceof Set ? 'Set' : 'Date'}: committed state is read-only`);
   },
 };
 
-/** Freezes one container; Map and Set also lose their mutators. */
+const refusing = (names: string[]): PropertyDescriptorMap => Object.fromEntries(names.map((name) => [name, { value: refuse }]));
+
+// Object.freeze cannot reach a Map's, Set's or Date's inner data: their own
+// mutators are replaced instead. (JavaScript offers no way to stop a
+// deliberate Map.prototype.set.call(map, ...) on one; see README "Known limits".)
+const MAP_MUTATORS = refusing(['set', 'delete', 'clear']);
+const SET_MUTATORS = refusing(['add', 'delete', 'clear']);
+const DATE_MUTATORS = refusing(Object.getOwnPropertyNames(Date.prototype).filter((name) => name.startsWith('set')));
+
+/** Freezes one container; Map, Set and Date also lose their mutators. */
 function freezeOne(value: object): void {
-  if (value instanceof Map) {
-    Object.defineProperties(value, { set: { value: refuse }, delete: { value: refuse }, clear: { value: refuse } });
-  } else if (value instanceof Set) {
-    Object.defineProperties(value, { add: { value: refuse }, delete: { value: refuse }, clear: { value: refuse } });
-  }
+  if (value instanceof Map) Object.defineProperties(value, MAP_MUTATORS);
+  else if (value instanceof Set) Object.defineProperties(value, SET_MUTATORS);
+  else if (value instanceof Date) Object.defineProperties(value, DATE_MUTATORS);
   Object.freeze(value);
 }
 

@@ -10,6 +10,7 @@ export type LayerName = 'global_ctx' | 'domain_ctx' | 'local_ctx';
 interface Rules {
   layers: [LayerName, string][];
   forbiddenKeys: string[];
+  maxValueDepth: number;
 }
 
 export interface LayerRules {
@@ -17,6 +18,8 @@ export interface LayerRules {
   /** Alias -> canonical name (`domain` -> `domain_ctx`). */
   aliases: Readonly<Record<string, LayerName>>;
   forbiddenKeys: readonly string[];
+  /** How deeply a value given to the core may nest (deeper, or cyclic, is refused). */
+  maxValueDepth: number;
 }
 
 let cached: LayerRules | undefined;
@@ -29,7 +32,25 @@ export function layerRules(): LayerRules {
       names: rules.layers.map(([name]) => name),
       aliases: Object.fromEntries(rules.layers.map(([name, alias]) => [alias, name])),
       forbiddenKeys: rules.forbiddenKeys,
+      maxValueDepth: rules.maxValueDepth,
     };
   }
   return cached;
+}
+
+/**
+ * Throws `refuse(message)` if `value` nests deeper than the core accepts (or
+ * is cyclic). Checked before a value is sent to another thread, where
+ * structured clone would fail on it first with a stack overflow.
+ */
+export function checkDepth(value: unknown, refuse: (message: string) => Error): void {
+  const limit = layerRules().maxValueDepth;
+  const walk = (node: unknown, depth: number, path: Set<object>): void => {
+    if (typeof node !== 'object' || node === null) return;
+    if (depth >= limit || path.has(node)) throw refuse(`nested more than ${limit} levels deep (or cyclic)`);
+    path.add(node);
+    for (const child of Array.isArray(node) ? node : Object.values(node)) walk(child, depth + 1, path);
+    path.delete(node);
+  };
+  walk(value, 0, new Set());
 }

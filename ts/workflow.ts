@@ -8,6 +8,7 @@
  */
 import type { ReplicaEvent } from './authority.ts';
 import { fromCore, ProcessNotFoundError } from './errors.ts';
+import { checkDepth } from './layers.ts';
 import { report, type ListenerErrorHandler } from './listeners.ts';
 import type { Upstream } from './upstream.ts';
 import { loadYaml, type YamlSource } from './yaml-source.ts';
@@ -60,6 +61,7 @@ const OPTION_KEYS = ['maxOps', 'debug', 'signal', 'onStateChange'];
 export async function runWorkflow(host: WorkflowHost, source: WorkflowSource, options: WorkflowOptions = {}): Promise<WorkflowResult> {
   const { maxOps, log, signal, onStateChange } = checkOptions(options);
   const loaded = await loadYaml(source, 'the workflow', (message, details) => new WorkflowError(message, details));
+  checkDepth(loaded.tree, (message) => new WorkflowError(`workflow: ${message}`));
   const started = await host.upstream().workflowStart(loaded.tree, maxOps);
   if (!started.result) throw loaded.locate(fromCore(started.error!));
   const workflow = started.result.workflow;

@@ -337,7 +337,15 @@ pub fn parse_views(texts: &[String]) -> Result<Vec<PathView>, EngineError> {
         .iter()
         .map(|text| {
             let path = Path::parse(text).map_err(|e| {
-                EngineError::new(ErrorKind::ContractViolation, e.to_string()).at_path(text)
+                // The origin's docs write signals as bare topics: say how to write one here.
+                let message = match Zone::of_key(text) {
+                    Some(Zone::Signal) => format!(
+                        "'{text}' names no layer: a signal is a path in a layer, such as 'domain_ctx.{text}' (declare it in the process's outputs; \
+                         it is committed and then published); to publish a signal without storing it, call engine.signals.publish({{ topic: '{text}', value, version }})"
+                    ),
+                    _ => e.to_string(),
+                };
+                EngineError::new(ErrorKind::ContractViolation, message).at_path(text)
             })?;
             Ok(PathView::new(paths.intern(&path), &paths))
         })
@@ -397,6 +405,23 @@ mod tests {
     ) -> Result<(CompiledContract, PathTable), EngineError> {
         let mut paths = PathTable::new();
         CompiledContract::compile(spec, &mut paths, strict).map(|c| (c, paths))
+    }
+
+    #[test]
+    fn a_bare_signal_topic_is_explained() {
+        let err = parse_views(&["cmd_stop".to_string()]).unwrap_err();
+        assert!(err.message.starts_with("'cmd_stop' names no layer: a signal is a path in a layer, such as 'domain_ctx.cmd_stop'"), "{}", err.message);
+        assert!(
+            err.message.contains("engine.signals.publish"),
+            "{}",
+            err.message
+        );
+        let err = parse_views(&["items".to_string()]).unwrap_err();
+        assert!(
+            err.message.contains("unknown layer 'items'"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

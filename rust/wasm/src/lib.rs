@@ -77,6 +77,8 @@ pub fn core_version() -> String {
 pub struct PathRules {
     layers: Vec<(&'static str, &'static str)>,
     forbidden_keys: [&'static str; 3],
+    /// How deeply a value given to the core may nest.
+    max_value_depth: usize,
 }
 
 #[wasm_bindgen(js_name = pathRules, unchecked_return_type = "PathRules")]
@@ -84,6 +86,7 @@ pub fn path_rules() -> JsValue {
     to_js(&PathRules {
         layers: Layer::ALL.iter().map(|l| (l.name(), l.alias())).collect(),
         forbidden_keys: FORBIDDEN_KEYS,
+        max_value_depth: theus_engine::value::MAX_VALUE_DEPTH,
     })
 }
 
