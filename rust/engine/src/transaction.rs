@@ -264,32 +264,10 @@ mod tests {
 
     /// An engine with process `p` (writes domain.n) audited by `rule` on its input `price`.
     fn audited(level: &str) -> Engine {
-        let s = |t: &str| Value::String(t.into());
-        let rule = Value::Object(
-            [
-                ("field".to_string(), s("price")),
-                ("min".to_string(), Value::Number(0.0)),
-                ("level".to_string(), s(level)),
-            ]
-            .into_iter()
-            .collect(),
+        let text = format!(
+            r#"{{"process_recipes": {{"p": {{"inputs": [{{"field": "price", "min": 0, "level": "{level}"}}], "threshold_max": 2}}}}}}"#
         );
-        let process = Value::Object(
-            [
-                ("inputs".to_string(), Value::Array(vec![rule])),
-                ("threshold_max".to_string(), Value::Number(2.0)),
-            ]
-            .into_iter()
-            .collect(),
-        );
-        let recipe = Value::Object(
-            [(
-                "process_recipes".to_string(),
-                Value::Object([("p".to_string(), process)].into_iter().collect()),
-            )]
-            .into_iter()
-            .collect(),
-        );
+        let recipe: Value = serde_json::from_str(&text).unwrap();
         let mut e = Engine::with_recipe(
             EngineOptions::default(),
             &["domain_ctx".to_string()],
