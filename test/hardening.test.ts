@@ -249,3 +249,21 @@ describe('committed Dates, Maps and Sets', () => {
     expect(() => engine.state.domain_ctx.due.setMonth(3)).toThrow(TypeError);
   });
 });
+
+describe('the commit log', () => {
+  it('cannot be rewritten by its readers: records and their patches are frozen', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } });
+    const seen: { patches: unknown[] }[] = [];
+    engine.subscribe((event) => seen.push(event as { patches: unknown[] }));
+    const bump = process({ outputs: ['domain_ctx.n'], name: 'bump' }, (c) => void (c.domain_ctx.n += 1));
+    await engine.execute(bump);
+    const [record] = engine.history;
+    expect(() => record.patches.push({ op: 'replace', path: ['domain_ctx', 'n'], value: 99 })).toThrow(TypeError);
+    expect(() => (record.inversePatches.length = 0)).toThrow(TypeError);
+    expect(() => ((record.patches[0] as { value: unknown }).value = 99)).toThrow(TypeError);
+    expect(() => (record.patches[0].path as unknown[]).push('x')).toThrow(TypeError);
+    expect(() => seen[0].patches.pop()).toThrow(TypeError);
+    expect(() => ((record as { version: number }).version = 7)).toThrow(TypeError);
+    expect(engine.history[0].patches).toEqual([{ op: 'replace', path: ['domain_ctx', 'n'], value: 1 }]);
+  });
+});
