@@ -2,7 +2,7 @@
 // a clear TheusError, nothing committed, nothing polluted or changed
 // outside a commit, and an engine that goes on working.
 import { describe, expect, it } from 'vitest';
-import { ContractViolationError, init, process, TheusEngine, TheusError } from 'theus';
+import { ContractViolationError, init, process, StateUpdate, TheusEngine, TheusError } from 'theus';
 
 await init();
 
@@ -265,5 +265,23 @@ describe('the commit log', () => {
     expect(() => seen[0].patches.pop()).toThrow(TypeError);
     expect(() => ((record as { version: number }).version = 7)).toThrow(TypeError);
     expect(engine.history[0].patches).toEqual([{ op: 'replace', path: ['domain_ctx', 'n'], value: 1 }]);
+  });
+});
+
+describe('signals written as bare topics, as the origin\'s docs do', () => {
+  it('are refused with an error that says how to write one', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } });
+    const stop = process({ outputs: ['domain_ctx.cmd_stop'], name: 'stop' }, function stop() {
+      return new StateUpdate({ signal: { cmd_stop: 'now' } });
+    });
+    const error = await engine.execute(stop).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ContractViolationError);
+    expect((error as Error).message).toMatch(/'cmd_stop' names no layer: a signal is a path in a layer, such as 'domain_ctx.cmd_stop'/);
+    expect((error as Error).message).toMatch(/engine\.signals\.publish/);
+    const fixed = process({ outputs: ['domain_ctx.cmd_stop'], name: 'stop_fixed' }, function stop_fixed() {
+      return new StateUpdate({ signal: { 'domain_ctx.cmd_stop': 'now' } });
+    });
+    await engine.execute(fixed);
+    expect(engine.signals.last('cmd_stop')).toBe('now');
   });
 });

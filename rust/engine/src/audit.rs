@@ -268,6 +268,12 @@ mod tests {
     }
 
     #[test]
+    fn an_audit_log_reserves_nothing_until_records_come() {
+        let log = AuditLog::new(1000);
+        assert_eq!(log.records.capacity(), 0);
+    }
+
+    #[test]
     fn a_zero_limit_keeps_nothing() {
         let mut log = AuditLog::new(0);
         log.push(record(1));
