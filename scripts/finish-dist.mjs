@@ -1,9 +1,12 @@
-// After tsc: the one thing tsc leaves for us. It rewrites the extensions of
-// relative imports (rewriteRelativeImportExtensions) but not of a URL in
-// `new URL('./worker-main.ts', import.meta.url)`, which must keep that exact
-// form for bundlers to find the worker. So dist/ gets the .js name here,
-// and the build fails if the pattern ever stops matching.
-import { readFileSync, writeFileSync } from 'node:fs';
+// After tsc: what tsc leaves for us.
+// 1. It rewrites the extensions of relative imports in JavaScript
+//    (rewriteRelativeImportExtensions) but not of a URL in
+//    `new URL('./worker-main.ts', import.meta.url)`, which must keep that
+//    exact form for bundlers to find the worker. So dist/ gets the .js name
+//    here, and the build fails if the pattern ever stops matching.
+// 2. It leaves `.ts` in the imports of declaration files, which resolve
+//    under no module setting of a consumer (nor `deno check`): .js here.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const file = new URL('../dist/link.js', import.meta.url);
 const source = readFileSync(file, 'utf8');
@@ -13,3 +16,9 @@ if (!source.includes(from)) {
   process.exit(1);
 }
 writeFileSync(file, source.replaceAll(from, "new URL('./worker-main.js', import.meta.url)"));
+
+const dist = new URL('../dist/', import.meta.url);
+for (const name of readdirSync(dist).filter((n) => n.endsWith('.d.ts'))) {
+  const path = new URL(name, dist);
+  writeFileSync(path, readFileSync(path, 'utf8').replace(/(from |import\()(['"])(\.{1,2}\/[^'"]+)\.ts\2/g, '$1$2$3.js$2'));
+}
