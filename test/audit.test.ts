@@ -175,8 +175,9 @@ process_recipes:
     expect(make({ process_recipe: {} })).toThrow("audit recipe: the recipe: unknown key 'process_recipe' (did you mean 'process_recipes'?)");
     expect(make({ process_recipes: { p: { inputs: [{ field: 'x', regex: '([' }] } } })).toThrow(/process_recipes\.p\.inputs\[0\]\.regex: '\(\[' is not a valid regex/);
     expect(make({ process_recipes: { p: { outputs: [{ field: 'domain.x', min: 3, max: 1 }] } } })).toThrow('audit recipe: process_recipes.p.outputs[0]: min (3) is above max (1)');
-    expect(make('default_level: [\n')).toThrow(/^the audit recipe text is not valid YAML/);
-    expect(make('recipes/audit.yaml')).toThrow('an audit recipe file or URL is loaded by `await TheusEngine.create(...)`');
+    await expect(TheusEngine.create({ domain_ctx: {} }, { auditRecipe: 'default_level: [\n' })).rejects.toThrow(/^the audit recipe text is not valid YAML/);
+    expect(make('default_level: B\n')).toThrow('an audit recipe in YAML (text, a file or a URL) is loaded by `await TheusEngine.create(...)`');
+    expect(make('recipes/audit.yaml')).toThrow('an audit recipe in YAML (text, a file or a URL) is loaded by `await TheusEngine.create(...)`');
   });
 });
 

@@ -13,24 +13,22 @@ import { unclonable } from './cloneable.ts';
 import { valueAt } from './commit.ts';
 import { isProcess, processName, type CompiledContract, type CompiledPath, type Process } from './contract.ts';
 import { compileContracts, parsePaths, TX_CAS, TX_EDIT, TX_PROCESS, type AuditRecord as CoreAuditRecord, type ContractView } from './core.ts';
-import { importTree, processesIn } from './discovery.ts';
+import { processesIn } from './discovery.ts';
 import { AuditStopError, callCore, ContractViolationError, fromCore, ProcessNotFoundError, TheusError } from './errors.ts';
 import { accessTree, guardContext, type AccessNode } from './guard.ts';
 import type { CommitRecord } from './history.ts';
 import { assertInitialized, init, loadedModule } from './init.ts';
 import { checkDepth, layerRules } from './layers.ts';
-import { linkTo } from './link.ts';
 import { notify } from './listeners.ts';
 import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.ts';
-import { RemoteUpstream } from './remote.ts';
+import type { RemoteUpstream } from './remote.ts';
 import { fileSystem, fileUrl } from './runtime.ts';
 import { SignalHub } from './signals.ts';
 import { StateUpdate, type StateUpdateInit } from './state-update.ts';
 import { Store, writable, type CommitEvent, type Root } from './store.ts';
 import { transact, type ReplicaHost } from './transaction.ts';
 import { LocalUpstream, type Upstream } from './upstream.ts';
-import { runWorkflow, type WorkflowOptions, type WorkflowResult, type WorkflowSource } from './workflow.ts';
-import { loadYaml, looksLikeYaml, parseYaml } from './yaml-source.ts';
+import type { WorkflowOptions, WorkflowResult, WorkflowSource } from './workflow.ts';
 
 export type { CommitEvent };
 
@@ -83,6 +81,12 @@ interface Registered {
 
 /** The committed state: the context's layers (a missing layer is `{}`). */
 export type State<C extends Context> = Readonly<Omit<Root, keyof C> & C>;
+
+/** What worker mode needs (comlink among it), loaded with the first engine that uses it. */
+async function workerMode() {
+  const [{ RemoteUpstream }, { linkTo }] = await Promise.all([import('./remote.ts'), import('./link.ts')]);
+  return { RemoteUpstream, linkTo };
+}
 
 /** How an engine in worker mode, or a joined one, is put together (module-private). */
 const ATTACH = Symbol('theus.attach');
@@ -168,7 +172,9 @@ export class TheusEngine<C extends Context = Context> {
   static async create<C extends Context>(this: typeof TheusEngine, sysCtx: C, options: EngineOptions = {}): Promise<TheusEngine<C>> {
     await init();
     const source = options?.auditRecipe;
-    if (source instanceof URL || (typeof source === 'string' && !looksLikeYaml(source))) {
+    if (source instanceof URL || typeof source === 'string') {
+      // The YAML parser loads only where YAML is read.
+      const { loadYaml } = await import('./yaml-source.ts');
       const { tree } = await loadYaml(source, 'the audit recipe', (message) => new TypeError(message));
       options = { ...options, auditRecipe: tree as object };
     }
@@ -179,6 +185,7 @@ export class TheusEngine<C extends Context = Context> {
     const why = unclonable(root);
     if (why) throw new TypeError(`TheusEngine: in worker mode the state crosses to another thread, and ${why}`);
     const config: AuthorityConfig = { ...coreConfig(resolved, sysCtx), historyLimit: resolved.historyLimit };
+    const { RemoteUpstream, linkTo } = await workerMode();
     const upstream = await RemoteUpstream.open(linkTo(resolved.worker), { start: { config, root, wasm: loadedModule() }, state: false, owned: true }).catch(
       (error: unknown) => {
         throw typeof error === 'object' && error !== null && 'kind' in error ? fromCore(error as never) : error;
@@ -208,6 +215,7 @@ export class TheusEngine<C extends Context = Context> {
   static async join<C extends Context = Context>(this: typeof TheusEngine, port: MessagePort, options: Pick<EngineOptions, 'onListenerError'> = {}): Promise<TheusEngine<C>> {
     if (typeof MessagePort !== 'function' || !(port instanceof MessagePort)) throw new TypeError('TheusEngine.join(port): port must be a MessagePort from engine.connect()');
     await init();
+    const { RemoteUpstream, linkTo } = await workerMode();
     const upstream = await RemoteUpstream.open(linkTo(port), { state: true, owned: false });
     const { welcome } = upstream;
     const context = { ...welcome.root } as unknown as C;
@@ -393,6 +401,8 @@ export class TheusEngine<C extends Context = Context> {
   async executeWorkflow(source: WorkflowSource, options?: WorkflowOptions): Promise<WorkflowResult> {
     this.#live('executeWorkflow()');
     this.#refuseNested('executeWorkflow()');
+    // Workflows (and the YAML parser) load with the first workflow.
+    const { runWorkflow } = await import('./workflow.ts');
     return runWorkflow(
       {
         upstream: () => this.#live('executeWorkflow()'),
@@ -423,6 +433,7 @@ export class TheusEngine<C extends Context = Context> {
     this.#live('scanAndRegister()');
     const url = dir instanceof URL ? dir : fileSystem() ? fileUrl(dir) : undefined;
     if (!url) throw new TypeError('scanAndRegister needs a file system (Node or Deno); in a browser, use registerModules(import.meta.glob(..., { eager: true }))');
+    const { importTree } = await import('./discovery.ts');
     return this.registerModules(await importTree(url));
   }
 
@@ -755,13 +766,12 @@ function setAt(draft: object, keys: (string | number)[], value: unknown, who: st
   else node[last] = value;
 }
 
-/** The recipe as plain data; files and URLs are loaded by `TheusEngine.create`. */
+/** The recipe as plain data; YAML (text, a file, a URL) is loaded by `TheusEngine.create`. */
 function recipeTree(source: object | string | URL | undefined): unknown {
-  if (source === undefined) return undefined;
-  if (source instanceof URL || (typeof source === 'string' && !looksLikeYaml(source))) {
-    throw new TypeError('TheusEngine: an audit recipe file or URL is loaded by `await TheusEngine.create(...)`; new TheusEngine() takes an object or YAML text');
+  if (source instanceof URL || typeof source === 'string') {
+    throw new TypeError('TheusEngine: an audit recipe in YAML (text, a file or a URL) is loaded by `await TheusEngine.create(...)`; new TheusEngine() takes an object');
   }
-  return typeof source === 'string' ? parseYaml(source, 'the audit recipe text', (message) => new TypeError(message)).tree : source;
+  return source;
 }
 
 export type { Patches };

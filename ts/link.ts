@@ -9,18 +9,7 @@ import type { Endpoint } from 'comlink';
 import * as nodeAdapter from 'comlink/dist/esm/node-adapter.mjs';
 import { TheusError } from './errors.ts';
 import { builtin } from './runtime.ts';
-
-/** A Node `worker_threads.Worker`, described by what is used of it. */
-export interface NodeWorkerLike {
-  threadId: number;
-  postMessage(message: unknown, transfer?: readonly unknown[]): void;
-  on(event: string, listener: (...args: any[]) => void): unknown;
-  off(event: string, listener: (...args: any[]) => void): unknown;
-  terminate(): Promise<number>;
-}
-
-/** Where an authority lives: the package's own worker, your Worker or Node worker thread, or a port to one. */
-export type WorkerOption = true | Worker | NodeWorkerLike | MessagePort;
+import { isNodeWorker, isPort, type NodeWorkerLike, type WorkerOption } from './worker-option.ts';
 
 export interface Link {
   endpoint: Endpoint;
@@ -34,28 +23,6 @@ export interface Link {
 // are CommonJS-style, which tsc and Deno read differently: take the default
 // export as the function it is.
 const nodeEndpoint = (nodeAdapter as unknown as { default: (nep: unknown) => Endpoint }).default;
-
-const isNodeWorker = (value: unknown): value is NodeWorkerLike =>
-  typeof value === 'object' && value !== null && typeof (value as NodeWorkerLike).on === 'function' && typeof (value as NodeWorkerLike).threadId === 'number';
-
-const isWebWorker = (value: unknown): value is Worker =>
-  typeof Worker === 'function' && value instanceof Worker;
-
-const isPort = (value: unknown): value is MessagePort =>
-  typeof MessagePort === 'function' && value instanceof MessagePort;
-
-/** Checks a `worker` option; the message names what is accepted. */
-export function checkWorkerOption(value: unknown): WorkerOption | undefined {
-  if (value === undefined || value === false) return undefined;
-  if (value === true || isNodeWorker(value) || isWebWorker(value) || isPort(value)) return value;
-  throw new TypeError(`TheusEngine: option 'worker' must be true, a Worker, a Node worker_threads Worker or a MessagePort, got ${describe(value)}`);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'object') return value.constructor?.name ?? 'an object';
-  return typeof value;
-}
 
 /** Opens a link to where the authority lives (starting the package's worker for `true`). */
 export function linkTo(option: WorkerOption): Link {

@@ -2,7 +2,7 @@
  * Engine options: checked once, with messages that name the option, and
  * turned into the core's configuration.
  */
-import { checkWorkerOption, type WorkerOption } from './link.ts';
+import { checkWorkerOption, type WorkerOption } from './worker-option.ts';
 import { logListenerError, type ListenerErrorHandler } from './listeners.ts';
 
 /** Exponential backoff with jitter between conflict retries. */

@@ -16,7 +16,8 @@ import { TheusError } from './errors.ts';
 import type { Link } from './link.ts';
 import type { SignalMessage } from './signals.ts';
 import type { Root } from './store.ts';
-import { receive, type AuthorityEndpoint, type BeginOutcome, type Downstream, type StepAction, type Upstream } from './upstream.ts';
+import type { AuthorityEndpoint } from './serve-port.ts';
+import { receive, type BeginOutcome, type Downstream, type StepAction, type Upstream } from './upstream.ts';
 
 /** What a worker's `serve()` answers besides the authority's own calls. */
 export interface HostEndpoint extends AuthorityEndpoint {

@@ -23,7 +23,7 @@ import { logListenerError } from './listeners.ts';
 import type { HostEndpoint, StartMessage } from './remote.ts';
 import { builtin } from './runtime.ts';
 import { Store } from './store.ts';
-import { endpointOf } from './upstream.ts';
+import { endpointOf } from './serve-port.ts';
 import { TheusError } from './errors.ts';
 
 /**
