@@ -35,3 +35,18 @@ try_in "$work/from-path" "npm install <checkout>"
 tarball=$(cd "$root" && npm pack --silent --ignore-scripts --pack-destination "$work")
 (cd "$work/from-tarball" && npm init -y >/dev/null && npm install --no-audit --no-fund --silent "$work/$tarball")
 try_in "$work/from-tarball" "npm install <tarball>"
+
+# A plain bundle for the browser (no bundler defines, as an edge bundle or a
+# page with an import map gets) must not read `process`, which those lack.
+cat > "$work/from-tarball/app.mjs" <<'JS'
+import { process, TheusEngine } from 'theus';
+const engine = await TheusEngine.create({ domain_ctx: { n: 0 } });
+await engine.execute(process({ outputs: ['domain_ctx.n'], name: 'inc' }, (ctx) => { ctx.domain_ctx.n += 1; }));
+JS
+"$root/node_modules/.bin/esbuild" "$work/from-tarball/app.mjs" --bundle --format=esm --platform=browser --splitting \
+  --outdir="$work/bundle" --loader:.wasm=file --log-level=warning
+if grep -n 'process\.env' "$work"/bundle/*.js; then
+  echo "check-package: the browser bundle reads process.env" >&2
+  exit 1
+fi
+echo "package (browser bundle): no process.env"

@@ -2,7 +2,7 @@
  * Replaying patches (a commit rebased onto a newer state, another replica's
  * commit, users' history) and reading values at a path.
  */
-import { apply, type Patches } from 'mutative';
+import { apply, type Patches } from './mutative.ts';
 import { markDraftable } from './draft.ts';
 
 /**

@@ -7,7 +7,7 @@
  * so are the draft library's own refusals (setting a prototype, defining
  * a property), reported as contract violations.
  */
-import { current, isDraft } from 'mutative';
+import { current, isDraft } from './mutative.ts';
 import { ContractViolationError } from './errors.ts';
 import { unwrapGuard } from './guard.ts';
 

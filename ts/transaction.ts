@@ -9,7 +9,7 @@
  * A transaction with nothing to check before it runs (no input audit rules)
  * begins with its first commit: one call into the core per commit.
  */
-import { create, type Patches } from 'mutative';
+import { create, type Patches } from './mutative.ts';
 import type { Outcome, ReplicaEvent } from './authority.ts';
 import { unclonablePatches } from './cloneable.ts';
 import { detachDrafts, draftViolation, markDraftable } from './draft.ts';
