@@ -28,6 +28,7 @@ run deno node_modules/.bin/deno test --allow-read --allow-env --allow-write --no
 # checking again would re-check every worker module each time one starts).
 run deno-worker node_modules/.bin/deno test --no-check --import-map=test/deno/worker-mode.importmap.json --allow-read --allow-env --allow-write --no-prompt
 run package bash scripts/check-package.sh
+run bundles node scripts/check-bundles.mjs
 run playground node_modules/.bin/vite build --logLevel warn
 
 wait # for the tee'd copies

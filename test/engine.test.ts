@@ -109,7 +109,7 @@ describe('register()', () => {
     const engine = new TheusEngine({ domain_ctx: {} });
     const anonymous = process({}, (() => () => {})());
     expect(anonymous.name).toBe('');
-    expect(() => engine.register(anonymous)).toThrow(/a process needs a name: give the function a name or set contract.name/);
+    expect(() => engine.register(anonymous)).toThrow(/a process needs a name: set contract.name \(a function's own name does not survive minification\)/);
   });
 
   it('reports the process and path on the error object', () => {

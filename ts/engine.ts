@@ -408,7 +408,7 @@ export class TheusEngine<C extends Context = Context> {
         upstream: () => this.#live('executeWorkflow()'),
         run: (name, onAwait) => this.#run(name, {}, onAwait),
         isRegistered: (name) => this.#processes.has(name),
-        registered: () => [...this.#processes.keys()],
+        registered: () => this.#registeredNames(),
         deliver: (events) => this.#deliver(events),
         observe: (workflow, observer) => {
           this.#workflows.set(workflow, observer);
@@ -620,8 +620,7 @@ export class TheusEngine<C extends Context = Context> {
     if (typeof fnOrName === 'string') {
       const registered = this.#processes.get(fnOrName);
       if (registered) return registered;
-      const known = [...this.#processes.keys()];
-      throw new ProcessNotFoundError(`process '${fnOrName}' is not registered; ${known.length ? `registered: ${known.join(', ')}` : 'none is registered yet'}`, {
+      throw new ProcessNotFoundError(`process '${fnOrName}' is not registered; ${this.#registeredNames()}`, {
         process: fnOrName,
       });
     }
@@ -630,6 +629,18 @@ export class TheusEngine<C extends Context = Context> {
     if (registered?.fn === fnOrName) return registered;
     this.register(fnOrName);
     return this.#processes.get(processName(fnOrName))!;
+  }
+
+  /**
+   * What is registered, for a failed lookup by name; names taken from
+   * function names are pointed out, since minifiers rename functions.
+   */
+  #registeredNames(): string {
+    const names = [...this.#processes.keys()];
+    if (names.length === 0) return 'none is registered yet';
+    const inferred = [...this.#processes.values()].filter((r) => r.fn.contract.name === undefined).map((r) => r.contract.name);
+    const hint = inferred.length > 0 ? `; ${inferred.join(', ')} took their names from their functions, which minifiers rename: give each process contract.name` : '';
+    return `registered: ${names.join(', ')}${hint}`;
   }
 
   #run(fnOrName: string | Process, args: object, onAwait?: () => void): Promise<unknown> {

@@ -49,7 +49,8 @@ export interface WorkflowHost {
   /** Runs a registered process as its own transaction; `onAwait` if it is asynchronous. */
   run(name: string, onAwait: () => void): Promise<unknown>;
   isRegistered(name: string): boolean;
-  registered(): string[];
+  /** What is registered, as a lookup's error tells it. */
+  registered(): string;
   deliver(events: ReplicaEvent[]): void;
   /** Hands the events of run `workflow` to `observer`; returns the function that stops it. */
   observe(workflow: number, observer: (event: WorkflowEvent) => void): () => void;
@@ -86,9 +87,8 @@ export async function runWorkflow(host: WorkflowHost, source: WorkflowSource, op
     host.deliver(started.events);
     const missing = started.result.processes.filter((name) => !host.isRegistered(name));
     if (missing.length > 0) {
-      const known = host.registered();
       throw new ProcessNotFoundError(
-        `the workflow runs ${missing.map((n) => `'${n}'`).join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not registered; ${known.length ? `registered: ${known.join(', ')}` : 'none is registered yet'}`,
+        `the workflow runs ${missing.map((n) => `'${n}'`).join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not registered; ${host.registered()}`,
         { process: missing[0] },
       );
     }

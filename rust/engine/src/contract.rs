@@ -175,7 +175,7 @@ impl CompiledContract {
         if name.trim().is_empty() {
             return Err(EngineError::new(
                 ErrorKind::ContractViolation,
-                "a process needs a name: give the function a name or set contract.name",
+                "a process needs a name: set contract.name (a function's own name does not survive minification)",
             ));
         }
         if FORBIDDEN_KEYS.contains(&name) {
