@@ -2,6 +2,7 @@
 // The library itself is emitted by tsc (tsconfig.build.json): it is plain
 // ES modules and needs no bundling.
 import { fileURLToPath } from 'node:url';
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 
@@ -9,6 +10,7 @@ const projectRoot = fileURLToPath(new URL('.', import.meta.url));
 // Tests and the playground import 'theus' exactly as users do, from source;
 // the worker-mode projects get a 'theus' whose engines run in a worker.
 const source = fileURLToPath(new URL('./ts/index.ts', import.meta.url));
+const workerdEntry = fileURLToPath(new URL('./ts/workerd.ts', import.meta.url));
 const workerMode = fileURLToPath(new URL('./test/support/worker-mode.ts', import.meta.url));
 const include = ['test/**/*.test.ts'];
 
@@ -30,6 +32,23 @@ const browserProject = (name: string, theus: string) => ({
   test: { name, root: projectRoot, include, browser: { enabled: true, headless: true, provider: chromium(), instances: [{ browser: 'chromium' as const }] } },
 });
 
+// Cloudflare's runtime, through its vitest integration (miniflare): 'theus'
+// is the entry the 'workerd' export condition picks.
+const workerdProject = () => ({
+  plugins: [
+    cloudflareTest({
+      miniflare: {
+        compatibilityDate: '2026-08-01',
+        compatibilityFlags: ['nodejs_compat'],
+        // A .wasm import is a WebAssembly.Module, as wrangler makes it.
+        modulesRules: [{ type: 'CompiledWasm' as const, include: ['**/*.wasm'] }],
+      },
+    }),
+  ],
+  resolve: { alias: { theus: workerdEntry } },
+  test: { name: 'workerd', root: projectRoot, include },
+});
+
 export default defineConfig({
   root: 'playground',
   resolve: { alias: { theus: source } },
@@ -41,6 +60,7 @@ export default defineConfig({
       browserProject('chromium', source),
       nodeProject('node-worker', workerMode),
       browserProject('chromium-worker', workerMode),
+      workerdProject(),
     ],
   },
 });

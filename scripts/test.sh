@@ -2,7 +2,8 @@
 # The whole test run: set-up (skips what is present), build, type check, then
 # the Rust unit tests and the one behaviour suite in Node, Chromium and Deno,
 # each twice: engines in local mode, then in worker mode (the authority in a
-# worker; test/support/worker-mode.ts). Every runtime and mode must run a
+# worker; test/support/worker-mode.ts); and once in workerd (Cloudflare's
+# runtime, through miniflare). Every runtime and mode must run a
 # non-zero number of tests, or the run fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +22,7 @@ run() { # run NAME command...: tees the output to $logs/NAME
   "$@" 2>&1 | tee >(sed 's/\x1b\[[0-9;]*m//g' > "$logs/$name")
 }
 run cargo bash -c 'cd rust && cargo test --workspace --color never'
-run vitest node_modules/.bin/vitest run --project node --project chromium --project node-worker --project chromium-worker --reporter verbose --color=false
+run vitest node_modules/.bin/vitest run --project node --project chromium --project node-worker --project chromium-worker --project workerd --reporter verbose --color=false
 # Write access is for the scan tests' temporary folders.
 run deno node_modules/.bin/deno test --allow-read --allow-env --allow-write --no-prompt
 # The same suite with engines in workers (type-checked by the run above;
@@ -37,16 +38,17 @@ node_count=$(grep -cE '^ +✓ +node ' "$logs/vitest" || true)
 chromium_count=$(grep -cE '^ +✓ +chromium ' "$logs/vitest" || true)
 node_worker_count=$(grep -cE '^ +✓ +node-worker ' "$logs/vitest" || true)
 chromium_worker_count=$(grep -cE '^ +✓ +chromium-worker ' "$logs/vitest" || true)
+workerd_count=$(grep -cE '^ +✓ +workerd ' "$logs/vitest" || true)
 # deno test reports describe blocks as tests and each it() as a step.
 deno_steps() { grep -oE '^ok \| [0-9]+ passed \(([0-9]+) steps?\)' "$1" | grep -oE '\(([0-9]+)' | tr -d '(' || true; }
 deno_count=$(deno_steps "$logs/deno")
 deno_worker_count=$(deno_steps "$logs/deno-worker")
 
 echo
-echo "tests per runtime: cargo ${cargo_count:-0}, node ${node_count:-0}, chromium ${chromium_count:-0}, deno ${deno_count:-0}"
+echo "tests per runtime: cargo ${cargo_count:-0}, node ${node_count:-0}, chromium ${chromium_count:-0}, deno ${deno_count:-0}, workerd ${workerd_count:-0}"
 echo "tests per runtime in worker mode: node ${node_worker_count:-0}, chromium ${chromium_worker_count:-0}, deno ${deno_worker_count:-0}"
-for n in "${cargo_count:-0}" "${node_count:-0}" "${chromium_count:-0}" "${deno_count:-0}" "${node_worker_count:-0}" "${chromium_worker_count:-0}" "${deno_worker_count:-0}"; do
+for n in "${cargo_count:-0}" "${node_count:-0}" "${chromium_count:-0}" "${deno_count:-0}" "${workerd_count:-0}" "${node_worker_count:-0}" "${chromium_worker_count:-0}" "${deno_worker_count:-0}"; do
   [ "$n" -gt 0 ] || { echo "a runtime ran no tests" >&2; exit 1; }
 done
-total=$((cargo_count + node_count + chromium_count + deno_count + node_worker_count + chromium_worker_count + deno_worker_count))
+total=$((cargo_count + node_count + chromium_count + deno_count + workerd_count + node_worker_count + chromium_worker_count + deno_worker_count))
 echo "theus: $total passed, 0 failed"

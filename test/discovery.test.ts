@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ContractViolationError, init, process, TheusEngine, TheusError } from 'theus';
+import { workerd } from './support/runtime.ts';
 
 await init();
 
@@ -29,10 +30,10 @@ async function tree(files: Record<string, string>): Promise<{ dir: string; clean
 }
 
 describe('scanAndRegister', () => {
-  if (!fs) {
-    it('is for Node and Deno; browsers are told to use registerModules', async () => {
+  if (!fs || workerd) {
+    it('is for Node, Deno and Bun; browsers and edge runtimes are told to use registerModules', async () => {
       const engine = await TheusEngine.create({ domain_ctx: {} });
-      await expect(engine.scanAndRegister('processes')).rejects.toThrow(/needs a file system \(Node or Deno\); in a browser, use registerModules/);
+      await expect(engine.scanAndRegister('processes')).rejects.toThrow(/needs a file system \(Node, Deno or Bun\); in a browser or an edge runtime, use registerModules/);
     });
     return;
   }

@@ -1,8 +1,4 @@
 import { checkInitFrom } from './support/init-source.ts';
-import { emptyWasmModule, packagedWasmBytes } from './support/wasm.ts';
+import { emptyWasmModuleCompiled, packagedWasmModule } from './support/wasm.ts';
 
-checkInitFrom(
-  'a WebAssembly.Module',
-  () => WebAssembly.compile(emptyWasmModule()),
-  async () => WebAssembly.compile(await packagedWasmBytes()),
-);
+checkInitFrom('a WebAssembly.Module', emptyWasmModuleCompiled, packagedWasmModule, false);

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { itUnless, workerd } from './support/runtime.ts';
 import { main } from '../examples/worker.ts';
 
+const itHere = itUnless(it, workerd, 'workerd has no threads');
+
 describe('examples/worker.ts', () => {
-  it('runs the authority in a worker and a second replica beside it', async () => {
+  itHere('runs the authority in a worker and a second replica beside it', async () => {
     const lines: string[] = [];
     await main((line) => lines.push(line));
     expect(lines).toContain('after one execute: total 10, version 1');

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ContractViolationError, init, process, StateUpdate, TheusEngine, TheusError, type CommitEvent } from 'theus';
 import { serve } from '../ts/worker.ts';
 import { workerMode } from './support/mode.ts';
+import { itUnless, workerd } from './support/runtime.ts';
 import { countTerminations, servingWorker, webWorkers } from './support/workers.ts';
+
+// workerd has no threads: there, one engine in a Durable Object is the authority.
+const itThreads = itUnless(it, workerd, 'workerd has no threads (and its MessagePorts transfer nothing)');
 
 await init();
 
@@ -30,7 +34,7 @@ describe('worker mode', () => {
     engine.dispose();
   });
 
-  it('runs the authority in the package\'s own worker, with the local interface and semantics', async () => {
+  itThreads('runs the authority in the package\'s own worker, with the local interface and semantics', async () => {
     const sysCtx = { domain_ctx: { n: 0, sig_done: false } };
     const engine = await TheusEngine.create(sysCtx, { worker: true });
     expect(engine.remote).toBe(true);
@@ -54,7 +58,7 @@ describe('worker mode', () => {
     engine.dispose();
   });
 
-  it('takes a MessagePort to an authority served on its other end', async () => {
+  itThreads('takes a MessagePort to an authority served on its other end', async () => {
     const { port1, port2 } = new MessageChannel();
     serve(port1);
     const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: port2 });
@@ -66,12 +70,23 @@ describe('worker mode', () => {
     await expect(engine.execute(inc)).rejects.toThrow('execute(): this engine has been disposed');
   });
 
-  it('checks contracts at register, at once, as in local mode', async () => {
+  itThreads('checks contracts at register, at once, as in local mode', async () => {
     const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: true });
     const bad = process({ inputs: ['nowhere.x'], name: 'bad' }, () => {});
     expect(() => engine.register(bad)).toThrow(ContractViolationError);
     expect(() => engine.register(bad)).toThrow(/contract of 'bad': inputs\[0\]: path 'nowhere.x'/);
     expect(engine.contractOf('bad')).toBeUndefined();
+    engine.dispose();
+  });
+
+  itUnless(it, !workerd, 'only workerd lacks threads')('refuses worker: true and joins where there are no threads, saying what to do instead', async () => {
+    const error: unknown = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: true }).then(() => 'created', (e: unknown) => e);
+    expect(error).toBeInstanceOf(TheusError);
+    expect((error as Error).message).toMatch(/^worker: true cannot start a worker in this runtime \(.+\)\. Run the engine without the worker option \(on Cloudflare, one engine in a Durable Object is the authority\)/);
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } });
+    await expect(TheusEngine.join(await engine.connect())).rejects.toThrow(/^could not join the Theus authority: /);
+    await engine.edit((ctx) => void (ctx.domain_ctx.n = 1));
+    expect(engine.version).toBe(1);
     engine.dispose();
   });
 
@@ -81,7 +96,7 @@ describe('worker mode', () => {
     );
   });
 
-  it('refuses a commit that carries a function, and commits nothing', async () => {
+  itThreads('refuses a commit that carries a function, and commits nothing', async () => {
     const engine = await TheusEngine.create({ domain_ctx: { n: 0, f: null as unknown } }, { worker: true });
     const writeFn = process({ outputs: ['domain_ctx.f'], name: 'write_fn' }, function write_fn(ctx) {
       ctx.domain_ctx.f = () => 'nope';
@@ -92,7 +107,7 @@ describe('worker mode', () => {
     engine.dispose();
   });
 
-  it('keeps class instances with their prototype in the replica that made them', async () => {
+  itThreads('keeps class instances with their prototype in the replica that made them', async () => {
     class Cart {
       lines: number[] = [];
       get total() {
@@ -115,7 +130,7 @@ describe('worker mode', () => {
     engine.dispose();
   });
 
-  it('keeps HEAVY buffers by reference in the committing replica and copies them to others', async () => {
+  itThreads('keeps HEAVY buffers by reference in the committing replica and copies them to others', async () => {
     const engine = await TheusEngine.create({ domain_ctx: { heavy_samples: new Float64Array(0) } }, { worker: true });
     const other = await TheusEngine.join(await engine.connect());
     const samples = new Float64Array([1, 2, 3]);
@@ -132,7 +147,7 @@ describe('worker mode', () => {
     engine.dispose();
   });
 
-  it('shares a SharedArrayBuffer between replicas instead of copying it', async (context) => {
+  itThreads('shares a SharedArrayBuffer between replicas instead of copying it', async (context) => {
     // Browsers offer SharedArrayBuffer only to cross-origin isolated pages.
     if (typeof SharedArrayBuffer !== 'function' || !(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated && webWorkers && !('Deno' in globalThis)) {
       context?.skip?.();
@@ -151,7 +166,7 @@ describe('worker mode', () => {
 
 describe('several replicas, one truth', () => {
   for (const authority of ['worker', 'local'] as const) {
-    it(`two replicas see each other's commits in version order (authority: ${authority})`, async () => {
+    itThreads(`two replicas see each other's commits in version order (authority: ${authority})`, async () => {
       const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: authority === 'worker' ? true : undefined });
       const other = await TheusEngine.join(await engine.connect());
       expect(other.version).toBe(engine.version);
@@ -176,7 +191,7 @@ describe('several replicas, one truth', () => {
     });
   }
 
-  it('1,000 concurrent conflicting increments split across two replicas end at exactly 1,000', async () => {
+  itThreads('1,000 concurrent conflicting increments split across two replicas end at exactly 1,000', async () => {
     const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: true, maxRetries: 1000, backoff: { baseMs: 0.2, maxMs: 5 } });
     const other = await TheusEngine.join(await engine.connect());
     engine.register(inc);
@@ -190,7 +205,7 @@ describe('several replicas, one truth', () => {
     engine.dispose();
   }, 60_000);
 
-  it('a replica that leaves mid-transaction does not block the others', async () => {
+  itThreads('a replica that leaves mid-transaction does not block the others', async () => {
     const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: true, priorityAfter: 1, backoff: { baseMs: 50, maxMs: 50 } });
     const other = await TheusEngine.join(await engine.connect());
     other.register(slowInc);
@@ -206,7 +221,7 @@ describe('several replicas, one truth', () => {
     engine.dispose();
   });
 
-  it('runs workflow conditions against the authoritative state', async () => {
+  itThreads('runs workflow conditions against the authoritative state', async () => {
     const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: true });
     const other = await TheusEngine.join(await engine.connect());
     other.register(inc);
@@ -226,7 +241,7 @@ describe('several replicas, one truth', () => {
 });
 
 describe('worker faults', () => {
-  it('a terminated worker: pending calls reject with a TheusError, nothing half-applied, and a new engine works', async () => {
+  itThreads('a terminated worker: pending calls reject with a TheusError, nothing half-applied, and a new engine works', async () => {
     const worker = servingWorker();
     const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: worker as Worker });
     engine.register(slowInc);
@@ -249,7 +264,7 @@ describe('worker faults', () => {
     engine.dispose();
   });
 
-  it('a crashed worker: pending calls reject with a TheusError', async () => {
+  itThreads('a crashed worker: pending calls reject with a TheusError', async () => {
     const worker = servingWorker();
     const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: worker as Worker });
     engine.register(slowInc);
@@ -261,7 +276,7 @@ describe('worker faults', () => {
     engine.dispose();
   });
 
-  it('dispose() terminates the worker it started, and only that one', async () => {
+  itThreads('dispose() terminates the worker it started, and only that one', async () => {
     const terminations = countTerminations();
     try {
       const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: true });
@@ -282,7 +297,7 @@ describe('worker faults', () => {
     }
   });
 
-  it('refuses a second authority in one worker, and a worker option to new TheusEngine', async () => {
+  itThreads('refuses a second authority in one worker, and a worker option to new TheusEngine', async () => {
     const worker = servingWorker();
     const first = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: worker as Worker });
     await expect(TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: worker as Worker })).rejects.toThrow(/already serves an authority/);

@@ -38,6 +38,9 @@ function loadsTypeScript(): boolean {
   return host.Deno !== undefined || Boolean(host.process?.features?.typescript);
 }
 
+export const NO_FILE_SYSTEM =
+  'scanAndRegister needs a file system (Node, Deno or Bun); in a browser or an edge runtime, use registerModules(import.meta.glob(..., { eager: true }))';
+
 /**
  * Imports every module file beneath `dir` (recursively; skipping
  * node_modules, hidden folders and .d.ts files, and TypeScript where the
@@ -47,7 +50,7 @@ function loadsTypeScript(): boolean {
 export async function importTree(dir: URL): Promise<Record<string, unknown>> {
   const fs = fileSystem();
   if (!fs) {
-    throw new TypeError('scanAndRegister needs a file system (Node or Deno); in a browser, use registerModules(import.meta.glob(..., { eager: true }))');
+    throw new TypeError(NO_FILE_SYSTEM);
   }
   const typescript = loadsTypeScript();
   const files: URL[] = [];

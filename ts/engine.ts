@@ -13,7 +13,7 @@ import { unclonable } from './cloneable.ts';
 import { valueAt } from './commit.ts';
 import { isProcess, processName, type CompiledContract, type CompiledPath, type Process } from './contract.ts';
 import { compileContracts, parsePaths, TX_CAS, TX_EDIT, TX_PROCESS, type AuditRecord as CoreAuditRecord, type ContractView } from './core.ts';
-import { processesIn } from './discovery.ts';
+import { NO_FILE_SYSTEM, processesIn } from './discovery.ts';
 import { AuditStopError, callCore, ContractViolationError, fromCore, ProcessNotFoundError, TheusError } from './errors.ts';
 import { accessTree, guardContext, type AccessNode } from './guard.ts';
 import type { CommitRecord } from './history.ts';
@@ -431,8 +431,8 @@ export class TheusEngine<C extends Context = Context> {
    */
   async scanAndRegister(dir: string | URL): Promise<string[]> {
     this.#live('scanAndRegister()');
-    const url = dir instanceof URL ? dir : fileSystem() ? fileUrl(dir) : undefined;
-    if (!url) throw new TypeError('scanAndRegister needs a file system (Node or Deno); in a browser, use registerModules(import.meta.glob(..., { eager: true }))');
+    const url = !fileSystem() ? undefined : dir instanceof URL ? dir : fileUrl(dir);
+    if (!url) throw new TypeError(NO_FILE_SYSTEM);
     const { importTree } = await import('./discovery.ts');
     return this.registerModules(await importTree(url));
   }

@@ -2,37 +2,22 @@
  * Theus: a process-oriented, transactional state engine. The decisions are
  * made by a Rust core compiled to WebAssembly; the data stays in JavaScript.
  *
+ * This entry serves Node, Deno, Bun, browsers and web workers: `init()`
+ * reads the packaged wasm from disk where there is one and fetches it
+ * otherwise.
+ *
+ * @example
+ * ```ts
+ * import { process, TheusEngine } from 'theus';
+ * const engine = await TheusEngine.create({ domain_ctx: { count: 0 } }); // loads the wasm itself
+ * ```
+ *
  * @packageDocumentation
  */
-export { init, coreVersion, type InitOptions, type WasmSource } from './init.ts';
-export {
-  process,
-  type CompiledContract,
-  type CompiledPath,
-  type Contract,
-  type Process,
-  type ProcessFunction,
-  type Semantic,
-} from './contract.ts';
-export { TheusEngine, type AuditRecord, type AuditView, type CommitEvent, type Context, type State } from './engine.ts';
-export type { BackoffOptions, EngineOptions } from './options.ts';
-export type { CommitRecord } from './history.ts';
-export { applyPatches } from './commit.ts';
-export { StateUpdate, type StateUpdateInit } from './state-update.ts';
-export { SignalHub, SignalReceiver, type SignalMessage } from './signals.ts';
-export type { WorkflowOptions, WorkflowResult, WorkflowSource, WorkflowState } from './workflow.ts';
-export {
-  TheusError,
-  ContractViolationError,
-  ProcessNotFoundError,
-  ConflictError,
-  WorkflowError,
-  FluxSafetyTripError,
-  AuditError,
-  AuditStopError,
-  AuditAbortError,
-  AuditBlockError,
-  type AuditErrorDetails,
-  type TheusErrorDetails,
-  type WorkflowErrorDetails,
-} from './errors.ts';
+import { providePackagedWasm } from './init.ts';
+
+// Bundlers (Vite, webpack, esbuild, Parcel) recognise this exact form and
+// ship the file next to the bundle.
+providePackagedWasm(() => new URL('../wasm-pkg/theus_wasm_bg.wasm', import.meta.url));
+
+export * from './api.ts';

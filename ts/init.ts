@@ -33,9 +33,34 @@ export interface InitOptions {
   wasm?: WasmSource;
 }
 
-// Bundlers (Vite, webpack, esbuild) recognise this exact form and ship the
-// file next to the bundle.
-const packagedWasm = (): URL => new URL('../wasm-pkg/theus_wasm_bg.wasm', import.meta.url);
+// Each entry module says where its packaged wasm comes from (index: a file
+// next to the module; workerd: a wasm module import; edge-light: inlined
+// bytes); theus/slim says nothing, so the caller must bring the wasm.
+let packaged: (() => WasmSource) | undefined;
+
+/** Called by an entry module, once, at import: where `init()` finds the wasm when it is given none. */
+export function providePackagedWasm(source: () => WasmSource): void {
+  packaged = source;
+}
+
+const BRING_YOUR_OWN = "import wasm from 'theus/theus.wasm'; await init({ wasm })";
+
+function packagedWasm(): WasmSource {
+  if (!packaged) {
+    throw new Error(`no wasm was given, and this entry (theus/slim, or theus/worker on its own) ships none: bring it, for example ${BRING_YOUR_OWN}`);
+  }
+  try {
+    return packaged();
+  } catch (cause) {
+    // A bundle for a runtime without a module URL (workerd, a Vercel edge
+    // function) that took the default entry rather than its own.
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new Error(
+      `the packaged wasm has no location in this runtime (${reason}); bundle theus with the export condition of ` +
+        `your runtime ('workerd', 'edge-light'), or bring the wasm yourself: ${BRING_YOUR_OWN}`,
+    );
+  }
+}
 
 let loading: Promise<void> | undefined;
 let loaded: WebAssembly.Module | undefined;
@@ -141,8 +166,9 @@ function describe(value: unknown): string {
 }
 
 async function load(source: WasmSource | undefined): Promise<WebAssembly.Module> {
-  const where = source ?? packagedWasm();
+  let where = source;
   try {
+    where ??= packagedWasm();
     const module = await compile(where);
     // The glue keeps the first instance's exports even when its start-up
     // fails, which would poison every retry: so check the module is ours
@@ -153,9 +179,12 @@ async function load(source: WasmSource | undefined): Promise<WebAssembly.Module>
     await instantiate(module);
     return module;
   } catch (cause) {
-    const shown = where instanceof URL || typeof where === 'string' ? String(where) : describe(where);
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new TheusError(`init(): could not load the Theus WebAssembly core from ${shown}: ${reason}`, { cause });
+    const from = where === undefined ? '' : ` from ${where instanceof URL || typeof where === 'string' ? String(where) : describe(where)}`;
+    let reason = cause instanceof Error ? cause.message : String(cause);
+    if (/code generation disallowed/i.test(reason)) {
+      reason += `; this runtime compiles no wasm from bytes (Cloudflare Workers, for one): pass the compiled module, ${BRING_YOUR_OWN}`;
+    }
+    throw new TheusError(`init(): could not load the Theus WebAssembly core${from}: ${reason}`, { cause });
   }
 }
 

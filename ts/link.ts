@@ -33,17 +33,28 @@ export function linkTo(option: WorkerOption): Link {
 }
 
 function ownWorker(): Link {
-  if (typeof Worker === 'function') {
-    // This exact form lets bundlers find the worker and ship it (the build
-    // rewrites the extension in dist/).
-    return webWorkerLink(new Worker(new URL('./worker-main.ts', import.meta.url), { type: 'module', name: 'theus' }), true);
-  }
   const threads = builtin<{ Worker: new (url: URL, options?: object) => NodeWorkerLike }>('node:worker_threads');
-  if (threads) {
+  if (typeof Worker !== 'function' && !threads) throw noWorkers('it has neither Web Workers nor Node worker threads');
+  try {
+    if (typeof Worker === 'function') {
+      // This exact form lets bundlers find the worker and ship it (the build
+      // rewrites the extension in dist/).
+      return webWorkerLink(new Worker(new URL('./worker-main.ts', import.meta.url), { type: 'module', name: 'theus' }), true);
+    }
     // Node cannot run TypeScript in a worker thread: it always runs the built file.
-    return nodeWorkerLink(new threads.Worker(new URL('../dist/worker-main.js', import.meta.url), { name: 'theus' }), true);
+    return nodeWorkerLink(new threads!.Worker(new URL('../dist/worker-main.js', import.meta.url), { name: 'theus' }), true);
+  } catch (cause) {
+    // workerd, for one, has node:worker_threads whose Worker only throws.
+    throw noWorkers(cause instanceof Error ? cause.message : String(cause), cause);
   }
-  throw new TheusError("worker: true needs Web Workers or Node worker threads, and this runtime has neither; pass a MessagePort to an authority (see serve() in 'theus/worker')");
+}
+
+function noWorkers(why: string, cause?: unknown): TheusError {
+  return new TheusError(
+    `worker: true cannot start a worker in this runtime (${why}). Run the engine without the worker option ` +
+      "(on Cloudflare, one engine in a Durable Object is the authority), or pass a MessagePort to an authority served with serve() from 'theus/worker'",
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 /** Calls `onDeath` when `terminate()` is called on `worker` by anyone: browsers fire no event for it. */

@@ -117,7 +117,11 @@ export class RemoteUpstream implements Upstream {
         if (started.error) throw started.error;
       }
       const { port1, port2 } = new MessageChannel();
-      const welcome = await fate.race(remote.join(transfer(port2, [port2]) as unknown as MessagePort, { audit: true, state: options.state }));
+      const welcome = await fate.race(remote.join(transfer(port2, [port2]) as unknown as MessagePort, { audit: true, state: options.state })).catch((cause: unknown) => {
+        // workerd's MessagePorts, for one, cannot carry a port.
+        if (cause instanceof TheusError) throw cause;
+        throw new TheusError(`could not join the Theus authority: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+      });
       const upstream = new RemoteUpstream(remote, link, port1, fate, welcome, options.owned);
       upstream.#listen();
       return upstream;

@@ -19,9 +19,13 @@ export function builtin<T>(id: string): T | undefined {
   return typeof host?.getBuiltinModule === 'function' ? (host.getBuiltinModule(id) as T) : undefined;
 }
 
+// workerd's node:fs (under nodejs_compat) is an in-memory file system that
+// holds none of the application's files: as good as none.
+const workerd = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent === 'Cloudflare-Workers';
+
 /** The file system, or undefined in browsers and edge runtimes. */
 export function fileSystem(): FsPromises | undefined {
-  return builtin<FsPromises>('node:fs/promises');
+  return workerd ? undefined : builtin<FsPromises>('node:fs/promises');
 }
 
 /** A file path (relative to the working directory) as a file: URL, where paths exist. */

@@ -28,7 +28,7 @@ export async function loadYaml(source: YamlSource, what: string, syntaxError: Sy
     if (looksLikeYaml(source)) return parseYaml(source, `${what} text`, syntaxError);
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) return parseYaml(await readText(new URL(source)), source, syntaxError);
     const url = fileSystem() ? fileUrl(source) : undefined;
-    if (!url) throw new TypeError(`${what} '${source}': file paths need a file system (Node or Deno); pass a URL, the YAML text or a parsed object`);
+    if (!url) throw new TypeError(`${what} '${source}': file paths need a file system (Node, Deno or Bun); pass a URL, the YAML text or a parsed object`);
     return parseYaml(await readText(url), source, syntaxError);
   }
   if (typeof source === 'object' && source !== null) return { tree: source, locate: (error) => error };

@@ -3,8 +3,11 @@
 // runner here (vitest in Node and Chromium, deno test) gives each file its own.
 import { describe, expect, it } from 'vitest';
 import { coreVersion, init, TheusEngine, TheusError, type WasmSource } from 'theus';
+import { itUnless, workerd } from './runtime.ts';
 
-export function checkInitFrom(kind: string, wrong: () => Promise<WasmSource>, right: () => Promise<WasmSource>): void {
+/** `compiles`: init() compiles this kind of source itself, which workerd forbids (test/init-workerd.test.ts). */
+export function checkInitFrom(kind: string, wrong: () => Promise<WasmSource>, right: () => Promise<WasmSource>, compiles = true): void {
+  const itLoads = itUnless(it, workerd && compiles, 'workerd compiles no wasm from bytes and has no files to read');
   describe(`init({ wasm }) with ${kind}`, () => {
     it('uses the given source: a wrong one fails with a TheusError naming it', async () => {
       const error: unknown = await init({ wasm: await wrong() }).then(() => 'resolved', (e: unknown) => e);
@@ -14,7 +17,7 @@ export function checkInitFrom(kind: string, wrong: () => Promise<WasmSource>, ri
       expect(() => coreVersion()).toThrow(TheusError);
     });
 
-    it('then loads from the right one (a failed load can be retried)', async () => {
+    itLoads('then loads from the right one (a failed load can be retried)', async () => {
       await init({ wasm: await right() });
       expect(coreVersion()).toMatch(/^\d+\.\d+\.\d+/);
       const engine = new TheusEngine({ domain_ctx: {} });
