@@ -19,5 +19,4 @@ env $toolchain_env wasm-pack --log-level warn build rust/wasm --target web --rel
 test -f wasm-pkg/theus_wasm_bg.wasm || { echo "build-wasm: wasm-pack produced no wasm" >&2; exit 1; }
 node scripts/patch-glue.mjs
 node_modules/.bin/wasm-opt -Oz wasm-pkg/theus_wasm_bg.wasm -o wasm-pkg/theus_wasm_bg.wasm
-node scripts/wasm-base64.mjs
 node scripts/wasm-size.mjs

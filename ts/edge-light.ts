@@ -1,7 +1,8 @@
 /**
- * Theus for Vercel's edge runtime (the 'edge-light' condition) and other
- * bundles that can neither read a file nor import a `.wasm`: the wasm is
- * inlined as base64 and decoded when `init()` first runs.
+ * Theus for Vercel's edge runtime (the 'edge-light' condition), where code
+ * may not compile wasm from bytes: the wasm comes as a compiled module, by
+ * the `.wasm?module` import that edge bundlers (Next.js, Vercel, wrangler)
+ * understand.
  *
  * @example
  * ```ts
@@ -11,9 +12,9 @@
  *
  * @packageDocumentation
  */
-import wasmBase64 from '../wasm-pkg/theus_wasm_bg.base64.js';
+import wasm from '../wasm-pkg/theus_wasm_bg.wasm?module';
 import { providePackagedWasm } from './init.ts';
 
-providePackagedWasm(() => Uint8Array.from(atob(wasmBase64), (c) => c.charCodeAt(0)));
+providePackagedWasm(() => wasm);
 
 export * from './api.ts';

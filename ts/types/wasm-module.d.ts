@@ -1,5 +1,10 @@
-// What workerd-style bundlers (wrangler, the Workers vitest integration) make of a .wasm import.
+// What edge bundlers (wrangler, Next.js, the Workers vitest integration) make
+// of a .wasm import: the compiled module.
 declare module '*.wasm' {
+  const module: WebAssembly.Module;
+  export default module;
+}
+declare module '*.wasm?module' {
   const module: WebAssembly.Module;
   export default module;
 }
