@@ -18,7 +18,7 @@ if (!source.includes(from)) {
 writeFileSync(file, source.replaceAll(from, "new URL('./worker-main.js', import.meta.url)"));
 
 const dist = new URL('../dist/', import.meta.url);
-for (const name of readdirSync(dist).filter((n) => n.endsWith('.d.ts'))) {
+for (const name of readdirSync(dist, { recursive: true }).filter((n) => n.endsWith('.d.ts'))) {
   const path = new URL(name, dist);
   writeFileSync(path, readFileSync(path, 'utf8').replace(/(from |import\()(['"])(\.{1,2}\/[^'"]+)\.ts\2/g, '$1$2$3.js$2'));
 }

@@ -13,6 +13,7 @@
  */
 import type { Patches } from './mutative.ts';
 import { applyPatches, valueAt } from './commit.ts';
+import { Saver, type Storage } from './storage.ts';
 import { conditionValue } from './condition-values.ts';
 import {
   CoreEngine,
@@ -133,16 +134,19 @@ export class Authority {
   /** Commits decided but not yet installed here (see #settle). */
   #unsettled: CommitRecord[] = [];
   #broken: TheusError | undefined;
+  /** With storage: saves each commit before its replica hears it committed. */
+  readonly #saver: Saver | undefined;
   #nextReplica = 0;
   #remoteReplicas = 0;
   #stopped: string | null = null;
 
   /** @throws what the core throws for a bad configuration or recipe (as its error object). */
-  constructor(config: AuthorityConfig, store: Store) {
+  constructor(config: AuthorityConfig, store: Store, storage?: Storage) {
     this.#core = new CoreEngine(config);
     this.#store = store;
     this.#version = store.version;
     this.#config = config;
+    this.#saver = storage && new Saver(storage, (error) => this.#halt(error));
   }
 
   get store(): Store {
@@ -231,10 +235,12 @@ export class Authority {
       this.#version = verdict.version;
       const record: CommitRecord = { version: verdict.version, process: message.name, patches: message.patches, inversePatches: message.inversePatches, at: Date.now() };
       if (after) this.#store.offer(record, { base, root: after });
-      else this.#defer(record, reply.events.some((e) => e.kind === 'signal'));
+      // A commit to save needs its state now.
+      else this.#defer(record, this.#saver !== undefined || reply.events.some((e) => e.kind === 'signal'));
       const events = this.#events(reply.events, replica, false);
       if (this.#replicas.size > 1) this.#broadcast(replica, { kind: 'commit', record, events: events.filter((e) => SHARED.has(e.kind)) });
-      return { verdict, at: record.at, events };
+      const outcome: Outcome = { verdict, at: record.at, events };
+      return this.#saver ? this.#saver.save(record, this.#store.root).then(() => outcome) : outcome;
     }
     const events = this.#events(reply.events, replica);
     if (verdict.outcome === 'wait') {
@@ -358,11 +364,16 @@ export class Authority {
       try {
         this.#store.offer(record);
       } catch (error) {
-        this.#broken = new TheusError(`the authority could not install commit ${record.version}: ${error instanceof Error ? error.message : String(error)}; it has stopped`, { cause: error });
-        for (const r of this.#replicas.values()) r.send({ kind: 'lost', reason: this.#broken.message });
-        throw this.#broken;
+        throw this.#halt(new TheusError(`the authority could not install commit ${record.version}: ${error instanceof Error ? error.message : String(error)}; it has stopped`, { cause: error }));
       }
     }
+  }
+
+  /** Stops this authority for good: every replica is told, every later call fails with `error`. */
+  #halt(error: TheusError): TheusError {
+    this.#broken ??= error;
+    for (const r of this.#replicas.values()) r.send({ kind: 'lost', reason: error.message });
+    return error;
   }
 
   /** The core queues audit records as events only while some replica wants them. */

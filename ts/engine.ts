@@ -24,6 +24,7 @@ import { resolveOptions, type EngineOptions, type ResolvedOptions } from './opti
 import type { RemoteUpstream } from './remote.ts';
 import { fileSystem, fileUrl } from './runtime.ts';
 import { SignalHub } from './signals.ts';
+import { resume } from './storage.ts';
 import { StateUpdate, type StateUpdateInit } from './state-update.ts';
 import { Store, writable, type CommitEvent, type Root } from './store.ts';
 import { transact, type ReplicaHost } from './transaction.ts';
@@ -95,7 +96,10 @@ interface Attachment {
   upstream: RemoteUpstream;
 }
 
-type InternalOptions = EngineOptions & { [ATTACH]?: Attachment };
+/** Where an engine with storage resumes (module-private; made by create). */
+const RESUMED = Symbol('theus.resumed');
+
+type InternalOptions = EngineOptions & { [ATTACH]?: Attachment; [RESUMED]?: { version: number; history: CommitRecord[] } };
 
 /** StateUpdate and compareAndSwap paths kept parsed, per engine. */
 const PARSED_PATHS_KEPT = 1000;
@@ -179,6 +183,11 @@ export class TheusEngine<C extends Context = Context> {
       options = { ...options, auditRecipe: tree as object };
     }
     const resolved = resolveOptions(options);
+    if (resolved.storage) {
+      checkContext(sysCtx);
+      const resumed = await resume(resolved.storage, sysCtx as Record<string, unknown>, rootOf(sysCtx), resolved.historyLimit);
+      return new this(sysCtx, { ...options, [RESUMED]: resumed } as InternalOptions) as TheusEngine<C>;
+    }
     if (!resolved.worker) return new this(sysCtx, options) as TheusEngine<C>;
     checkContext(sysCtx);
     const root = rootOf(sysCtx);
@@ -243,6 +252,8 @@ export class TheusEngine<C extends Context = Context> {
     const attached = (options as InternalOptions)[ATTACH];
     const o = this.#options;
     if (o.worker) throw new TypeError('TheusEngine: the worker option needs `await TheusEngine.create(sysCtx, { worker })`: starting a worker is asynchronous');
+    const resumed = (options as InternalOptions)[RESUMED];
+    if (o.storage && !resumed) throw new TypeError('TheusEngine: the storage option needs `await TheusEngine.create(sysCtx, { storage })`: loading a saved state is asynchronous');
     this.#context = sysCtx;
     const context = sysCtx as unknown as Record<string, unknown>;
     const storeOptions = { strict: o.strict, historyLimit: o.historyLimit, onListenerError: o.onListenerError, context };
@@ -255,8 +266,9 @@ export class TheusEngine<C extends Context = Context> {
       for (const [topic, value] of welcome.signals) this.signals.deliver({ topic, value, version: welcome.version });
       attached.upstream.attach(this.#downstream());
     } else {
-      this.#store = new Store(rootOf(sysCtx), 0, storeOptions);
-      const authority = callCore(() => new Authority({ ...coreConfig(o, sysCtx), historyLimit: o.historyLimit }, this.#store));
+      this.#store = new Store(rootOf(sysCtx), resumed?.version ?? 0, storeOptions, resumed?.history);
+      const config = { ...coreConfig(o, sysCtx), startVersion: resumed?.version ?? 0, historyLimit: o.historyLimit };
+      const authority = callCore(() => new Authority(config, this.#store, o.storage));
       this.#upstream = new LocalUpstream(authority, this.#downstream());
       this.#stopped = null;
       this.signals = this.#hub();

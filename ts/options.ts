@@ -3,6 +3,7 @@
  * turned into the core's configuration.
  */
 import { checkWorkerOption, type WorkerOption } from './worker-option.ts';
+import { checkStorage, type Storage } from './storage.ts';
 import { logListenerError, type ListenerErrorHandler } from './listeners.ts';
 
 /** Exponential backoff with jitter between conflict retries. */
@@ -51,6 +52,14 @@ export interface EngineOptions {
    */
   worker?: WorkerOption;
   /**
+   * Where the state lives between runs, such as
+   * `durableObjectStorage(ctx.storage)` from `theus/storage/durable-object`:
+   * the engine resumes what it holds (state, version, history) onto your
+   * context, and each commit is saved before `execute` resolves. Needs
+   * `await TheusEngine.create(...)`; not with `worker`. See README "Storage".
+   */
+  storage?: Storage;
+  /**
    * Where an error thrown by a listener (`subscribe`, `audit.subscribe`,
    * a workflow's `onStateChange`) goes; the engine carries on either way.
    * Default: logged with `console.error`.
@@ -70,6 +79,7 @@ export interface ResolvedOptions {
   auditLogLimit: number;
   auditRecipe: object | string | URL | undefined;
   worker: WorkerOption | undefined;
+  storage: Storage | undefined;
   onListenerError: ListenerErrorHandler;
 }
 
@@ -85,6 +95,7 @@ const KNOWN = [
   'auditLogLimit',
   'auditRecipe',
   'worker',
+  'storage',
   'onListenerError',
 ] as const;
 
@@ -145,8 +156,16 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
     auditLogLimit: count(raw, 'auditLogLimit', 1000),
     auditRecipe: recipe(options.auditRecipe),
     worker: checkWorkerOption(raw.worker),
+    storage: storageOption(raw),
     onListenerError: listenerErrorHandler(raw.onListenerError),
   };
+}
+
+function storageOption(raw: Record<string, unknown>): Storage | undefined {
+  const storage = checkStorage(raw.storage);
+  // The authority keeps the storage, and a worker's authority cannot reach one made here.
+  if (storage && raw.worker !== undefined && raw.worker !== false) fail("options 'storage' and 'worker' cannot be combined: the authority in the worker cannot reach a storage made on this thread");
+  return storage;
 }
 
 function recipe(value: unknown): object | string | URL | undefined {

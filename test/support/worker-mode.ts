@@ -11,5 +11,6 @@ export const testMode = 'worker';
 
 const create = TheusEngine.create;
 TheusEngine.create = function (this: typeof TheusEngine, sysCtx, options = {}) {
-  return create.call(this, sysCtx, { worker: true, ...options });
+  // An engine with storage keeps its authority here: the storage is an object of this thread.
+  return create.call(this, sysCtx, options.storage ? options : { worker: true, ...options });
 } as typeof TheusEngine.create;

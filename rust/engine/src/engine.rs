@@ -34,6 +34,9 @@ pub struct EngineOptions {
     pub version_store_limit: usize,
     /// Seeds the backoff jitter.
     pub seed: u64,
+    /// The version of the state the engine starts from (a state resumed
+    /// from storage); its first commit is the one after.
+    pub start_version: u64,
 }
 
 impl Default for EngineOptions {
@@ -48,6 +51,7 @@ impl Default for EngineOptions {
             audit_log_limit: 1000,
             version_store_limit: 100_000,
             seed: 0x9E37_79B9_7F4A_7C15,
+            start_version: 0,
         }
     }
 }
@@ -107,7 +111,7 @@ impl Engine {
             layers,
             paths: PathTable::new(),
             registry: Registry::default(),
-            version: 0,
+            version: options.start_version,
             versions: VersionStore::new(options.version_store_limit),
             priority: Priority::default(),
             backoff: Backoff::new(options.backoff, options.seed),

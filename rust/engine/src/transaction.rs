@@ -416,4 +416,36 @@ mod tests {
         );
         assert_eq!(e.auditor().counter("p"), 1);
     }
+
+    #[test]
+    fn an_engine_resumed_at_a_version_commits_the_next_one_without_false_conflicts() {
+        let mut e = Engine::new(
+            EngineOptions {
+                start_version: 41,
+                ..EngineOptions::default()
+            },
+            &["domain_ctx".to_string()],
+        )
+        .unwrap();
+        assert_eq!(e.version(), 41);
+        let edit = || TxRef::Begin {
+            kind: TxKind::Edit,
+            elapsed_ms: 1.0,
+        };
+        // A snapshot of the resumed state sees nothing newer.
+        assert_eq!(commit(&mut e, edit()), Verdict::Committed { version: 42 });
+        // One taken before that commit conflicts with it, as at version 0.
+        let stale = e.commit(&CommitRequest {
+            tx: edit(),
+            snapshot: 41,
+            writes: vec![Written::replace(&["domain_ctx", "n"])],
+            audit_values: vec![],
+            now_ms: 9.0,
+        });
+        assert!(
+            matches!(stale, Verdict::Retry { .. } | Verdict::Refused { .. }),
+            "{stale:?}"
+        );
+        assert_eq!(e.version(), 42);
+    }
 }

@@ -144,6 +144,10 @@ pub struct EngineConfig {
     audit_log_limit: usize,
     seed: f64,
     context_keys: Vec<String>,
+    /// The version of a state resumed from storage (0 for a new one).
+    #[serde(default)]
+    #[tsify(optional)]
+    start_version: f64,
     /// The audit recipe as plain data (parsed YAML or an object), if any.
     #[tsify(optional, type = "unknown")]
     audit_recipe: Option<Value>,
@@ -163,6 +167,7 @@ impl EngineConfig {
             },
             audit_log_limit: self.audit_log_limit,
             seed: self.seed as u64,
+            start_version: self.start_version as u64,
             ..EngineOptions::default()
         }
     }

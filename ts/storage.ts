@@ -1,0 +1,114 @@
+/**
+ * Storage: where an authority keeps its state between runs. The engine
+ * resumes what a storage holds, and saves each commit, one at a time and in
+ * version order, before `execute` resolves. Adapters decide how (a commit
+ * log with snapshots, a file, a database); this file holds what they agree
+ * on with the engine.
+ */
+import { TheusError } from './errors.ts';
+import type { CommitRecord } from './history.ts';
+import { layerRules } from './layers.ts';
+import type { Root } from './store.ts';
+
+/** What a storage holds: the state at `version`, and the last commits (oldest first). */
+export interface Saved {
+  state: Record<string, object>;
+  version: number;
+  /** Up to `historyLimit` of the last commits, oldest first, the last one at `version`. */
+  history: CommitRecord[];
+}
+
+/**
+ * A place for an authority's state (the `storage` option). Every method may
+ * reject; a rejected `save` stops the engine (see README "Storage").
+ *
+ * @example
+ * ```ts
+ * import { durableObjectStorage } from 'theus/storage/durable-object';
+ * const engine = await TheusEngine.create(sysCtx, { storage: durableObjectStorage(ctx.storage) });
+ * ```
+ */
+export interface Storage {
+  /** What was saved last, or undefined when nothing was; `historyLimit`: how many commits the engine keeps. */
+  load(options: { historyLimit: number }): Promise<Saved | undefined>;
+  /** Saves the state of a new engine, at version 0. */
+  start(state: Root): Promise<void>;
+  /** Saves a commit and the state it made; resolves once both would survive a crash. */
+  save(record: CommitRecord, state: Root): Promise<void>;
+}
+
+/** Checks a `storage` option. */
+export function checkStorage(value: unknown): Storage | undefined {
+  if (value === undefined) return undefined;
+  const missing =
+    typeof value === 'object' && value !== null ? (['load', 'start', 'save'] as const).filter((m) => typeof (value as Record<string, unknown>)[m] !== 'function') : ['load', 'start', 'save'];
+  if (missing.length > 0) {
+    throw new TypeError(`TheusEngine: option 'storage' must be a storage such as durableObjectStorage(ctx.storage), an object with load, start and save; this one lacks ${missing.join(', ')}`);
+  }
+  return value as Storage;
+}
+
+/**
+ * Saves commits one at a time, in the order they were decided. After a
+ * failed save nothing more is saved, and every later save fails with the
+ * same error: what the storage holds stays a state the engine really had.
+ */
+export class Saver {
+  readonly #storage: Storage;
+  readonly #onFailure: (error: TheusError) => void;
+  #tail: Promise<void> = Promise.resolve();
+  #failed: TheusError | undefined;
+
+  constructor(storage: Storage, onFailure: (error: TheusError) => void) {
+    this.#storage = storage;
+    this.#onFailure = onFailure;
+  }
+
+  save(record: CommitRecord, state: Root): Promise<void> {
+    const saving = this.#tail.then(() => {
+      if (this.#failed) throw this.#failed;
+      return this.#storage.save(record, state);
+    });
+    const settled = saving.catch((cause: unknown) => {
+      if (!this.#failed) {
+        const reason = cause instanceof Error ? cause.message : String(cause);
+        this.#failed = new TheusError(
+          `commit ${record.version} was made but could not be saved (${reason}); the engine has stopped, and its storage keeps the state of version ${record.version - 1}`,
+          { cause },
+        );
+        this.#onFailure(this.#failed);
+      }
+      throw this.#failed;
+    });
+    this.#tail = settled.catch(() => {});
+    return settled;
+  }
+}
+
+/**
+ * Opens a storage for a new engine: puts a saved state on `sysCtx` (its
+ * layers replaced, as a commit replaces them) and answers where it resumes;
+ * or saves `state` as version 0.
+ */
+export async function resume(storage: Storage, sysCtx: Record<string, unknown>, state: Root, historyLimit: number): Promise<{ version: number; history: CommitRecord[] }> {
+  let saved: Saved | undefined;
+  try {
+    saved = await storage.load({ historyLimit });
+  } catch (cause) {
+    throw new TheusError(`the storage could not load its state: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+  if (saved === undefined) {
+    await storage.start(state);
+    return { version: 0, history: [] };
+  }
+  const { version, history } = saved;
+  if (!Number.isSafeInteger(version) || version < 0 || !Array.isArray(history) || typeof saved.state !== 'object' || saved.state === null) {
+    throw new TheusError('the storage holds no valid state (a version, a state object and a history list): it was not written by Theus, or is damaged');
+  }
+  const layers = layerRules().names as readonly string[];
+  const stray = Object.keys(saved.state).find((key) => !layers.includes(key));
+  if (stray !== undefined) throw new TheusError(`the storage holds a state with '${stray}', which is not a layer: it was not written by Theus, or is damaged`);
+  for (const key of Object.keys(sysCtx)) if (!Object.hasOwn(saved.state, key)) delete sysCtx[key];
+  for (const key of Object.keys(saved.state)) sysCtx[key] = (saved.state as Record<string, unknown>)[key];
+  return { version, history: history.slice(-historyLimit) };
+}
