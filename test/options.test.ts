@@ -23,7 +23,7 @@ describe('engine options', () => {
   it('refuses unknown options, listing the known ones', () => {
     expect(make({ maxRetrys: 3 })).toThrow(
       new TypeError(
-        "TheusEngine: unknown option 'maxRetrys'; the options are strictMode, strictGuards, strictCas, maxRetries, priorityAfter, isolation, backoff, historyLimit, auditLogLimit, auditRecipe, worker, onListenerError",
+        "TheusEngine: unknown option 'maxRetrys'; the options are strictMode, strictGuards, strictCas, maxRetries, priorityAfter, isolation, backoff, historyLimit, auditLogLimit, auditRecipe, worker, storage, onListenerError",
       ),
     );
     expect(make({ backoff: { base: 1 } })).toThrow("unknown option 'backoff.base'; backoff has baseMs and maxMs");
