@@ -36,6 +36,57 @@ tarball=$(cd "$root" && npm pack --silent --ignore-scripts --pack-destination "$
 (cd "$work/from-tarball" && npm init -y >/dev/null && npm install --no-audit --no-fund --silent "$work/$tarball")
 try_in "$work/from-tarball" "npm install <tarball>"
 
+# The declarations, as a TypeScript or Deno user meets them, with the
+# package's own declarations checked too (skipLibCheck off): node16/nodenext
+# with Node's types and no DOM, a bundler with the DOM, a lib without
+# ESNext or the DOM, a web worker's lib, and deno check. (Workers' types:
+# examples/edge, in npm test.)
+cat > "$work/consumer.ts" <<'TS'
+import { init, process, TheusEngine, TheusError, type AuditRecord, type EngineOptions } from 'theus';
+import { init as initSlim } from 'theus/slim';
+import { serve } from 'theus/worker';
+import { durableObjectStorage } from 'theus/storage/durable-object';
+
+const add = process({ name: 'add', inputs: ['domain_ctx.n'], outputs: ['domain_ctx.n'] }, (ctx, { by }: { by: number }) => {
+  ctx.domain_ctx.n += by;
+});
+export async function main(options: EngineOptions): Promise<number> {
+  await init();
+  const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, options);
+  const off = engine.audit.subscribe((record: AuditRecord) => void record.outcome);
+  await engine.execute(add, { by: 2 });
+  off();
+  const n: number = engine.state.domain_ctx.n;
+  engine.dispose();
+  return n;
+}
+export const used = [initSlim, serve, durableObjectStorage, TheusError];
+TS
+types_in() { # types_in DIR how-it-was-installed
+  cp "$work/consumer.ts" "$1/"
+  (cd "$1" && npm pkg set type=module)
+  local module resolution lib types
+  while read -r module resolution lib types; do
+    cat > "$1/tsconfig.json" <<JSON
+{ "compilerOptions": { "module": "$module", "moduleResolution": "$resolution", "lib": [$lib], "types": [$types],
+  "typeRoots": ["$root/node_modules/@types"], "target": "ES2022", "strict": true, "noEmit": true, "skipLibCheck": false },
+  "files": ["consumer.ts"] }
+JSON
+    (cd "$1" && "$root/node_modules/.bin/tsc" -p tsconfig.json) || { echo "check-package ($2): types fail with module $module, lib [$lib], types [$types]" >&2; exit 1; }
+  done <<'CONFIGS'
+node16 node16 "ES2022" "node"
+nodenext nodenext "ES2023" "node"
+esnext bundler "ES2022","DOM" 
+esnext bundler "ES2020" 
+esnext bundler "ES2022","WebWorker" 
+CONFIGS
+  rm "$1/tsconfig.json"
+  (cd "$1" && "$deno" check consumer.ts) || { echo "check-package ($2): deno check fails" >&2; exit 1; }
+  echo "package ($2), types: node16, nodenext, bundler, a lib without ESNext or the DOM, a web worker's, deno check"
+}
+types_in "$work/from-path" "npm install <checkout>"
+types_in "$work/from-tarball" "npm install <tarball>"
+
 # A plain bundle for the browser (no bundler defines, as an edge bundle or a
 # page with an import map gets) must not read `process`, which those lack.
 cat > "$work/from-tarball/app.mjs" <<'JS'
@@ -50,3 +101,7 @@ if grep -n 'process\.env' "$work"/bundle/*.js; then
   exit 1
 fi
 echo "package (browser bundle): no process.env"
+
+# At the edge (workerd), as wrangler bundles a Worker: examples/edge, the
+# 'edge-light' entry, and the guidance a wrong entry gets.
+node "$root/scripts/check-edge.mjs" "$work/from-tarball"

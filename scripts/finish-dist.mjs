@@ -6,7 +6,12 @@
 //    here, and the build fails if the pattern ever stops matching.
 // 2. It leaves `.ts` in the imports of declaration files, which resolve
 //    under no module setting of a consumer (nor `deno check`): .js here.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// 3. Deno takes a package's files for npm's (an import of './x.js' in a
+//    declaration means './x.d.ts') only inside node_modules; through a linked
+//    install (npm install <checkout>, which links the folder) they are its
+//    own modules, typed by a @ts-self-types comment. It goes on the first
+//    line, so that source maps stay right.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const file = new URL('../dist/link.js', import.meta.url);
 const source = readFileSync(file, 'utf8');
@@ -21,4 +26,12 @@ const dist = new URL('../dist/', import.meta.url);
 for (const name of readdirSync(dist, { recursive: true }).filter((n) => n.endsWith('.d.ts'))) {
   const path = new URL(name, dist);
   writeFileSync(path, readFileSync(path, 'utf8').replace(/(from |import\()(['"])(\.{1,2}\/[^'"]+)\.ts\2/g, '$1$2$3.js$2'));
+}
+
+for (const name of readdirSync(dist, { recursive: true }).filter((n) => n.endsWith('.js'))) {
+  const path = new URL(name, dist);
+  const types = name.replace(/^.*\//, '').replace(/\.js$/, '.d.ts');
+  if (!existsSync(new URL(name.replace(/\.js$/, '.d.ts'), dist))) continue;
+  const source = readFileSync(path, 'utf8');
+  if (!source.startsWith('/* @ts-self-types')) writeFileSync(path, `/* @ts-self-types="./${types}" */ ${source}`);
 }

@@ -12,13 +12,24 @@ const glue = new URL('../wasm-pkg/theus_wasm.js', import.meta.url);
 const types = new URL('../wasm-pkg/theus_wasm.d.ts', import.meta.url);
 let source = readFileSync(glue, 'utf8');
 
-const replace = (from, to) => {
-  if (!source.includes(from)) {
-    console.error(`patch-glue: '${from}' not found in wasm-pkg/theus_wasm.js`);
+let declarations = readFileSync(types, 'utf8');
+
+const replaceIn = (text, file, from, to) => {
+  if (!text.includes(from)) {
+    console.error(`patch-glue: '${from}' not found in wasm-pkg/${file}`);
     process.exit(1);
   }
-  source = source.replaceAll(from, to);
+  return text.replaceAll(from, to);
 };
+const replace = (from, to) => (source = replaceIn(source, 'theus_wasm.js', from, to));
+// The glue's loader types name DOM classes (RequestInfo, Response,
+// BufferSource, WebAssembly.*), which a project on Node's or Workers' types
+// lacks; theus only ever passes a compiled module.
+const declare = (from, to) => (declarations = replaceIn(declarations, 'theus_wasm.d.ts', from, to));
+declare('export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;', 'export type InitInput = object;');
+declare('export type SyncInitInput = BufferSource | WebAssembly.Module;', 'export type SyncInitInput = object;');
+declare('readonly memory: WebAssembly.Memory;', 'readonly memory: object;');
+declare('readonly __wbindgen_externrefs: WebAssembly.Table;', 'readonly __wbindgen_externrefs: object;');
 
 replace('new FinalizationRegistry(ptr => wasm.__wbg_core_free(ptr, 1))', 'new FinalizationRegistry(([ptr, generation]) => { if (generation === __theus_generation) wasm.__wbg_core_free(ptr, 1); })');
 replace('CoreFinalization.register(this, this.__wbg_ptr, this);', 'CoreFinalization.register(this, [this.__wbg_ptr, __theus_generation], this);');
@@ -32,7 +43,7 @@ export function __theus_restart() {
 }
 `;
 writeFileSync(glue, source);
-writeFileSync(types, `${readFileSync(types, 'utf8')}
+writeFileSync(types, `${declarations}
 /** theus (scripts/patch-glue.mjs): instantiates the module again after a trap; returns the new generation. */
 export function __theus_restart(): number;
 `);

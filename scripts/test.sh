@@ -14,6 +14,8 @@ trap 'rm -rf "$logs"' EXIT
 bash scripts/setup.sh
 npm run --silent build
 node_modules/.bin/tsc -p tsconfig.json
+# The edge example, against the built declarations and Workers' types only.
+node_modules/.bin/tsc -p examples/edge/tsconfig.json
 
 run() { # run NAME command...: tees the output to $logs/NAME
   local name=$1; shift

@@ -26,6 +26,7 @@ import initGlue, {
   type WorkflowStarted,
 } from '../wasm-pkg/theus_wasm.js';
 import { callCore, TheusError } from './errors.ts';
+import type { HostWasmModule } from './host-types.ts';
 
 export { Core };
 export type { ActionView, AuditRecord, BeginReply, CommitReply, ContractView, CoreEvent, EngineConfig, EngineError, PathView, Reply, SegmentView, Verdict, WorkflowStarted };
@@ -34,7 +35,7 @@ export type { ActionView, AuditRecord, BeginReply, CommitReply, ContractView, Co
 export const REQUIRED_EXPORTS = ['memory', 'coreVersion', '__wbindgen_start'];
 
 /** Instantiates the core from a compiled module. */
-export async function instantiate(module: WebAssembly.Module): Promise<void> {
+export async function instantiate(module: HostWasmModule): Promise<void> {
   await initGlue({ module_or_path: module });
 }
 

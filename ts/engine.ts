@@ -30,6 +30,7 @@ import { Store, writable, type CommitEvent, type Root } from './store.ts';
 import { transact, type ReplicaHost } from './transaction.ts';
 import { LocalUpstream, type Upstream } from './upstream.ts';
 import type { WorkflowOptions, WorkflowResult, WorkflowSource } from './workflow.ts';
+import type { HostMessagePort, HostURL } from './host-types.ts';
 
 export type { CommitEvent };
 
@@ -103,6 +104,14 @@ type InternalOptions = EngineOptions & { [ATTACH]?: Attachment; [RESUMED]?: { ve
 
 /** StateUpdate and compareAndSwap paths kept parsed, per engine. */
 const PARSED_PATHS_KEPT = 1000;
+
+// Declared as TypeScript's esnext.disposable and @types/node declare it, so
+// that these types hold for projects whose `lib` stops before ESNext.
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
 
 const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
@@ -221,7 +230,7 @@ export class TheusEngine<C extends Context = Context> {
    * await replica.execute(increment);
    * ```
    */
-  static async join<C extends Context = Context>(this: typeof TheusEngine, port: MessagePort, options: Pick<EngineOptions, 'onListenerError'> = {}): Promise<TheusEngine<C>> {
+  static async join<C extends Context = Context>(this: typeof TheusEngine, port: HostMessagePort, options: Pick<EngineOptions, 'onListenerError'> = {}): Promise<TheusEngine<C>> {
     if (typeof MessagePort !== 'function' || !(port instanceof MessagePort)) throw new TypeError('TheusEngine.join(port): port must be a MessagePort from engine.connect()');
     await init();
     const { RemoteUpstream, linkTo } = await workerMode();
@@ -441,7 +450,7 @@ export class TheusEngine<C extends Context = Context> {
    *   nothing is registered); ContractViolationError for two different
    *   processes with one name, naming both modules.
    */
-  async scanAndRegister(dir: string | URL): Promise<string[]> {
+  async scanAndRegister(dir: string | HostURL): Promise<string[]> {
     this.#live('scanAndRegister()');
     const url = !fileSystem() ? undefined : dir instanceof URL ? dir : fileUrl(dir);
     if (!url) throw new TypeError(NO_FILE_SYSTEM);
@@ -524,7 +533,7 @@ export class TheusEngine<C extends Context = Context> {
    * in another thread, frame or tab (transfer it with postMessage). Every
    * replica sees every commit, in version order.
    */
-  async connect(): Promise<MessagePort> {
+  async connect(): Promise<HostMessagePort> {
     return this.#live('connect()').connect();
   }
 

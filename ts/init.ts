@@ -6,6 +6,7 @@
 import { coreVersion as coreVersionOf, instantiate, REQUIRED_EXPORTS } from './core.ts';
 import { TheusError } from './errors.ts';
 import { readBytes } from './runtime.ts';
+import type { HostResponse, HostURL, HostWasmModule } from './host-types.ts';
 
 /**
  * Where the wasm comes from when you bring it yourself: its bytes, a
@@ -15,10 +16,10 @@ import { readBytes } from './runtime.ts';
 export type WasmSource =
   | ArrayBuffer
   | ArrayBufferView
-  | WebAssembly.Module
-  | Response
-  | Promise<Response>
-  | URL
+  | HostWasmModule
+  | HostResponse
+  | Promise<HostResponse>
+  | HostURL
   | string;
 
 /** Options of {@link init}. */
@@ -104,7 +105,7 @@ export function isInitialized(): boolean {
 }
 
 /** The compiled core, once {@link init} has resolved: a worker is handed it rather than loading it again. */
-export function loadedModule(): WebAssembly.Module | undefined {
+export function loadedModule(): HostWasmModule | undefined {
   return loaded;
 }
 

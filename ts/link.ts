@@ -9,7 +9,7 @@ import type { Endpoint } from 'comlink';
 import * as nodeAdapter from 'comlink/dist/esm/node-adapter.mjs';
 import { TheusError } from './errors.ts';
 import { builtin } from './runtime.ts';
-import { isNodeWorker, isPort, type NodeWorkerLike, type WorkerOption } from './worker-option.ts';
+import { isNodeWorker, isPort, type NodeWorkerLike, type WebWorkerLike, type WorkerOption } from './worker-option.ts';
 
 export interface Link {
   endpoint: Endpoint;
@@ -70,7 +70,7 @@ function onTerminate(worker: { terminate(): unknown }, onDeath: (why: string) =>
   });
 }
 
-function webWorkerLink(worker: Worker, owned: boolean): Link {
+function webWorkerLink(worker: WebWorkerLike, owned: boolean): Link {
   return {
     endpoint: worker,
     watch(onDeath) {

@@ -5,6 +5,7 @@
 import { checkWorkerOption, type WorkerOption } from './worker-option.ts';
 import { checkStorage, type Storage } from './storage.ts';
 import { logListenerError, type ListenerErrorHandler } from './listeners.ts';
+import type { HostURL } from './host-types.ts';
 
 /** Exponential backoff with jitter between conflict retries. */
 export interface BackoffOptions {
@@ -42,7 +43,7 @@ export interface EngineOptions {
    * The audit recipe: an object, YAML text, or (with `TheusEngine.create`) a
    * file path or URL of YAML. See README "Audit".
    */
-  auditRecipe?: object | string | URL;
+  auditRecipe?: object | string | HostURL;
   /**
    * Run the authority (the core, the authoritative state, the commit log,
    * audit, signals, workflows) in a worker: `true` for the package's own
@@ -77,7 +78,7 @@ export interface ResolvedOptions {
   backoffMaxMs: number;
   historyLimit: number;
   auditLogLimit: number;
-  auditRecipe: object | string | URL | undefined;
+  auditRecipe: object | string | HostURL | undefined;
   worker: WorkerOption | undefined;
   storage: Storage | undefined;
   onListenerError: ListenerErrorHandler;

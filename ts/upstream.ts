@@ -10,6 +10,7 @@ import type { AuditRecord, BeginReply, ContractView, WorkflowStarted, ActionView
 import { TheusError } from './errors.ts';
 import type { SignalMessage } from './signals.ts';
 import type { Made, Store } from './store.ts';
+import type { HostMessagePort } from './host-types.ts';
 
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -46,7 +47,7 @@ export interface Upstream {
   workflowWaiting(workflow: number): MaybePromise<Answer<null>>;
   workflowFail(workflow: number): MaybePromise<Answer<null>>;
   /** A MessagePort to the same authority, for `TheusEngine.join` in another thread. */
-  connect(): Promise<MessagePort>;
+  connect(): Promise<HostMessagePort>;
   /** Leaves the authority; frees or stops what this engine started. Pending calls fail with `reason`. */
   close(reason: Error): void;
 }
@@ -124,7 +125,7 @@ export class LocalUpstream implements Upstream {
     return this.#authority.workflowFail(this.#replica, workflow);
   }
 
-  async connect(): Promise<MessagePort> {
+  async connect(): Promise<HostMessagePort> {
     const authority = this.#authority;
     // comlink comes with the first port, not with every engine.
     const { servePort } = await import('./serve-port.ts');

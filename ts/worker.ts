@@ -25,6 +25,7 @@ import { builtin } from './runtime.ts';
 import { Store } from './store.ts';
 import { endpointOf } from './serve-port.ts';
 import { TheusError } from './errors.ts';
+import type { MessageEndpoint } from './worker-option.ts';
 
 /**
  * Serves one authority on `endpoint`: the worker's global scope (`self`), a
@@ -32,8 +33,8 @@ import { TheusError } from './errors.ts';
  * connect starts it with its state (`TheusEngine.create(ctx, { worker })`);
  * more replicas join through `engine.connect()`.
  */
-export function serve(endpoint?: Endpoint): void {
-  const target = endpoint ?? defaultEndpoint();
+export function serve(endpoint?: MessageEndpoint): void {
+  const target = (endpoint as Endpoint | undefined) ?? defaultEndpoint();
   let authority: Authority | undefined;
   const authorityOf = (): Authority => {
     if (!authority) throw new TheusError('this worker serves no authority yet (or any more): create an engine with { worker } first');

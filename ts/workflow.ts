@@ -13,6 +13,7 @@ import { report, type ListenerErrorHandler } from './listeners.ts';
 import type { Upstream } from './upstream.ts';
 import { loadYaml, type YamlSource } from './yaml-source.ts';
 import { WorkflowError } from './errors.ts';
+import type { HostAbortSignal } from './host-types.ts';
 
 /** The states a workflow passes through. */
 export type WorkflowState = 'Pending' | 'Running' | 'WaitingIO' | 'Complete' | 'Failed';
@@ -24,7 +25,7 @@ export interface WorkflowOptions {
   /** Log each step and each condition's value: `true` for console.debug, or a function of a line. */
   debug?: boolean | ((line: string) => void);
   /** Cancels the workflow between steps; it then rejects with the signal's reason. */
-  signal?: AbortSignal;
+  signal?: HostAbortSignal;
   /** Observes every state change, as it happens. */
   onStateChange?: (state: WorkflowState) => void;
 }

@@ -7,9 +7,10 @@
 import { LineCounter, parseDocument, isScalar, type Document } from 'yaml';
 import { WorkflowError, type WorkflowErrorDetails } from './errors.ts';
 import { fileSystem, fileUrl, readText } from './runtime.ts';
+import type { HostURL } from './host-types.ts';
 
 /** A file path (Node/Deno), a URL, YAML text, or an already parsed object. */
-export type YamlSource = string | URL | object;
+export type YamlSource = string | HostURL | object;
 
 export interface Loaded {
   tree: unknown;
