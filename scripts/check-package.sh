@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Checks that the package works as a dependency, as a user installs it: from
 # the checkout's path and from the packed tarball (which holds only `files`),
-# imported by name in Node and in Deno.
+# imported by name in Node, Deno and Bun.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 deno="$root/node_modules/.bin/deno"
+bun="$root/node_modules/.bin/bun"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -25,7 +26,8 @@ JS
 
 try_in() { # try_in DIR how-it-was-installed
   cp "$work/main.mjs" "$1/"
-  (cd "$1" && echo "package ($2), node: $(node main.mjs)" && echo "package ($2), deno: $("$deno" run --allow-read --allow-env main.mjs)")
+  (cd "$1" && echo "package ($2), node: $(node main.mjs)" && echo "package ($2), deno: $("$deno" run --allow-read --allow-env main.mjs)" \
+    && echo "package ($2), bun: $("$bun" main.mjs)")
 }
 
 mkdir "$work/from-path" "$work/from-tarball"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything `npm test` needs, skipping what is already present, and
-# says how long each step took. Follows ../shared/TOOLCHAIN.md: these machines
-# reach crates.io, npm and Debian, but not GitHub or rustup's servers, so every
-# tool comes from one of those three.
+# says how long each step took. Every tool comes from crates.io, npm or
+# Debian's archive: a build machine may reach nothing else (no GitHub, no
+# rustup servers, no browser downloads).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/toolchain.sh
@@ -83,9 +83,12 @@ step "Chromium" chromium_ready "apt_install chromium"
 # --- npm packages (vitest, Deno, binaryen's wasm-opt, ...) -------------------
 # `npm ci` normally ran before us (we are its prepare step); a plain `npm test`
 # on a checkout without node_modules gets them here.
-npm_ready() { [ -x node_modules/.bin/vitest ] && [ -x node_modules/.bin/deno ] && [ -x node_modules/.bin/wasm-opt ]; }
+npm_ready() { [ -x node_modules/.bin/vitest ] && [ -x node_modules/.bin/deno ] && [ -x node_modules/.bin/bun ] && [ -x node_modules/.bin/wasm-opt ]; }
 step "npm packages" npm_ready "npm ci --ignore-scripts --no-audit --no-fund"
 deno_ready() { node_modules/.bin/deno --version >/dev/null 2>&1; }
 step "Deno" deno_ready "npm rebuild deno"
+# Like Deno's, Bun's binary comes in by its package's install script.
+bun_ready() { node_modules/.bin/bun --version >/dev/null 2>&1; }
+step "Bun" bun_ready "npm rebuild bun"
 
 echo "setup: all present ($((SECONDS - setup_start)) s in all)"

@@ -2,8 +2,8 @@
 # The whole test run: set-up (skips what is present), build, type check, then
 # the Rust unit tests and the one behaviour suite in Node, Chromium and Deno,
 # each twice: engines in local mode, then in worker mode (the authority in a
-# worker; test/support/worker-mode.ts); and once in workerd (Cloudflare's
-# runtime, through miniflare). Every runtime and mode must run a
+# worker; test/support/worker-mode.ts); and once in Bun and in workerd
+# (Cloudflare's runtime, through miniflare). Every runtime and mode must run a
 # non-zero number of tests, or the run fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +30,9 @@ run deno node_modules/.bin/deno test --allow-read --allow-env --allow-write --no
 # The same suite with engines in workers (type-checked by the run above;
 # checking again would re-check every worker module each time one starts).
 run deno-worker node_modules/.bin/deno test --no-check --import-map=test/deno/worker-mode.importmap.json --allow-read --allow-env --allow-write --no-prompt
+# Bun: each file in a fresh global (--isolate), as vitest and Deno run them;
+# the init-* files each test a first load of the core.
+run bun node_modules/.bin/bun test --isolate test/
 run package bash scripts/check-package.sh
 run bundles node scripts/check-bundles.mjs
 run playground node_modules/.bin/vite build --logLevel warn
@@ -45,12 +48,13 @@ workerd_count=$(grep -cE '^ +✓ +workerd ' "$logs/vitest" || true)
 deno_steps() { grep -oE '^ok \| [0-9]+ passed \(([0-9]+) steps?\)' "$1" | grep -oE '\(([0-9]+)' | tr -d '(' || true; }
 deno_count=$(deno_steps "$logs/deno")
 deno_worker_count=$(deno_steps "$logs/deno-worker")
+bun_count=$(grep -cE '^\(pass\) ' "$logs/bun" || true)
 
 echo
-echo "tests per runtime: cargo ${cargo_count:-0}, node ${node_count:-0}, chromium ${chromium_count:-0}, deno ${deno_count:-0}, workerd ${workerd_count:-0}"
+echo "tests per runtime: cargo ${cargo_count:-0}, node ${node_count:-0}, chromium ${chromium_count:-0}, deno ${deno_count:-0}, bun ${bun_count:-0}, workerd ${workerd_count:-0}"
 echo "tests per runtime in worker mode: node ${node_worker_count:-0}, chromium ${chromium_worker_count:-0}, deno ${deno_worker_count:-0}"
-for n in "${cargo_count:-0}" "${node_count:-0}" "${chromium_count:-0}" "${deno_count:-0}" "${workerd_count:-0}" "${node_worker_count:-0}" "${chromium_worker_count:-0}" "${deno_worker_count:-0}"; do
+for n in "${cargo_count:-0}" "${node_count:-0}" "${chromium_count:-0}" "${deno_count:-0}" "${bun_count:-0}" "${workerd_count:-0}" "${node_worker_count:-0}" "${chromium_worker_count:-0}" "${deno_worker_count:-0}"; do
   [ "$n" -gt 0 ] || { echo "a runtime ran no tests" >&2; exit 1; }
 done
-total=$((cargo_count + node_count + chromium_count + deno_count + workerd_count + node_worker_count + chromium_worker_count + deno_worker_count))
+total=$((cargo_count + node_count + chromium_count + deno_count + bun_count + workerd_count + node_worker_count + chromium_worker_count + deno_worker_count))
 echo "theus: $total passed, 0 failed"

@@ -3,8 +3,8 @@
 #
 # A rustup toolchain that already has the wasm32-unknown-unknown target (a
 # developer laptop) wins. Otherwise we use Debian's rustc-web, linked into
-# rustup as "debian-web" (see ../shared/TOOLCHAIN.md): rustup itself cannot
-# download targets on these machines.
+# rustup as "debian-web": on a machine that reaches only the package
+# registries, rustup cannot download targets.
 
 THEUS_WASM_TARGET=wasm32-unknown-unknown
 THEUS_DEBIAN_SYSROOT=/usr/lib/rustlib/$THEUS_WASM_TARGET/lib

@@ -2,7 +2,7 @@
 // theus 3.0.25), case by case. Checked against theus 3.0.25 here: deleting a
 // key inside a process raised AttributeError('__delitem__'), and a process
 // declaring domain.user.name read domain.user['password'] unhindered. The
-// other cases are the origin faults that ../shared/API.md records.
+// other cases are faults of the origin that this port does not repeat.
 import { describe, expect, it } from 'vitest';
 import { ConflictError, ContractViolationError, init, process, TheusEngine } from 'theus';
 import { outside } from './support/outside.ts';

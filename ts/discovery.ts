@@ -32,7 +32,7 @@ export function processesIn(modules: Record<string, unknown>): Process[] {
 
 const MODULE_FILE = /\.(m?js|m?ts)$/;
 
-/** Whether this runtime imports TypeScript files (Deno; Node with type stripping). */
+/** Whether this runtime imports TypeScript files (Deno, Bun; Node with type stripping). */
 function loadsTypeScript(): boolean {
   const host = globalThis as { Deno?: unknown; process?: { features?: { typescript?: unknown } } };
   return host.Deno !== undefined || Boolean(host.process?.features?.typescript);

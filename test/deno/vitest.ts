@@ -13,4 +13,6 @@ export function it(name: string, fn: Body, timeout?: number): Promise<void> {
   return nodeIt(name, timeout === undefined ? {} : { timeout }, fn as never);
 }
 
+it.skip = (name: string, fn: Body): Promise<void> => nodeIt.skip(name, fn as never);
+
 export { it as test };
