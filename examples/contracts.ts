@@ -4,6 +4,7 @@
 //
 // Run: npm run example
 import { ContractViolationError, process, TheusEngine } from 'theus';
+import { startedDirectly } from './started-directly.ts';
 
 export const addProduct = process(
   { inputs: ['domain_ctx.items'], outputs: ['domain_ctx.items', 'domain_ctx.total_value', 'domain_ctx.sig_restock_needed'] },
@@ -40,4 +41,4 @@ export async function main(log: (line: string) => void = console.log): Promise<T
 }
 
 // Run when started directly (`deno run`), not when imported by the test.
-if ((import.meta as { main?: boolean }).main) await main();
+if (startedDirectly(import.meta)) await main();

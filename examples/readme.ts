@@ -2,6 +2,7 @@
 // for production (vite build, esbuild --minify) and runs it in Chromium, so
 // what the README shows works after minification.
 import { process, TheusEngine } from 'theus';
+import { startedDirectly } from './started-directly.ts';
 
 export const addProduct = process(
   {
@@ -26,4 +27,4 @@ export async function main(): Promise<string> {
   return `${sysCtx.domain_ctx.items.map((i) => i.name).join(',')} ${sysCtx.domain_ctx.total_value} v${engine.version}`;
 }
 
-if ((import.meta as { main?: boolean }).main) console.log(await main());
+if (startedDirectly(import.meta)) console.log(await main());

@@ -2,6 +2,7 @@
 //
 // Run: npm start
 import { process, TheusEngine } from 'theus';
+import { startedDirectly } from './started-directly.ts';
 
 interface Product {
   name: string;
@@ -62,4 +63,4 @@ export async function main(log: (line: string) => void = console.log) {
 }
 
 // Run when started directly (`npm start`), not when imported by the test.
-if ((import.meta as { main?: boolean }).main) await main();
+if (startedDirectly(import.meta)) await main();

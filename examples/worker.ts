@@ -5,6 +5,7 @@
 //
 // Run: npm run worker-example
 import { process, TheusEngine } from 'theus';
+import { startedDirectly } from './started-directly.ts';
 
 export const addOrder = process(
   { inputs: ['domain_ctx.orders'], outputs: ['domain_ctx.orders', 'domain_ctx.total'], name: 'add_order' },
@@ -36,4 +37,4 @@ export async function main(log: (line: string) => void = console.log): Promise<v
   engine.dispose();
 }
 
-if ((import.meta as { main?: boolean }).main) await main();
+if (startedDirectly(import.meta)) await main();

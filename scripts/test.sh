@@ -33,6 +33,7 @@ run deno-worker node_modules/.bin/deno test --no-check --import-map=test/deno/wo
 # Bun: each file in a fresh global (--isolate), as vitest and Deno run them;
 # the init-* files each test a first load of the core.
 run bun node_modules/.bin/bun test --isolate test/
+run examples bash scripts/check-examples.sh
 run package bash scripts/check-package.sh
 run bundles node scripts/check-bundles.mjs
 run playground node_modules/.bin/vite build --logLevel warn

@@ -13,12 +13,13 @@ interface Fs {
 const host = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process;
 const fs = typeof host?.getBuiltinModule === 'function' ? (host.getBuiltinModule('node:fs/promises') as Fs) : undefined;
 const tmpdir = fs ? (host!.getBuiltinModule!('node:os') as { tmpdir(): string }).tmpdir() : '';
-// Deno and Bun import TypeScript files themselves (Node 20 does not).
-const importsTypeScript = 'Deno' in globalThis || 'Bun' in globalThis;
 
-// A module exporting processes made the way process() makes them.
+// A module exporting processes made the way process() makes them, named in
+// the contract: a transform (vitest's, for one) may rename the function.
 const processModule = (...names: string[]) =>
-  names.map((name) => `export const ${name} = Object.defineProperty(function ${name}() {}, 'contract', { value: Object.freeze({}), enumerable: true });`).join('\n');
+  names
+    .map((name) => `export const ${name} = Object.defineProperty(function ${name}() {}, 'contract', { value: Object.freeze({ name: '${name}' }), enumerable: true });`)
+    .join('\n');
 
 async function tree(files: Record<string, string>): Promise<{ dir: string; cleanup(): Promise<void> }> {
   const dir = await fs!.mkdtemp(`${tmpdir}/theus-scan-`);
@@ -51,6 +52,12 @@ describe('scanAndRegister', () => {
       'notes.txt': 'not a module',
     });
     try {
+      // TypeScript is registered where this runtime can import it (Deno, Bun,
+      // vitest, tsx, Node with type stripping), and skipped where it cannot.
+      const importsTypeScript = await import(/* @vite-ignore */ `file://${dir}/nested/typed.ts`).then(() => true, (error) => {
+        if (error?.code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
+        return false;
+      });
       const engine = await TheusEngine.create({ domain_ctx: {} });
       const names = await engine.scanAndRegister(dir);
       expect(names).toEqual(importsTypeScript ? ['first', 'second', 'third', 'typed'] : ['first', 'second', 'third']);

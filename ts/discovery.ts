@@ -32,11 +32,12 @@ export function processesIn(modules: Record<string, unknown>): Process[] {
 
 const MODULE_FILE = /\.(m?js|m?ts)$/;
 
-/** Whether this runtime imports TypeScript files (Deno, Bun; Node with type stripping). */
-function loadsTypeScript(): boolean {
-  const host = globalThis as { Deno?: unknown; process?: { features?: { typescript?: unknown } } };
-  return host.Deno !== undefined || Boolean(host.process?.features?.typescript);
-}
+/**
+ * Node's refusal of a file type it has no loader for: TypeScript without
+ * type stripping or a loader such as tsx. Whether TypeScript loads is known
+ * only by trying (a loader hook leaves no other trace).
+ */
+const isUnknownExtension = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === 'ERR_UNKNOWN_FILE_EXTENSION';
 
 export const NO_FILE_SYSTEM =
   'scanAndRegister needs a file system (Node, Deno or Bun); in a browser or an edge runtime, use registerModules(import.meta.glob(..., { eager: true }))';
@@ -52,7 +53,6 @@ export async function importTree(dir: URL): Promise<Record<string, unknown>> {
   if (!fs) {
     throw new TypeError(NO_FILE_SYSTEM);
   }
-  const typescript = loadsTypeScript();
   const files: URL[] = [];
   const walk = async (folder: URL) => {
     const entries = await fs.readdir(folder, { withFileTypes: true });
@@ -60,7 +60,7 @@ export async function importTree(dir: URL): Promise<Record<string, unknown>> {
     for (const entry of entries) {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       if (entry.isDirectory()) await walk(new URL(`${encodeURIComponent(entry.name)}/`, folder));
-      else if (entry.isFile() && MODULE_FILE.test(entry.name) && !/\.d\.m?ts$/.test(entry.name) && (typescript || !/ts$/.test(entry.name))) {
+      else if (entry.isFile() && MODULE_FILE.test(entry.name) && !/\.d\.m?ts$/.test(entry.name)) {
         files.push(new URL(encodeURIComponent(entry.name), folder));
       }
     }
@@ -72,7 +72,7 @@ export async function importTree(dir: URL): Promise<Record<string, unknown>> {
     try {
       modules[decodeURIComponent(file.pathname)] = await import(/* @vite-ignore */ file.href);
     } catch (error) {
-      failures.push({ file, error });
+      if (!(file.pathname.endsWith('ts') && isUnknownExtension(error))) failures.push({ file, error });
     }
   }
   if (failures.length > 0) {

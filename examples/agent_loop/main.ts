@@ -3,6 +3,7 @@
 // Run: npm run agent
 import { TheusEngine } from 'theus';
 import { agentContext } from './context.ts';
+import { startedDirectly } from '../started-directly.ts';
 
 export async function main(log: (line: string) => void = console.log) {
   const sysCtx = agentContext();
@@ -16,4 +17,4 @@ export async function main(log: (line: string) => void = console.log) {
 }
 
 // Run when started directly, not when imported by the test.
-if ((import.meta as { main?: boolean }).main) await main();
+if (startedDirectly(import.meta)) await main();
