@@ -454,7 +454,7 @@ export class TheusEngine<C extends Context = Context> {
     this.#live('scanAndRegister()');
     const url = !fileSystem() ? undefined : dir instanceof URL ? dir : fileUrl(dir);
     if (!url) throw new TypeError(NO_FILE_SYSTEM);
-    const { importTree } = await import('./discovery.ts');
+    const { importTree } = await import('./import-tree.ts');
     return this.registerModules(await importTree(url));
   }
 
