@@ -243,6 +243,26 @@ describe('audit events', () => {
     engine.audit.reset();
     expect(await run(1)).toBe('ok');
   });
+
+  it('refuse at commit a transaction that began before a level S stop, saying it was refused', async () => {
+    const { engine, run } = await audited(inputRule('S'));
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const slow = process({ name: 'slow_total', outputs: ['domain_ctx.total_value'] }, async function slow_total(ctx) {
+      await gate;
+      ctx.domain_ctx.total_value = 99;
+    });
+    engine.register(slow);
+    const pending = engine.execute(slow).then(() => 'committed', (e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await run(-1)).toBeInstanceOf(AuditStopError);
+    open();
+    const refused = await pending;
+    expect(refused).toBeInstanceOf(AuditStopError);
+    expect((refused as Error).message).toMatch(/^process 'slow_total' refused: the engine is stopped/);
+    expect(engine.version).toBe(0);
+    expect(engine.state.domain_ctx.total_value).toBe(0);
+  });
 });
 
 describe('audit and workflows', () => {

@@ -35,8 +35,8 @@ export interface InitOptions {
 }
 
 // Each entry module says where its packaged wasm comes from (index: a file
-// next to the module; workerd: a wasm module import; edge-light: inlined
-// bytes); theus/slim says nothing, so the caller must bring the wasm.
+// next to the module; workerd: a wasm module import; edge-light: a
+// '.wasm?module' import); theus/slim says nothing, so the caller must bring the wasm.
 let packaged: (() => WasmSource) | undefined;
 
 /** Called by an entry module, once, at import: where `init()` finds the wasm when it is given none. */

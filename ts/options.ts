@@ -41,7 +41,7 @@ export interface EngineOptions {
   auditLogLimit?: number;
   /**
    * The audit recipe: an object, YAML text, or (with `TheusEngine.create`) a
-   * file path or URL of YAML. See README "Audit".
+   * file path or URL of YAML. See docs/audit-recipes.md.
    */
   auditRecipe?: object | string | HostURL;
   /**
@@ -49,7 +49,7 @@ export interface EngineOptions {
    * audit, signals, workflows) in a worker: `true` for the package's own
    * worker, or your `Worker`, Node `worker_threads.Worker` (running
    * `serve()` from `theus/worker`), or a `MessagePort` to one. Needs
-   * `await TheusEngine.create(...)`. See README "Worker mode".
+   * `await TheusEngine.create(...)`. See README "Worker mode" and docs/architecture.md.
    */
   worker?: WorkerOption;
   /**
@@ -57,7 +57,7 @@ export interface EngineOptions {
    * `durableObjectStorage(ctx.storage)` from `theus/storage/durable-object`:
    * the engine resumes what it holds (state, version, history) onto your
    * context, and each commit is saved before `execute` resolves. Needs
-   * `await TheusEngine.create(...)`; not with `worker`. See README "Storage".
+   * `await TheusEngine.create(...)`; not with `worker`. See README "Storage" and docs/api.md.
    */
   storage?: Storage;
   /**

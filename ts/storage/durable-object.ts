@@ -39,7 +39,7 @@ export interface DurableObjectStorageLike {
 export interface DurableObjectStorageOptions {
   /** Prefix of every key this adapter writes (default `'theus:'`), to share the storage with other data. */
   prefix?: string;
-  /** Commits between two snapshots of the whole state (default 100): fewer means faster saves, more means faster loads. */
+  /** Commits between two snapshots of the whole state (default 100): fewer means faster loads (less to replay), more means faster saves (the whole state is written less often). */
   snapshotEvery?: number;
 }
 

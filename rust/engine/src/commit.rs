@@ -165,6 +165,7 @@ impl Engine {
         // transaction's violations are counted once.
         if let TxKind::Process(name) = &tx.kind {
             let name = name.clone();
+            let stopped = self.auditor.stopped().is_some();
             let decision = match self.auditor.stopped() {
                 Some(why) => Decision::Fail(Finding {
                     level: Level::S,
@@ -177,7 +178,12 @@ impl Engine {
                 Decision::Fail(failed) => {
                     let error = audit_refusal(
                         &failed,
-                        format!("process '{name}' output {}", failed.message),
+                        // Worded as at begin when the engine stopped meanwhile.
+                        if stopped {
+                            format!("process '{name}' refused: {}", failed.message)
+                        } else {
+                            format!("process '{name}' output {}", failed.message)
+                        },
                     )
                     .for_process(&name);
                     let logged = Some(failed.message.clone());
