@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# The examples as a reader runs them: each under Node (tsx) and Deno, started
+# The examples as a reader runs them: each under Node (tsx), Deno and Bun, started
 # directly (so their main() runs), each with a line it must print.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deno=node_modules/.bin/deno
 tsx=node_modules/.bin/tsx
+bun=node_modules/.bin/bun
 
 while read -r example expected; do
-  for runtime in node deno; do
-    if [ "$runtime" = node ]; then out=$("$tsx" "$example" 2>&1) || { echo "$out" >&2; echo "check-examples: $example failed under Node (tsx)" >&2; exit 1; }
-    else out=$("$deno" run --allow-read --allow-env "$example" 2>&1) || { echo "$out" >&2; echo "check-examples: $example failed under Deno" >&2; exit 1; }
-    fi
+  for runtime in node deno bun; do
+    case $runtime in
+      node) run=("$tsx" "$example") ;;
+      deno) run=("$deno" run --allow-read --allow-env "$example") ;;
+      bun) run=("$bun" "$example") ;;
+    esac
+    out=$("${run[@]}" 2>&1) || { echo "$out" >&2; echo "check-examples: $example failed under $runtime" >&2; exit 1; }
     grep -qF -- "$expected" <<<"$out" || { echo "$out" >&2; echo "check-examples: $example under $runtime did not print: $expected" >&2; exit 1; }
   done
-  echo "example $example: node (tsx) and deno print \"$expected\""
+  echo "example $example: node (tsx), deno and bun print \"$expected\""
 done <<'EXAMPLES'
 examples/readme.ts Laptop,Mouse 1525 v2
 examples/contracts.ts add_product [effect]
