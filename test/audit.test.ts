@@ -244,6 +244,13 @@ describe('audit events', () => {
     expect(await run(1)).toBe('ok');
   });
 
+  it('a recipe file that cannot be read: a TypeError naming it, with the reason as cause', async () => {
+    const error = await TheusEngine.create({ domain_ctx: {} }, { auditRecipe: 'no-such-folder/audit.yaml' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/^the audit recipe 'no-such-folder\/audit\.yaml'(: file paths need a file system| cannot be read: )/);
+    if (/cannot be read/.test((error as Error).message)) expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+
   it('refuse at commit a transaction that began before a level S stop, saying it was refused', async () => {
     const { engine, run } = await audited(inputRule('S'));
     let open!: () => void;

@@ -78,6 +78,14 @@ describe('hostile workflows', () => {
     await stillWorks(engine);
   });
 
+  it('YAML nested deeper than the parser can go: a WorkflowError that says so, with the place', async () => {
+    const engine = await engineWithInc();
+    const error = await engine.executeWorkflow(`steps: ${'['.repeat(50_000)}inc${']'.repeat(50_000)}\n`).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkflowError);
+    expect((error as Error).message).toMatch(/^the workflow text cannot be read: it is nested too deeply \(line 1, column \d+\)$/);
+    await stillWorks(engine);
+  });
+
   it('a cyclic workflow object: a WorkflowError', async () => {
     const engine = await engineWithInc();
     const step: Record<string, unknown> = { flux: 'run' };

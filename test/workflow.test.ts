@@ -121,6 +121,14 @@ steps:
     expect(engine.version).toBe(0);
   });
 
+  it('takes a Windows path for a path, not for YAML text', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: {} });
+    const error = await engine.executeWorkflow('C:\\nowhere\\flow.yaml').catch((e: unknown) => e);
+    // Read as a file (there is none), or refused where there is no file system.
+    expect((error as Error).message).toMatch(/^the workflow 'C:\\nowhere\\flow\.yaml'(: file paths need a file system| cannot be read: )/);
+    expect(error).toBeInstanceOf(/file paths need a file system/.test((error as Error).message) ? TypeError : WorkflowError);
+  });
+
   it('reports bad YAML with its line and column', async () => {
     const engine = await counterEngine();
     const error = await engine.executeWorkflow('steps:\n  - step_a\nsteps:\n  - step_b\n').catch((e: unknown) => e);

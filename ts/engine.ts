@@ -188,7 +188,7 @@ export class TheusEngine<C extends Context = Context> {
     if (source instanceof URL || typeof source === 'string') {
       // The YAML parser loads only where YAML is read.
       const { loadYaml } = await import('./yaml-source.ts');
-      const { tree } = await loadYaml(source, 'the audit recipe', (message) => new TypeError(message));
+      const { tree } = await loadYaml(source, 'the audit recipe', (message, { cause }) => new TypeError(message, { cause }));
       options = { ...options, auditRecipe: tree as object };
     }
     const resolved = resolveOptions(options);

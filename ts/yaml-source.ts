@@ -20,17 +20,23 @@ export interface Loaded {
 
 type SyntaxErrorOf = (message: string, details: WorkflowErrorDetails) => Error;
 
-/** Whether a string is YAML text rather than a path or URL. */
-export const looksLikeYaml = (text: string): boolean => text.includes('\n') || /^\s*([\w-]+\s*:|[-[{])/.test(text) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(text);
+/** Whether a string is YAML text rather than a path (`C:\flows\a.yaml` too) or a URL. */
+export const looksLikeYaml = (text: string): boolean =>
+  text.includes('\n') || (/^\s*([\w-]+\s*:|[-[{])/.test(text) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(text) && !/^[a-z]:[\\/]/i.test(text));
 
 export async function loadYaml(source: YamlSource, what: string, syntaxError: SyntaxErrorOf): Promise<Loaded> {
-  if (source instanceof URL) return parseYaml(await readText(source), source.href, syntaxError);
+  // A file or URL that cannot be read is the caller's error of the right class, naming it.
+  const read = (url: URL, origin: string): Promise<string> =>
+    readText(url).catch((error: unknown) => {
+      throw syntaxError(`${what} '${origin}' cannot be read: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    });
+  if (source instanceof URL) return parseYaml(await read(source, source.href), source.href, syntaxError);
   if (typeof source === 'string') {
     if (looksLikeYaml(source)) return parseYaml(source, `${what} text`, syntaxError);
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) return parseYaml(await readText(new URL(source)), source, syntaxError);
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) return parseYaml(await read(new URL(source), source), source, syntaxError);
     const url = fileSystem() ? fileUrl(source) : undefined;
     if (!url) throw new TypeError(`${what} '${source}': file paths need a file system (Node, Deno or Bun); pass a URL, the YAML text or a parsed object`);
-    return parseYaml(await readText(url), source, syntaxError);
+    return parseYaml(await read(url, source), source, syntaxError);
   }
   if (typeof source === 'object' && source !== null) return { tree: source, locate: (error) => error };
   throw new TypeError(`${what}: expected a file path, a URL, YAML text or a parsed object, got ${source === null ? 'null' : typeof source}`);
@@ -53,7 +59,9 @@ export function parseYaml(text: string, origin: string, syntaxError: SyntaxError
   const [problem] = doc.errors;
   if (problem) {
     const [start] = problem.linePos ?? [];
-    throw syntaxError(`${origin} is not valid YAML: ${problem.message.split('\n')[0]}${start ? ` (line ${start.line}, column ${start.col})` : ''}`, {
+    // The parser catches its own stack overflow and reports it as a problem at a position.
+    const what = problem.code === 'RESOURCE_EXHAUSTION' ? 'cannot be read: it is nested too deeply' : `is not valid YAML: ${problem.message.split('\n')[0]}`;
+    throw syntaxError(`${origin} ${what}${start ? ` (line ${start.line}, column ${start.col})` : ''}`, {
       line: start?.line,
       column: start?.col,
       cause: problem,
