@@ -103,11 +103,26 @@ describe('storage', () => {
       [{ state: { domain_ctx: {} }, version: -1, history: [] }, /holds no valid state/],
       [{ state: null, version: 1, history: [] }, /holds no valid state/],
       [{ state: { domain_ctx: {} }, version: 1, history: 'x' }, /holds no valid state/],
+      [{ state: { domain_ctx: 5 }, version: 1, history: [] }, /layer 'domain_ctx' is not an object/],
+      [{ state: { domain_ctx: [] }, version: 1, history: [] }, /layer 'domain_ctx' is not an object/],
+      [{ state: { domain_ctx: {} }, version: 2, history: [{ version: 2 }] }, /history whose record 0 is not a commit record/],
+      [{ state: { domain_ctx: {} }, version: 2, history: [{ version: 3, process: 'p', patches: [], inversePatches: [], at: 1 }] }, /record 0 is not a commit record in version order/],
+      [
+        { state: { domain_ctx: {} }, version: 2, history: [2, 1].map((v) => ({ version: v, process: null, patches: [], inversePatches: [], at: 1 })) },
+        /record 1 is not a commit record in version order/,
+      ],
+      [
+        { state: { domain_ctx: {} }, version: 1, history: [{ version: 1, process: 'p', patches: [{ op: 'eval', path: ['x'] }], inversePatches: [], at: 1 }] },
+        /record 0 is not a commit record/,
+      ],
     ];
     for (const [saved, message] of cases) {
       const sysCtx = counter();
       const storage = { load: async () => saved, start: async () => {}, save: async () => {} };
-      await expect(TheusEngine.create(sysCtx, { storage: storage as never })).rejects.toThrow(message);
+      const error: unknown = await TheusEngine.create(sysCtx, { storage: storage as never }).then(() => 'created', (e: unknown) => e);
+      expect(error).toBeInstanceOf(TheusError);
+      expect((error as Error).message).toMatch(message);
+      expect(sysCtx).toEqual(counter());
       expect(Object.getPrototypeOf(sysCtx)).toBe(Object.prototype);
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     }

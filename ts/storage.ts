@@ -108,7 +108,38 @@ export async function resume(storage: Storage, sysCtx: Record<string, unknown>, 
   const layers = layerRules().names as readonly string[];
   const stray = Object.keys(saved.state).find((key) => !layers.includes(key));
   if (stray !== undefined) throw new TheusError(`the storage holds a state with '${stray}', which is not a layer: it was not written by Theus, or is damaged`);
+  // Checked before anything is put on the user's context: a refusal changes nothing there.
+  const notData = Object.entries(saved.state).find(([, layer]) => typeof layer !== 'object' || layer === null || Array.isArray(layer));
+  if (notData) throw new TheusError(`the storage holds a state whose layer '${notData[0]}' is not an object: it was not written by Theus, or is damaged`);
+  const bad = history.findIndex((record, i) => !isCommitRecord(record, i === 0 ? 0 : (history[i - 1] as CommitRecord).version, version));
+  if (bad !== -1) throw new TheusError(`the storage holds a history whose record ${bad} is not a commit record in version order: it was not written by Theus, or is damaged`);
   for (const key of Object.keys(sysCtx)) if (!Object.hasOwn(saved.state, key)) delete sysCtx[key];
   for (const key of Object.keys(saved.state)) sysCtx[key] = (saved.state as Record<string, unknown>)[key];
   return { version, history: history.slice(-historyLimit) };
+}
+
+const isPatchList = (patches: unknown): boolean =>
+  Array.isArray(patches) &&
+  patches.every(
+    (patch) =>
+      typeof patch === 'object' &&
+      patch !== null &&
+      ['add', 'replace', 'remove'].includes((patch as { op?: unknown }).op as string) &&
+      Array.isArray((patch as { path?: unknown }).path) &&
+      ((patch as { path: unknown[] }).path).every((key) => typeof key === 'string' || typeof key === 'number'),
+  );
+
+/** A saved commit record, after `after` and at most `last`. */
+function isCommitRecord(record: unknown, after: number, last: number): boolean {
+  if (typeof record !== 'object' || record === null) return false;
+  const { version, process, patches, inversePatches, at } = record as Partial<CommitRecord>;
+  return (
+    Number.isSafeInteger(version) &&
+    version! > after &&
+    version! <= last &&
+    (process === null || typeof process === 'string') &&
+    isPatchList(patches) &&
+    isPatchList(inversePatches) &&
+    Number.isFinite(at)
+  );
 }
