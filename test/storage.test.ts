@@ -166,6 +166,25 @@ describe('durableObjectStorage', () => {
     object.data.delete('theus:snapshot');
     await expect(TheusEngine.create(counter(), { storage: durableObjectStorage(object) })).rejects.toThrow(/has theus:head but no theus:snapshot/);
 
+    // A head or a commit that Theus did not write; a patch with a prototype key is never applied.
+    const fresh = async () => {
+      const damaged = new FakeDurableObjectStorage();
+      const made = await TheusEngine.create(counter(), { storage: durableObjectStorage(damaged) });
+      made.register(inc);
+      await made.execute(inc);
+      made.dispose();
+      return damaged;
+    };
+    const badHead = await fresh();
+    badHead.data.set('theus:head', { version: 'one' });
+    await expect(TheusEngine.create(counter(), { storage: durableObjectStorage(badHead) })).rejects.toThrow(/has a theus:head that Theus did not write: it is damaged/);
+    for (const path of [['__proto__', 'polluted'], ['domain_ctx', 'constructor', 'prototype', 'polluted']]) {
+      const hostile = await fresh();
+      hostile.data.set('theus:commit:0000000000000001', { version: 1, process: 'inc', patches: [{ op: 'add', path, value: true }], inversePatches: [], at: 1 });
+      await expect(TheusEngine.create(counter(), { storage: durableObjectStorage(hostile) })).rejects.toThrow(/holds a commit 1 that Theus did not write: it is damaged/);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    }
+
     expect(() => durableObjectStorage({} as never)).toThrow(/expected a Durable Object's storage \(this\.ctx\.storage\); this one lacks get, list, put, delete/);
     expect(() => durableObjectStorage(object, { snapshotEvery: 0 })).toThrow(/snapshotEvery must be an integer from 1 to 10000, got 0/);
     expect(() => durableObjectStorage(object, { prefix: '' })).toThrow(/prefix must be a non-empty string/);

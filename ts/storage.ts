@@ -118,6 +118,8 @@ export async function resume(storage: Storage, sysCtx: Record<string, unknown>, 
   return { version, history: history.slice(-historyLimit) };
 }
 
+const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype'];
+
 const isPatchList = (patches: unknown): boolean =>
   Array.isArray(patches) &&
   patches.every(
@@ -126,11 +128,11 @@ const isPatchList = (patches: unknown): boolean =>
       patch !== null &&
       ['add', 'replace', 'remove'].includes((patch as { op?: unknown }).op as string) &&
       Array.isArray((patch as { path?: unknown }).path) &&
-      ((patch as { path: unknown[] }).path).every((key) => typeof key === 'string' || typeof key === 'number'),
+      (patch as { path: unknown[] }).path.every((key) => typeof key === 'number' || (typeof key === 'string' && !PROTOTYPE_KEYS.includes(key))),
   );
 
-/** A saved commit record, after `after` and at most `last`. */
-function isCommitRecord(record: unknown, after: number, last: number): boolean {
+/** A saved commit record, after `after` and at most `last` (its patch paths free of prototype keys). */
+export function isCommitRecord(record: unknown, after: number, last: number): boolean {
   if (typeof record !== 'object' || record === null) return false;
   const { version, process, patches, inversePatches, at } = record as Partial<CommitRecord>;
   return (

@@ -24,7 +24,7 @@
 import { applyPatches } from '../commit.ts';
 import { TheusError } from '../errors.ts';
 import type { CommitRecord } from '../history.ts';
-import type { Saved, Storage } from '../storage.ts';
+import { isCommitRecord, type Saved, type Storage } from '../storage.ts';
 import type { Root } from '../store.ts';
 
 /** The part of `DurableObjectStorage` this adapter uses. */
@@ -80,6 +80,7 @@ export function durableObjectStorage(storage: DurableObjectStorageLike, options:
       historyLimit = limits.historyLimit;
       head = await storage.get<Head>(headKey);
       if (head === undefined) return undefined;
+      if (!isHead(head)) throw new TheusError(`the Durable Object's storage has a ${headKey} that Theus did not write: it is damaged`);
       const [snapshot, stored] = await Promise.all([storage.get<Root>(snapshotKey), storage.list<CommitRecord>({ prefix: commitPrefix })]);
       if (snapshot === undefined) throw new TheusError(`the Durable Object's storage has ${headKey} but no ${snapshotKey}: it is damaged`);
       const records = [...stored.values()];
@@ -88,6 +89,7 @@ export function durableObjectStorage(storage: DurableObjectStorageLike, options:
       for (const record of records) {
         if (record.version <= head.snapshot) continue;
         if (record.version !== version + 1) throw new TheusError(`the Durable Object's storage lacks commit ${version + 1}: it is damaged`);
+        if (!isCommitRecord(record, version, head.version)) throw new TheusError(`the Durable Object's storage holds a commit ${version + 1} that Theus did not write: it is damaged`);
         state = applyPatches(state, record.patches);
         version = record.version;
       }
@@ -119,4 +121,10 @@ export function durableObjectStorage(storage: DurableObjectStorageLike, options:
       head = next;
     },
   };
+}
+
+function isHead(value: unknown): value is Head {
+  if (typeof value !== 'object' || value === null) return false;
+  const { version, snapshot, oldest } = value as Partial<Head>;
+  return Number.isSafeInteger(version) && Number.isSafeInteger(snapshot) && Number.isSafeInteger(oldest) && snapshot! >= 0 && snapshot! <= version! && oldest! >= 1;
 }
