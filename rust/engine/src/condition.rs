@@ -11,7 +11,7 @@
 use std::fmt;
 
 use crate::layer::Layer;
-use crate::path::{Path, Segment, FORBIDDEN_KEYS};
+use crate::path::{as_array_index, Path, Segment, FORBIDDEN_KEYS};
 
 /// Something a condition reads from the host.
 #[derive(Clone, Debug, PartialEq)]
@@ -534,7 +534,16 @@ impl Parser {
             let key = if self.eat_op("[") {
                 let key = match self.peek().cloned() {
                     Some(Kind::Text(s)) => s,
-                    Some(Kind::Number(n)) if n >= 0.0 && n.fract() == 0.0 => format!("{n}"),
+                    Some(Kind::Number(n)) if n >= 0.0 && n.fract() == 0.0 => {
+                        let digits = format!("{n}");
+                        // As in contract paths: indexes stop at 2^32 - 2.
+                        if as_array_index(&digits).is_none() {
+                            return self.fail(format!(
+                                "{digits} is not an array index (below 4294967295)"
+                            ));
+                        }
+                        digits
+                    }
                     _ => return self.fail("a subscript is a string or a non-negative integer"),
                 };
                 self.pos += 1;
@@ -560,9 +569,9 @@ impl Parser {
             if self.peek() == Some(&Kind::Op("(")) {
                 return self.fail("calls are not allowed; only len(...) and signal.get(...)");
             }
-            segments.push(match key.parse::<u32>() {
-                Ok(i) if i.to_string() == key => Segment::Index(i),
-                _ => Segment::Key(key),
+            segments.push(match as_array_index(&key) {
+                Some(i) => Segment::Index(i),
+                None => Segment::Key(key),
             });
         }
         if self.peek() == Some(&Kind::Op("(")) {
@@ -748,6 +757,34 @@ mod tests {
         assert_eq!(
             error("domain[x]").message,
             "a subscript is a string or a non-negative integer"
+        );
+        assert_eq!(
+            error("domain['items'][4294967295] == 1").message,
+            "4294967295 is not an array index (below 4294967295)"
+        );
+    }
+
+    #[test]
+    fn indexes_are_those_of_contract_paths() {
+        let last = |text: &str| match &Condition::parse(text).unwrap().needs[0] {
+            Need::Value(path) => path.segments.last().cloned().unwrap(),
+            other => panic!("not a value: {other:?}"),
+        };
+        assert_eq!(
+            last("domain['items'][4294967294] == 1"),
+            Segment::Index(4294967294)
+        );
+        assert_eq!(
+            last("domain['items']['4294967294'] == 1"),
+            Segment::Index(4294967294)
+        );
+        assert_eq!(
+            last("domain['items']['07'] == 1"),
+            Segment::Key("07".into())
+        );
+        assert_eq!(
+            last("domain['items']['4294967295'] == 1"),
+            Segment::Key("4294967295".into())
         );
     }
 }

@@ -150,7 +150,7 @@ fn is_identifier(key: &str) -> bool {
 
 /// JS treats "7" and 7 as the same property of an array; "07" and "-1" are
 /// plain keys. Indices stop at 2^32 - 2, as in ECMAScript.
-fn as_array_index(key: &str) -> Option<u32> {
+pub(crate) fn as_array_index(key: &str) -> Option<u32> {
     if key.is_empty() || (key.len() > 1 && key.starts_with('0')) {
         return None;
     }
