@@ -59,13 +59,6 @@ const show = (path: Path): string =>
 
 const isObject = (value: unknown): value is Obj => typeof value === 'object' && value !== null;
 
-/**
- * Each guard object's NodeState. Held here, not on the object: nothing a
- * process can reach from `ctx` (not even its symbol keys) leads to the
- * snapshot or the draft behind it.
- */
-const states = new WeakMap<object, NodeState>();
-
 /** Returns the object it is given, so that a subclass can stamp a private field on it. */
 class Returns {
   constructor(object: object) {
@@ -74,9 +67,10 @@ class Returns {
 }
 
 /**
- * Gives a plain guard object its NodeState as a private field: read as fast
- * as a property by the accessors, and out of reach of anything the process
- * holds (a symbol key would be listed by Reflect.ownKeys).
+ * Gives a guard object (plain or proxy) its NodeState as a private field:
+ * read as fast as a property by the accessors, and out of reach of anything
+ * the process holds (a symbol key would be listed by Reflect.ownKeys), so
+ * nothing reachable from `ctx` leads to the snapshot or the draft behind it.
  */
 class Stamp extends Returns {
   readonly #state: NodeState;
@@ -87,13 +81,17 @@ class Stamp extends Returns {
   static stateOf(guard: unknown): NodeState {
     return (guard as Stamp).#state;
   }
+  /** The NodeState of a guard object; undefined for anything else. */
+  static stateIn(value: object): NodeState | undefined {
+    return #state in value ? (value as Stamp).#state : undefined;
+  }
 }
 
 const stateOf = Stamp.stateOf;
 
 /** Unwraps guard objects a process assigns, so that state never holds one. */
 export function unwrapGuard(value: unknown): unknown {
-  const state = isObject(value) ? states.get(value) : undefined;
+  const state = isObject(value) ? Stamp.stateIn(value) : undefined;
   return state ? state.current() : value;
 }
 
@@ -211,7 +209,6 @@ function plainGuard(state: NodeState): object {
   const shape = shapeOf(state.node, Reflect.getPrototypeOf(state.base));
   state.values = shape.valueKeys.map((key) => state.read(key));
   const guard = new Stamp(Object.create(shape.proto, shape.descriptors), state) as unknown as Obj;
-  states.set(guard, state);
   state.finishers.push(() => {
     // What a plain object cannot refuse as it happens is checked now: a
     // changed prototype, a key redefined or added (the transaction is then
@@ -363,8 +360,7 @@ function proxyGuard(state: NodeState): object {
       throw state.violation(undefined, 'tried to freeze');
     },
   });
-  states.set(guard, state);
-  return guard;
+  return new Stamp(guard, state);
 }
 
 /**
