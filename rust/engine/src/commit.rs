@@ -165,25 +165,28 @@ impl Engine {
         // transaction's violations are counted once.
         if let TxKind::Process(name) = &tx.kind {
             let name = name.clone();
-            let stopped = self.auditor.stopped().is_some();
-            let decision = match self.auditor.stopped() {
-                Some(why) => Decision::Fail(Finding {
-                    level: Level::S,
-                    rule: String::new(),
-                    message: format!("the engine is stopped ({why}); call engine.audit.reset()"),
-                }),
-                None => self.audit_check(&name, Stage::Outputs, &request.audit_values),
+            // Worded as at begin when the engine stopped meanwhile.
+            let (decision, verb) = match self.auditor.stopped() {
+                Some(why) => (
+                    Decision::Fail(Finding {
+                        level: Level::S,
+                        rule: String::new(),
+                        message: format!(
+                            "the engine is stopped ({why}); call engine.audit.reset()"
+                        ),
+                    }),
+                    "refused:",
+                ),
+                None => (
+                    self.audit_check(&name, Stage::Outputs, &request.audit_values),
+                    "output",
+                ),
             };
             match decision {
                 Decision::Fail(failed) => {
                     let error = audit_refusal(
                         &failed,
-                        // Worded as at begin when the engine stopped meanwhile.
-                        if stopped {
-                            format!("process '{name}' refused: {}", failed.message)
-                        } else {
-                            format!("process '{name}' output {}", failed.message)
-                        },
+                        format!("process '{name}' {verb} {}", failed.message),
                     )
                     .for_process(&name);
                     let logged = Some(failed.message.clone());
