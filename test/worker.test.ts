@@ -207,14 +207,23 @@ describe('several replicas, one truth', () => {
   }, 60_000);
 
   itThreads('a replica that leaves mid-transaction does not block the others', async () => {
-    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: true, priorityAfter: 1, backoff: { baseMs: 50, maxMs: 50 } });
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: true, priorityAfter: 1, backoff: { baseMs: 500, maxMs: 500 } });
     const other = await TheusEngine.join(await engine.connect());
-    other.register(slowInc);
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const gatedInc = process({ inputs: ['domain_ctx.n'], outputs: ['domain_ctx.n'], name: 'gated_inc' }, async function gated_inc(ctx) {
+      const seen = ctx.domain_ctx.n;
+      await gate;
+      ctx.domain_ctx.n = seen + 1;
+    });
+    other.register(gatedInc);
     engine.register(inc);
-    // The slow one conflicts once (taking a priority ticket), then its replica leaves while it backs off.
-    const leaving = other.execute(slowInc);
+    // The gated one read version 0 and commits after inc: it conflicts (taking a
+    // priority ticket), then its replica leaves while it backs off.
+    const leaving = other.execute(gatedInc);
     await engine.execute(inc);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    open();
+    await new Promise((resolve) => setTimeout(resolve, 100));
     other.dispose();
     expect(await rejection(leaving)).toBeInstanceOf(TheusError);
     await engine.execute(inc);
