@@ -29,6 +29,7 @@ import { StateUpdate, type StateUpdateInit } from './state-update.ts';
 import { Store, writable, type CommitEvent, type Root } from './store.ts';
 import { transact, type ReplicaHost } from './transaction.ts';
 import { LocalUpstream, type Upstream } from './upstream.ts';
+import { reverse, UndoHistory, type UndoStep } from './undo.ts';
 import type { WorkflowOptions, WorkflowResult, WorkflowSource } from './workflow.ts';
 import type { HostMessagePort, HostURL } from './host-types.ts';
 
@@ -148,6 +149,11 @@ export class TheusEngine<C extends Context = Context> {
   #hostObject: ReplicaHost | undefined;
   /** Process bodies (and edits) running their synchronous part now. */
   #bodies = 0;
+  readonly #undoHistory: UndoHistory;
+  /** Undo and redo steps run one after another, each on the outcome of the one before. */
+  #steps: Promise<unknown> = Promise.resolve();
+  /** The version the last undo or redo committed (steps run one at a time). */
+  #stepVersion = 0;
 
   /** The signal hub: commits publish the SIGNAL paths they wrote here. */
   readonly signals: SignalHub;
@@ -264,6 +270,7 @@ export class TheusEngine<C extends Context = Context> {
     const resumed = (options as InternalOptions)[RESUMED];
     if (o.storage && !resumed) throw new TypeError('TheusEngine: the storage option needs `await TheusEngine.create(sysCtx, { storage })`: loading a saved state is asynchronous');
     this.#context = sysCtx;
+    this.#undoHistory = new UndoHistory(o.historyLimit);
     const context = sysCtx as unknown as Record<string, unknown>;
     const storeOptions = { strict: o.strict, historyLimit: o.historyLimit, onListenerError: o.onListenerError, context };
     if (attached) {
@@ -528,6 +535,77 @@ export class TheusEngine<C extends Context = Context> {
     return this.#store.version;
   }
 
+  /** Whether `undo()` has a commit of this engine's to reverse. */
+  get canUndo(): boolean {
+    return this.#undoHistory.canUndo;
+  }
+
+  /** Whether `redo()` has an undo to reverse (any other own commit ends what can be redone). */
+  get canRedo(): boolean {
+    return this.#undoHistory.canRedo;
+  }
+
+  /**
+   * Reverses this engine's last own commit (a process, an edit, a
+   * compareAndSwap or a redo) with a new commit of its inverse patches, as
+   * conflict-checked as any commit. At most `historyLimit` commits can be
+   * undone. Calls made without awaiting run one after another.
+   *
+   * @returns the version of the undo's commit.
+   * @throws ConflictError if a path that commit wrote has changed since
+   *   (then nothing is committed, and the commit can still be undone once
+   *   the path holds that value again); TheusError if there is nothing to
+   *   undo.
+   * @example
+   * ```ts
+   * await engine.execute(increment);
+   * if (engine.canUndo) await engine.undo(); // the counter is back where it was
+   * ```
+   */
+  undo(): Promise<number> {
+    return this.#step('undo');
+  }
+
+  /**
+   * Reverses the last `undo()` with a new commit, under the same check.
+   *
+   * @returns the version of the redo's commit.
+   * @throws ConflictError if a path the undo wrote has changed since;
+   *   TheusError if there is nothing to redo.
+   * @example
+   * ```ts
+   * await engine.undo();
+   * await engine.redo(); // the increment is back
+   * ```
+   */
+  redo(): Promise<number> {
+    return this.#step('redo');
+  }
+
+  #step(step: UndoStep): Promise<number> {
+    const call = `${step}()`;
+    try {
+      this.#refuseNested(call);
+      this.#live(call);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const run = async (): Promise<number> => {
+      const commit = this.#undoHistory.take(step);
+      if (!commit) throw new TheusError(`${call}: there is nothing to ${step} (see engine.can${step === 'undo' ? 'Undo' : 'Redo'})`);
+      try {
+        await transact(this.#host(), { kind: TX_EDIT, process: 0, name: call, call, step, body: (draft, snapshot) => reverse(commit, snapshot, draft, step) });
+      } catch (error) {
+        this.#undoHistory.giveBack(step, commit);
+        throw error;
+      }
+      return this.#stepVersion;
+    };
+    const result = this.#steps.then(run, run);
+    this.#steps = result.catch(() => {});
+    return result;
+  }
+
   /**
    * A MessagePort to this engine's authority, for `TheusEngine.join(port)`
    * in another thread, frame or tab (transfer it with postMessage). Every
@@ -607,6 +685,10 @@ export class TheusEngine<C extends Context = Context> {
       upstream: (what) => this.#live(what),
       deliver: (events) => this.#deliver(events),
       explain: (what, error) => this.#explain(what, error),
+      committed: (commit, step) => {
+        this.#undoHistory.record(commit, step);
+        if (step) this.#stepVersion = commit.version;
+      },
     });
   }
 

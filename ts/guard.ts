@@ -54,7 +54,8 @@ export interface GuardScope {
 type Obj = Record<PropertyKey, unknown>;
 type Path = string[];
 
-const show = (path: Path): string =>
+/** A path as users write it: `domain_ctx.items[0]['odd key']`. */
+export const showPath = (path: readonly string[]): string =>
   path.map((k, i) => (i === 0 ? k : /^\d+$/.test(k) ? `[${k}]` : /^[\p{L}\p{N}_$]+$/u.test(k) ? `.${k}` : `['${k}']`)).join('');
 
 const isObject = (value: unknown): value is Obj => typeof value === 'object' && value !== null;
@@ -136,7 +137,7 @@ class NodeState {
   }
 
   violation(key: string | undefined, what: string): ContractViolationError {
-    const shown = show(key === undefined ? this.path : [...this.path, key]);
+    const shown = showPath(key === undefined ? this.path : [...this.path, key]);
     return new ContractViolationError(`process '${this.scope.process}' ${what} '${shown}'`, { process: this.scope.process, path: shown });
   }
 

@@ -17,6 +17,7 @@ import { TX_CAS, TX_PROCESS, type TxKindCode } from './core.ts';
 import { ContractViolationError, fromCore, TheusError } from './errors.ts';
 import { isFrozenWriteError } from './guard.ts';
 import type { Root, Store } from './store.ts';
+import type { OwnCommit, UndoStep } from './undo.ts';
 import type { Upstream } from './upstream.ts';
 import { encodeWritten } from './written.ts';
 
@@ -28,6 +29,8 @@ export interface ReplicaHost {
   deliver(events: ReplicaEvent[]): void;
   /** The error to throw for `error` met during `what`: the engine's end, named after the call, or `error` itself. */
   explain(what: string, error: unknown): unknown;
+  /** Told of each commit this replica made (for undo), with the step it was if it was an undo or redo. */
+  committed(commit: OwnCommit, step: UndoStep | undefined): void;
 }
 
 export interface TxSpec<R> {
@@ -42,6 +45,8 @@ export interface TxSpec<R> {
   inputs?: unknown[];
   /** A compareAndSwap's expected version: the snapshot every check is made against. */
   snapshot?: number;
+  /** Set for the commit of an undo or a redo. */
+  step?: UndoStep;
   body(draft: Root, snapshot: Root): R | Promise<R>;
 }
 
@@ -118,6 +123,7 @@ export async function transact<R>(replica: ReplicaHost, spec: TxSpec<R>): Promis
       }
       const { verdict } = outcome;
       if (verdict.outcome === 'committed') {
+        replica.committed({ version: verdict.version, patches, inversePatches, root: next }, spec.step);
         if (store.version < verdict.version) {
           // The authority is in another thread: install our own commit from our own data (identity kept).
           store.offer({ version: verdict.version, process: spec.name, patches, inversePatches, at: outcome.at ?? Date.now() }, made);
