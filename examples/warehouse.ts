@@ -43,7 +43,7 @@ export async function main(log: (line: string) => void = console.log) {
   const restock = engine.signals.subscribe();
 
   log(await engine.execute(addProduct, { product_name: 'Laptop', price: 1500 }));
-  log(await engine.execute('add_product', { product_name: 'Mouse', price: 25 }));
+  log(await engine.execute<string>('add_product', { product_name: 'Mouse', price: 25 }));
   log(`items: ${JSON.stringify(sysCtx.domain_ctx.items)}`);
   log(`total_value: ${sysCtx.domain_ctx.total_value}, version: ${engine.version}`);
 

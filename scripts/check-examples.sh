@@ -20,6 +20,7 @@ while read -r example expected; do
   echo "example $example: node (tsx), deno and bun print \"$expected\""
 done <<'EXAMPLES'
 examples/readme.ts Laptop,Mouse 1525 v2
+examples/typed.ts count 1, canUndo true, undone Laptop, redone Laptop,Mouse, v5
 examples/contracts.ts add_product [effect]
 examples/warehouse.ts sig_restock_needed: true, total_value: 1900
 examples/worker.ts after 20 concurrent orders: total 30 here, 30 in the replica, version 21

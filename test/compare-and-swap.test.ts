@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, ContractViolationError, init, TheusEngine } from 'theus';
+import { ConflictError, ContractViolationError, init, TheusEngine, type Context } from 'theus';
 
 await init();
 
 describe('compareAndSwap()', () => {
   it('writes dotted paths at the expected version and resolves to the new version', async () => {
     const sysCtx = { domain_ctx: { counter: 0, nested: { a: 1 } } };
-    const engine = await TheusEngine.create(sysCtx);
+    // As an untyped Context: paths spelt other than canonically, and new keys, are checked at run time only.
+    const engine = await TheusEngine.create<Context>(sysCtx);
     await expect(engine.compareAndSwap(0, { data: { 'domain_ctx.counter': 42, "domain['nested'].b": 2 } })).resolves.toBe(1);
     expect(sysCtx.domain_ctx).toEqual({ counter: 42, nested: { a: 1, b: 2 } });
     expect(engine.history[0]).toMatchObject({ version: 1, process: null });
@@ -39,8 +40,10 @@ describe('compareAndSwap()', () => {
     const engine = await TheusEngine.create({ domain_ctx: { counter: 0 } });
     await expect(engine.compareAndSwap(-1, { data: {} })).rejects.toThrow(new TypeError('compareAndSwap: expectedVersion must be a non-negative integer, got -1'));
     await expect(engine.compareAndSwap(5, { data: { 'domain_ctx.counter': 1 } })).rejects.toThrow("compareAndSwap: snapshot version 5 is ahead of the engine's version 0");
+    // @ts-expect-error not a path of the context's type either
     await expect(engine.compareAndSwap(0, { data: { 'domain_ctx.__proto__.polluted': 1 } })).rejects.toBeInstanceOf(ContractViolationError);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // @ts-expect-error not a path of the context's type either
     await expect(engine.compareAndSwap(0, { data: { 'domain_ctx.sig_x': 1 } })).rejects.toThrow(
       "compareAndSwap: 'domain_ctx.sig_x' is in the SIGNAL zone, so it belongs in StateUpdate's 'signal', not 'data'",
     );

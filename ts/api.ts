@@ -3,6 +3,8 @@
 export { init, coreVersion, type InitOptions, type WasmSource } from './init.ts';
 export {
   process,
+  processFor,
+  type ArgsOf,
   type CompiledContract,
   type CompiledPath,
   type Contract,
@@ -12,6 +14,7 @@ export {
 } from './contract.ts';
 export { TheusEngine, type AuditRecord, type AuditView, type CommitEvent, type Context, type State } from './engine.ts';
 export type { BackoffOptions, EngineOptions } from './options.ts';
+export type { ContextPath, PathWrites } from './path-types.ts';
 export type { Saved, Storage } from './storage.ts';
 export type { CommitRecord } from './history.ts';
 export { applyPatches } from './commit.ts';

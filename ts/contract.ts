@@ -4,19 +4,25 @@
  * when the process is registered, not here, so the rules live in one place.
  */
 
+import type { Context } from './engine.ts';
+import type { ContextPath } from './path-types.ts';
+
 /** The role of a process, as in the origin: `'pure'` processes only read. */
 export type Semantic = 'pure' | 'effect' | 'guide';
 
-/** What a process declares about itself. */
-export interface Contract {
+/**
+ * What a process declares about itself. With a context type `C` (see
+ * {@link processFor}), its paths are checked against `C` at compile time.
+ */
+export interface Contract<C extends object = Context> {
   /**
    * Context paths the process reads: `'domain_ctx.items'`,
    * `'domain.items[0].price'`, `"global['feature flags']"`. A path covers
    * everything beneath it.
    */
-  inputs?: readonly string[];
+  inputs?: readonly ContextPath<C>[];
   /** Context paths the process writes (and so may also read). */
-  outputs?: readonly string[];
+  outputs?: readonly ContextPath<C>[];
   /** Default `'effect'`. A `'pure'` process declares no outputs or side effects. */
   semantic?: Semantic;
   /** Names of the errors the process may throw, for documentation and audit. */
@@ -103,6 +109,46 @@ export function process<F extends ProcessFunction>(contract: Contract, fn: F): P
   }
   Object.defineProperty(fn, 'contract', { value: freezeCopy(contract), enumerable: true });
   return fn as Process<F>;
+}
+
+/**
+ * The args a process takes, as `execute(fn, ...args)` accepts them: what
+ * the function's second parameter declares (optional if it is optional,
+ * `any` or absent).
+ */
+export type ArgsOf<F> = F extends (ctx: any, ...rest: infer Rest) => unknown
+  ? Rest extends [infer A, ...unknown[]]
+    ? 0 extends 1 & A
+      ? [args?: any]
+      : undefined extends A
+        ? [args?: A]
+        : [args: A]
+    : Rest extends [(infer A)?, ...unknown[]]
+      ? [args?: A]
+      : [args?: object]
+  : [args?: object];
+
+/**
+ * `process()` for a context type: contract paths are checked against `C`
+ * at compile time (a misspelt path does not compile), the body's `ctx` is
+ * typed as `C`, and `execute(fn, args)` checks `args` against the
+ * function's second parameter. At run time it is `process` itself.
+ *
+ * @example
+ * ```ts
+ * type Shop = { domain_ctx: { items: { name: string; price: number }[]; total_value: number } };
+ * const process = processFor<Shop>();
+ * export const addProduct = process({
+ *   inputs: ['domain_ctx.items'],
+ *   outputs: ['domain_ctx.items', 'domain_ctx.total_value'],
+ * }, function add_product(ctx, { name, price }: { name: string; price: number }) {
+ *   ctx.domain_ctx.items.push({ name, price }); // ctx is a Shop
+ *   ctx.domain_ctx.total_value += price;
+ * });
+ * ```
+ */
+export function processFor<C extends object>(): <F extends (ctx: C, args: any) => unknown>(contract: Contract<C>, fn: F) => Process<F> {
+  return process as never;
 }
 
 /** True when `value` is a function made by {@link process}. */

@@ -11,7 +11,7 @@ import type { Draft, Patches } from './mutative.ts';
 import { Authority, auditValue, type AuthorityConfig, type ReplicaEvent } from './authority.ts';
 import { unclonable } from './cloneable.ts';
 import { valueAt } from './commit.ts';
-import { isProcess, processName, type CompiledContract, type CompiledPath, type Process } from './contract.ts';
+import { isProcess, processName, type ArgsOf, type CompiledContract, type CompiledPath, type Process, type ProcessFunction } from './contract.ts';
 import { compileContracts, parsePaths, TX_CAS, TX_EDIT, TX_PROCESS, type AuditRecord as CoreAuditRecord, type ContractView } from './core.ts';
 import { NO_FILE_SYSTEM, processesIn } from './discovery.ts';
 import { AuditStopError, callCore, ContractViolationError, fromCore, ProcessNotFoundError, TheusError } from './errors.ts';
@@ -399,9 +399,11 @@ export class TheusEngine<C extends Context = Context> {
    *   for an access outside the contract; `ConflictError` when conflicts
    *   outlast `maxRetries`. Nothing is committed in any of these cases.
    */
-  async execute<R>(fnOrName: string | Process<(ctx: any, args: any) => R>, args: object = {}): Promise<Awaited<R>> {
+  execute<F extends ProcessFunction>(fn: Process<F>, ...args: ArgsOf<F>): Promise<Awaited<ReturnType<F>>>;
+  execute<R = unknown>(name: string, args?: object): Promise<R>;
+  async execute(fnOrName: string | Process, args: object = {}): Promise<unknown> {
     this.#refuseNested('execute()');
-    return this.#run(fnOrName, args) as Promise<Awaited<R>>;
+    return this.#run(fnOrName, args);
   }
 
   /**
@@ -512,7 +514,7 @@ export class TheusEngine<C extends Context = Context> {
    * await engine.compareAndSwap(engine.version, { data: { 'domain_ctx.counter': 42 } });
    * ```
    */
-  async compareAndSwap(expectedVersion: number, update: StateUpdateInit, options: { requester?: string } = {}): Promise<number> {
+  async compareAndSwap(expectedVersion: number, update: StateUpdateInit<C>, options: { requester?: string } = {}): Promise<number> {
     if (!Number.isInteger(expectedVersion) || expectedVersion < 0) {
       throw new TypeError(`compareAndSwap: expectedVersion must be a non-negative integer, got ${String(expectedVersion)}`);
     }

@@ -4,15 +4,27 @@
  * contract paths; writes are permitted only within the process's outputs.
  */
 
-/** The three kinds of write a `StateUpdate` carries, each keyed by dotted path. */
-export interface StateUpdateInit {
-  /** Business data (DATA or META zone paths). */
-  data?: Record<string, unknown>;
-  /** Signals (SIGNAL zone paths), published after the commit. */
-  signal?: Record<string, unknown>;
-  /** Binary data (HEAVY zone paths): stored by reference, never copied or frozen. */
-  heavy?: Record<string, unknown>;
-}
+import type { Context } from './engine.ts';
+import type { PathWrites } from './path-types.ts';
+
+/**
+ * The three kinds of write a `StateUpdate` carries, each keyed by dotted
+ * path. With a context type `C`, keys are checked against its paths and
+ * values against the types found there.
+ */
+// The conditional makes TypeScript compare StateUpdateInits member by
+// member, not by a variance it measures on `C`: an engine of a known context
+// type is then still a `TheusEngine` (whose compareAndSwap takes any paths).
+export type StateUpdateInit<C extends object = Context> = C extends unknown
+  ? {
+      /** Business data (DATA or META zone paths). */
+      data?: PathWrites<C>;
+      /** Signals (SIGNAL zone paths), published after the commit. */
+      signal?: PathWrites<C>;
+      /** Binary data (HEAVY zone paths): stored by reference, never copied or frozen. */
+      heavy?: PathWrites<C>;
+    }
+  : never;
 
 /**
  * Returned from a process, writes its entries in the same transaction as
@@ -26,17 +38,17 @@ export interface StateUpdateInit {
  *   });
  * ```
  */
-export class StateUpdate {
+export class StateUpdate<C extends object = Context> {
   readonly data: Readonly<Record<string, unknown>>;
   readonly signal: Readonly<Record<string, unknown>>;
   readonly heavy: Readonly<Record<string, unknown>>;
 
-  constructor(init: StateUpdateInit = {}) {
+  constructor(init: StateUpdateInit<C> = {} as StateUpdateInit<C>) {
     if (typeof init !== 'object' || init === null) throw new TypeError('StateUpdate: expected { data, signal, heavy }');
     const unknown = Object.keys(init).find((k) => k !== 'data' && k !== 'signal' && k !== 'heavy');
     if (unknown !== undefined) throw new TypeError(`StateUpdate: unknown key '${unknown}'; a StateUpdate has data, signal and heavy`);
     const part = (key: keyof StateUpdateInit): Readonly<Record<string, unknown>> => {
-      const value = init[key] ?? {};
+      const value = (init as StateUpdateInit)[key] ?? {};
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw new TypeError(`StateUpdate: '${key}' must be an object of path: value`);
       }
