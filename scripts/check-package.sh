@@ -11,8 +11,10 @@ trap 'rm -rf "$work"' EXIT
 
 cat > "$work/main.mjs" <<'JS'
 import { init, process, TheusEngine, ContractViolationError, coreVersion } from 'theus';
+import { connectDevtools } from 'theus/devtools';
 await init();
 const engine = await TheusEngine.create({ domain_ctx: { items: [] } });
+connectDevtools(engine)(); // no extension here: connects nothing, and must not throw
 engine.register(process({ inputs: ['domain.items'] }, function count_items() {}));
 let refused = false;
 try {
@@ -48,6 +50,7 @@ import { init, process, TheusEngine, TheusError, type AuditRecord, type EngineOp
 import { init as initSlim } from 'theus/slim';
 import { serve } from 'theus/worker';
 import { durableObjectStorage } from 'theus/storage/durable-object';
+import { connectDevtools } from 'theus/devtools';
 
 const add = process({ name: 'add', inputs: ['domain_ctx.n'], outputs: ['domain_ctx.n'] }, (ctx, { by }: { by: number }) => {
   ctx.domain_ctx.n += by;
@@ -56,7 +59,9 @@ export async function main(options: EngineOptions): Promise<number> {
   await init();
   const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, options);
   const off = engine.audit.subscribe((record: AuditRecord) => void record.outcome);
+  const disconnect = connectDevtools(engine, { name: 'consumer' });
   await engine.execute(add, { by: 2 });
+  disconnect();
   off();
   const n: number = engine.state.domain_ctx.n;
   engine.dispose();
