@@ -256,9 +256,10 @@ describe('worker faults', () => {
     const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: worker as Worker });
     engine.register(slowInc);
     await engine.execute(slowInc);
-    const pending = Array.from({ length: 5 }, () => engine.execute(slowInc));
+    // Settled from the start: a call can fail while terminate() is still awaited.
+    const pending = Promise.allSettled(Array.from({ length: 5 }, () => engine.execute(slowInc)));
     await worker.terminate();
-    for (const result of await Promise.allSettled(pending)) {
+    for (const result of await pending) {
       expect(result.status).toBe('rejected');
       expect((result as PromiseRejectedResult).reason).toBeInstanceOf(TheusError);
       expect(((result as PromiseRejectedResult).reason as Error).message).toMatch(/the Theus authority is gone: the worker was terminated/);
