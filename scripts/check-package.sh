@@ -94,6 +94,36 @@ CONFIGS
 types_in "$work/from-path" "npm install <checkout>"
 types_in "$work/from-tarball" "npm install <tarball>"
 
+# theus/react as its users have it: React (an optional peer dependency, so
+# the installs above went without it) installed beside theus; the versions
+# of this checkout's lock, so that npm takes them from its cache.
+react_version=$(node -p "require('$root/node_modules/react/package.json').version")
+types_react_version=$(node -p "require('$root/node_modules/@types/react/package.json').version")
+(cd "$work/from-tarball" && npm install --no-audit --no-fund --silent "react@$react_version" "react-dom@$react_version" "@types/react@$types_react_version")
+cat > "$work/from-tarball/react-app.ts" <<'TS'
+import { createElement } from 'react';
+import { renderToString } from 'react-dom/server';
+import { process, TheusEngine } from 'theus';
+import { shallowEqual, useTheus } from 'theus/react';
+
+const engine = await TheusEngine.create({ domain_ctx: { n: 41, label: 'n' } });
+await engine.execute(process({ name: 'inc', outputs: ['domain_ctx.n'] }, (ctx) => { ctx.domain_ctx.n += 1; }));
+function Counter() {
+  const n: number = useTheus(engine, (s) => s.domain_ctx.n);
+  const { label } = useTheus(engine, (s) => ({ label: s.domain_ctx.label }), shallowEqual);
+  return createElement('output', null, `${label} = ${n}`);
+}
+console.log(renderToString(createElement(Counter)));
+TS
+cat > "$work/from-tarball/tsconfig.json" <<'JSON'
+{ "compilerOptions": { "module": "nodenext", "moduleResolution": "nodenext", "lib": ["ES2022", "DOM"], "types": [], "target": "ES2022",
+  "strict": true, "noEmit": true, "skipLibCheck": false }, "files": ["react-app.ts"] }
+JSON
+(cd "$work/from-tarball" && "$root/node_modules/.bin/tsc" -p tsconfig.json && rm tsconfig.json) || { echo "check-package: theus/react's types fail" >&2; exit 1; }
+served=$(cd "$work/from-tarball" && "$root/node_modules/.bin/tsx" react-app.ts)
+[ "$served" = "<output>n = 42</output>" ] || { echo "check-package: theus/react rendered '$served' on the server" >&2; exit 1; }
+echo "package (npm install <tarball> with react), theus/react: types check, server rendering gives $served"
+
 # A plain bundle for the browser (no bundler defines, as an edge bundle or a
 # page with an import map gets) must not read `process`, which those lack.
 cat > "$work/from-tarball/app.mjs" <<'JS'
