@@ -22,6 +22,17 @@ const fails = process({ outputs: ['domain_ctx.n'] }, function fails(ctx) {
   throw new Error('no');
 });
 
+/** Resolves once `engine` shows `version` (a replica installs other replicas' commits when they reach it). */
+const reached = (engine: TheusEngine, version: number) =>
+  new Promise<void>((resolve) => {
+    if (engine.version >= version) return resolve();
+    const off = engine.subscribe((event) => {
+      if (event.version < version) return;
+      off();
+      resolve();
+    });
+  });
+
 const fresh = () => TheusEngine.create({ domain_ctx: { n: 0, m: 0, items: [] as { name: string }[] } });
 
 describe('undo() and redo()', () => {
@@ -125,7 +136,8 @@ describe('undo() and redo()', () => {
     try {
       await engine.execute(bump);
       await other.execute(bump);
-      await engine.execute(setM, { to: 1 }).then(() => engine.undo());
+      await engine.execute(setM, { to: 1 });
+      await engine.undo();
       const version = engine.version;
       const error = await rejection(engine.undo());
       expect(error).toBeInstanceOf(ConflictError);
@@ -134,7 +146,7 @@ describe('undo() and redo()', () => {
       expect([engine.version, engine.state.domain_ctx.n]).toEqual([version, 2]);
       // Still there to undo, once the path holds what that commit left.
       expect(engine.canUndo).toBe(true);
-      await other.compareAndSwap(other.version, { data: { 'domain_ctx.n': 1 } });
+      await reached(engine, await other.compareAndSwap(other.version, { data: { 'domain_ctx.n': 1 } }));
       await engine.undo();
       expect(engine.state.domain_ctx.n).toBe(0);
     } finally {
@@ -148,11 +160,12 @@ describe('undo() and redo()', () => {
     try {
       await engine.execute(addItem, { name: 'mine' });
       await other.execute(setM, { to: 9 });
+      await reached(engine, other.version);
       await engine.undo();
       expect(engine.state.domain_ctx).toEqual({ n: 0, m: 9, items: [] });
       // The other replica has nothing of its own undone.
       expect(other.canUndo).toBe(true);
-      await other.undo();
+      await reached(engine, await other.undo());
       expect(engine.state.domain_ctx.m).toBe(0);
     } finally {
       other.dispose();
@@ -166,6 +179,7 @@ describe('undo() and redo()', () => {
       await engine.execute(addItem, { name: 'a' });
       await engine.undo();
       await other.execute(addItem, { name: 'b' });
+      await reached(engine, other.version);
       const error = await rejection(engine.redo());
       expect(error).toBeInstanceOf(ConflictError);
       expect(engine.state.domain_ctx.items).toEqual([{ name: 'b' }]);

@@ -17,7 +17,7 @@ import { TX_CAS, TX_PROCESS, type TxKindCode } from './core.ts';
 import { ContractViolationError, fromCore, TheusError } from './errors.ts';
 import { isFrozenWriteError } from './guard.ts';
 import type { Root, Store } from './store.ts';
-import type { OwnCommit, UndoStep } from './undo.ts';
+import { ownCommit, type OwnCommit, type UndoStep } from './undo.ts';
 import type { Upstream } from './upstream.ts';
 import { encodeWritten } from './written.ts';
 
@@ -123,7 +123,7 @@ export async function transact<R>(replica: ReplicaHost, spec: TxSpec<R>): Promis
       }
       const { verdict } = outcome;
       if (verdict.outcome === 'committed') {
-        replica.committed({ version: verdict.version, patches, inversePatches, root: next }, spec.step);
+        replica.committed(ownCommit(verdict.version, patches, inversePatches, next), spec.step);
         if (store.version < verdict.version) {
           // The authority is in another thread: install our own commit from our own data (identity kept).
           store.offer({ version: verdict.version, process: spec.name, patches, inversePatches, at: outcome.at ?? Date.now() }, made);

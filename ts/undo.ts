@@ -27,25 +27,77 @@ export interface OwnCommit {
   version: number;
   patches: Patches;
   inversePatches: Patches;
-  /** The state the commit made, where its written values are read. */
-  root: Root;
+  /**
+   * What the commit left at each of its patches' paths: references into
+   * the state it made, not that state, which (held for every step) would
+   * keep alive every copy each commit made.
+   */
+  after: unknown[];
 }
 
-export class UndoHistory {
-  readonly #undoable: OwnCommit[] = [];
-  readonly #redoable: OwnCommit[] = [];
+/** An own commit as undo keeps it, from the state it made. */
+export function ownCommit(version: number, patches: Patches, inversePatches: Patches, root: Root): OwnCommit {
+  return { version, patches, inversePatches, after: patches.map((patch) => valueAt(root, patch.path as unknown[])) };
+}
+
+/**
+ * A stack in version order that keeps at most `limit` entries. Entries
+ * beyond the limit are dropped from the front in batches, so that a push
+ * costs O(1) amortised rather than a shift of the whole stack each time.
+ */
+class BoundedStack {
+  #entries: OwnCommit[] = [];
+  /** How many entries at the front are beyond the limit, and no longer count. */
+  #dropped = 0;
   readonly #limit: number;
 
   constructor(limit: number) {
     this.#limit = limit;
   }
 
+  get size(): number {
+    return this.#entries.length - this.#dropped;
+  }
+
+  /** Inserts in version order (an entry is nearly always the newest). */
+  keep(commit: OwnCommit): void {
+    if (this.#limit === 0) return;
+    const entries = this.#entries;
+    let at = entries.length;
+    while (at > this.#dropped && entries[at - 1].version > commit.version) at -= 1;
+    entries.splice(at, 0, commit);
+    this.#dropped = Math.max(this.#dropped, entries.length - this.#limit);
+    if (this.#dropped >= this.#limit) {
+      this.#entries = entries.slice(this.#dropped);
+      this.#dropped = 0;
+    }
+  }
+
+  pop(): OwnCommit | undefined {
+    return this.size > 0 ? this.#entries.pop() : undefined;
+  }
+
+  clear(): void {
+    this.#entries = [];
+    this.#dropped = 0;
+  }
+}
+
+export class UndoHistory {
+  readonly #undoable: BoundedStack;
+  readonly #redoable: BoundedStack;
+
+  constructor(limit: number) {
+    this.#undoable = new BoundedStack(limit);
+    this.#redoable = new BoundedStack(limit);
+  }
+
   get canUndo(): boolean {
-    return this.#undoable.length > 0;
+    return this.#undoable.size > 0;
   }
 
   get canRedo(): boolean {
-    return this.#redoable.length > 0;
+    return this.#redoable.size > 0;
   }
 
   /**
@@ -55,8 +107,8 @@ export class UndoHistory {
    */
   record(commit: OwnCommit, step: UndoStep | undefined): void {
     if (commit.patches.length === 0) return;
-    if (step === undefined) this.#redoable.length = 0;
-    this.#keep(step === 'undo' ? this.#redoable : this.#undoable, commit);
+    if (step === undefined) this.#redoable.clear();
+    (step === 'undo' ? this.#redoable : this.#undoable).keep(commit);
   }
 
   /** Takes the commit an undo (or redo) reverses, so that two steps never reverse the same one. */
@@ -66,15 +118,7 @@ export class UndoHistory {
 
   /** Puts back a commit whose step failed. */
   giveBack(step: UndoStep, commit: OwnCommit): void {
-    this.#keep(step === 'undo' ? this.#undoable : this.#redoable, commit);
-  }
-
-  #keep(stack: OwnCommit[], commit: OwnCommit): void {
-    let at = stack.length;
-    while (at > 0 && stack[at - 1].version > commit.version) at -= 1;
-    stack.splice(at, 0, commit);
-    // Bounded like the commit log: the oldest steps go first.
-    if (stack.length > this.#limit) stack.splice(0, stack.length - this.#limit);
+    (step === 'undo' ? this.#undoable : this.#redoable).keep(commit);
   }
 }
 
@@ -85,9 +129,9 @@ export class UndoHistory {
  * @throws ConflictError naming the first path that changed.
  */
 export function reverse(commit: OwnCommit, snapshot: Root, draft: Root, step: UndoStep): void {
-  for (const patch of commit.patches) {
+  for (const [i, patch] of commit.patches.entries()) {
     const keys = patch.path as (string | number)[];
-    if (!sameValue(valueAt(snapshot, keys), valueAt(commit.root, keys))) {
+    if (!sameValue(valueAt(snapshot, keys), commit.after[i])) {
       const path = showPath(keys.map(String));
       throw new ConflictError(`${step}(): '${path}' has changed since version ${commit.version}, which ${step === 'undo' ? 'the undo' : 'the redo'} would reverse; nothing was committed`, {
         path,
