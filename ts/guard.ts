@@ -219,11 +219,12 @@ function plainGuard(state: NodeState): object {
     // changed prototype, a key redefined or added (the transaction is then
     // refused), and a deleted output key (deleted from the draft too).
     if (Reflect.getPrototypeOf(guard) !== shape.proto) throw state.violation(undefined, 'changed the prototype of');
-    for (const [key, descriptor] of shape.entries) {
+    // Only output accessors are configurable: the others cannot be redefined.
+    for (const [key, descriptor] of shape.outputEntries) {
       const own = Reflect.getOwnPropertyDescriptor(guard, key);
-      if (own && own.get !== descriptor.get) throw state.violation(key, 'redefined');
+      if (!own) state.remove(key);
+      else if (own.get !== descriptor.get) throw state.violation(key, 'redefined');
     }
-    for (const key of shape.outputKeys) if (!Object.hasOwn(guard, key)) state.remove(key);
     const keys = Reflect.ownKeys(guard);
     if (keys.length > shape.keyCount) {
       const extra = keys.find((key) => typeof key === 'symbol' || !state.node.children.has(key));
@@ -237,8 +238,9 @@ interface Shape {
   proto: object;
   /** The accessor of each declared key. */
   entries: [string, PropertyDescriptor][];
+  /** Those of output keys (configurable, so that a process may delete them). */
+  outputEntries: [string, PropertyDescriptor][];
   valueKeys: string[];
-  outputKeys: string[];
   keyCount: number;
 }
 
@@ -278,10 +280,8 @@ function shapeOf(node: AccessNode, baseProto: object | null): Shape {
   });
   const descriptors: PropertyDescriptorMap = {};
   const valueKeys: string[] = [];
-  const outputKeys: string[] = [];
   for (const [key, child] of node.children) {
     if (child.output) {
-      outputKeys.push(key);
       descriptors[key] = {
         get(this: Obj) {
           return stateOf(this).read(key);
@@ -301,11 +301,13 @@ function shapeOf(node: AccessNode, baseProto: object | null): Shape {
         set(this: Obj) {
           throw stateOf(this).violation(key, 'wrote');
         },
+        // Not configurable: neither deleted nor redefined.
         enumerable: true,
       };
     }
   }
-  shape = { proto, entries: Object.entries(descriptors), valueKeys, outputKeys, keyCount: node.children.size };
+  const entries = Object.entries(descriptors);
+  shape = { proto, entries, outputEntries: entries.filter(([key]) => node.children.get(key)!.output), valueKeys, keyCount: node.children.size };
   byProto.set(baseProto, shape);
   return shape;
 }
