@@ -1,7 +1,7 @@
 // After tsc: what tsc leaves for us.
 // 1. It rewrites the extensions of relative imports in JavaScript
 //    (rewriteRelativeImportExtensions) but not of a URL in
-//    `new URL('./worker-main.ts', import.meta.url)`, which must keep that
+//    `new URL('./worker-main.ts', import.meta.url)` (and the SharedWorker's), which must keep that
 //    exact form for bundlers to find the worker. So dist/ gets the .js name
 //    here, and the build fails if the pattern ever stops matching.
 // 2. It leaves `.ts` in the imports of declaration files, which resolve
@@ -13,14 +13,17 @@
 //    line, so that source maps stay right.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
-const file = new URL('../dist/link.js', import.meta.url);
-const source = readFileSync(file, 'utf8');
-const from = "new URL('./worker-main.ts', import.meta.url)";
-if (!source.includes(from)) {
-  console.error(`finish-dist: ${from} not found in dist/link.js`);
-  process.exit(1);
+// The package's workers: the dedicated one (link.js) and the tabs' SharedWorker (tabs.js).
+for (const [module, worker] of [['link', 'worker-main'], ['tabs', 'shared-worker-main']]) {
+  const file = new URL(`../dist/${module}.js`, import.meta.url);
+  const source = readFileSync(file, 'utf8');
+  const from = `new URL('./${worker}.ts', import.meta.url)`;
+  if (!source.includes(from)) {
+    console.error(`finish-dist: ${from} not found in dist/${module}.js`);
+    process.exit(1);
+  }
+  writeFileSync(file, source.replaceAll(from, `new URL('./${worker}.js', import.meta.url)`));
 }
-writeFileSync(file, source.replaceAll(from, "new URL('./worker-main.js', import.meta.url)"));
 
 const dist = new URL('../dist/', import.meta.url);
 for (const name of readdirSync(dist, { recursive: true }).filter((n) => n.endsWith('.d.ts'))) {

@@ -15,7 +15,7 @@ export {
 export { TheusEngine, type AuditRecord, type AuditView, type CommitEvent, type Context, type State } from './engine.ts';
 export type { BackoffOptions, EngineOptions } from './options.ts';
 export type { ContextPath, PathWrites } from './path-types.ts';
-export type { Saved, Storage } from './storage.ts';
+export type { Saved, Storage, StorageRecipe } from './storage.ts';
 export type { CommitRecord } from './history.ts';
 export { applyPatches } from './commit.ts';
 export { StateUpdate, type StateUpdateInit } from './state-update.ts';

@@ -21,7 +21,9 @@ import { assertInitialized, init, loadedModule } from './init.ts';
 import { checkDepth, layerRules } from './layers.ts';
 import { notify } from './listeners.ts';
 import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.ts';
+import { isShared, type SharedOption } from './worker-option.ts';
 import type { RemoteUpstream } from './remote.ts';
+import type { TabUpstream } from './tab-upstream.ts';
 import { fileSystem, fileUrl } from './runtime.ts';
 import { SignalHub } from './signals.ts';
 import { resume } from './storage.ts';
@@ -95,7 +97,7 @@ async function workerMode() {
 const ATTACH = Symbol('theus.attach');
 
 interface Attachment {
-  upstream: RemoteUpstream;
+  upstream: RemoteUpstream | TabUpstream;
 }
 
 /** Where an engine with storage resumes (module-private; made by create). */
@@ -198,6 +200,7 @@ export class TheusEngine<C extends Context = Context> {
       options = { ...options, auditRecipe: tree as object };
     }
     const resolved = resolveOptions(options);
+    if (isShared(resolved.worker)) return shareAmongTabs(this, sysCtx, options, resolved) as Promise<TheusEngine<C>>;
     if (resolved.storage) {
       checkContext(sysCtx);
       const resumed = await resume(resolved.storage, sysCtx as Record<string, unknown>, rootOf(sysCtx), resolved.historyLimit);
@@ -814,6 +817,34 @@ export class TheusEngine<C extends Context = Context> {
         setAt(draft, [path.layer, ...path.segments], value, who, text);
       }
     }
+  }
+}
+
+/** `worker: { shared }`: a replica of the authority the tabs share, its state put on `sysCtx` (see tabs.ts). */
+async function shareAmongTabs<C extends Context>(Engine: typeof TheusEngine, sysCtx: C, options: EngineOptions, resolved: ResolvedOptions): Promise<TheusEngine<C>> {
+  checkContext(sysCtx);
+  const root = rootOf(sysCtx);
+  const why = unclonable(root);
+  if (why) throw new TypeError(`TheusEngine: with worker: { shared } the state crosses to other tabs, and ${why}`);
+  const config: AuthorityConfig = { ...coreConfig(resolved, sysCtx), historyLimit: resolved.historyLimit };
+  const { tabsUpstream } = await import('./tabs.ts');
+  const upstream = await tabsUpstream(resolved.worker as SharedOption, resolved.storage!, config, root);
+  const { welcome } = upstream;
+  for (const [key, layer] of Object.entries(welcome.root)) if (key in sysCtx || Object.keys(layer).length > 0) (sysCtx as Record<string, unknown>)[key] = layer;
+  try {
+    return new Engine(sysCtx, {
+      ...options,
+      strictMode: welcome.strict,
+      strictGuards: undefined,
+      historyLimit: welcome.historyLimit,
+      auditLogLimit: welcome.auditLogLimit,
+      worker: undefined,
+      storage: undefined,
+      [ATTACH]: { upstream },
+    } as InternalOptions) as TheusEngine<C>;
+  } catch (error) {
+    upstream.close(error instanceof TheusError ? error : new TheusError('the engine could not be made', { cause: error }));
+    throw error;
   }
 }
 

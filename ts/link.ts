@@ -9,7 +9,7 @@ import type { Endpoint } from 'comlink';
 import * as nodeAdapter from 'comlink/dist/esm/node-adapter.mjs';
 import { TheusError } from './errors.ts';
 import { builtin } from './runtime.ts';
-import { isNodeWorker, isPort, type NodeWorkerLike, type WebWorkerLike, type WorkerOption } from './worker-option.ts';
+import { isNodeWorker, isPort, type NodeWorkerLike, type SharedOption, type WebWorkerLike, type WorkerOption } from './worker-option.ts';
 
 export interface Link {
   endpoint: Endpoint;
@@ -17,6 +17,8 @@ export interface Link {
   watch(onDeath: (why: string) => void): void;
   /** Terminates the thread, if this link started it. */
   stop(): void;
+  /** The channel for the authority's broadcasts, where a MessageChannel cannot reach it (tabs: tab-port.ts). */
+  channel?(): { port1: MessagePort; port2: MessagePort };
 }
 
 // comlink's adapter for Node's EventEmitter-style workers. Its declarations
@@ -25,7 +27,7 @@ export interface Link {
 const nodeEndpoint = (nodeAdapter as unknown as { default: (nep: unknown) => Endpoint }).default;
 
 /** Opens a link to where the authority lives (starting the package's worker for `true`). */
-export function linkTo(option: WorkerOption): Link {
+export function linkTo(option: Exclude<WorkerOption, SharedOption>): Link {
   if (option === true) return ownWorker();
   if (isNodeWorker(option)) return nodeWorkerLink(option, false);
   if (isPort(option)) return portLink(option);

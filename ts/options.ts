@@ -2,7 +2,7 @@
  * Engine options: checked once, with messages that name the option, and
  * turned into the core's configuration.
  */
-import { checkWorkerOption, type WorkerOption } from './worker-option.ts';
+import { checkWorkerOption, isShared, type WorkerOption } from './worker-option.ts';
 import { checkStorage, type Storage } from './storage.ts';
 import { logListenerError, type ListenerErrorHandler } from './listeners.ts';
 import type { HostURL } from './host-types.ts';
@@ -48,8 +48,10 @@ export interface EngineOptions {
    * Run the authority (the core, the authoritative state, the commit log,
    * audit, signals, workflows) in a worker: `true` for the package's own
    * worker, or your `Worker`, Node `worker_threads.Worker` (running
-   * `serve()` from `theus/worker`), or a `MessagePort` to one. Needs
-   * `await TheusEngine.create(...)`. See README "Worker mode" and docs/architecture.md.
+   * `serve()` from `theus/worker`), or a `MessagePort` to one; with
+   * `storage`, `{ shared: 'name' }` for one authority shared by the tabs of
+   * a browser. Needs `await TheusEngine.create(...)`. See README "Worker
+   * mode" and "Tabs", and docs/architecture.md.
    */
   worker?: WorkerOption;
   /**
@@ -57,7 +59,7 @@ export interface EngineOptions {
    * `durableObjectStorage(ctx.storage)` from `theus/storage/durable-object`:
    * the engine resumes what it holds (state, version, history) onto your
    * context, and each commit is saved before `execute` resolves. Needs
-   * `await TheusEngine.create(...)`; not with `worker`. See README "Storage" and docs/api.md.
+   * `await TheusEngine.create(...)`; with `worker`, only `{ shared }`. See README "Storage" and docs/api.md.
    */
   storage?: Storage;
   /**
@@ -164,8 +166,12 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
 
 function storageOption(raw: Record<string, unknown>): Storage | undefined {
   const storage = checkStorage(raw.storage);
+  const shared = isShared(raw.worker);
+  if (shared && !storage) fail("option 'worker: { shared }' needs 'storage' (such as indexedDbStorage(name) from theus/storage/indexeddb): the tabs' authority resumes from it whenever it moves");
   // The authority keeps the storage, and a worker's authority cannot reach one made here.
-  if (storage && raw.worker !== undefined && raw.worker !== false) fail("options 'storage' and 'worker' cannot be combined: the authority in the worker cannot reach a storage made on this thread");
+  if (storage && !shared && raw.worker !== undefined && raw.worker !== false) {
+    fail("options 'storage' and 'worker' cannot be combined: the authority in the worker cannot reach a storage made on this thread (worker: { shared } can, for tabs)");
+  }
   return storage;
 }
 

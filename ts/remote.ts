@@ -15,6 +15,7 @@ import type { AuditRecord, ContractView, WorkflowStarted } from './core.ts';
 import { TheusError } from './errors.ts';
 import type { Link } from './link.ts';
 import type { SignalMessage } from './signals.ts';
+import type { StorageRecipe } from './storage.ts';
 import type { Root } from './store.ts';
 import type { AuthorityEndpoint } from './serve-port.ts';
 import { receive, type BeginOutcome, type Downstream, type StepAction, type Upstream } from './upstream.ts';
@@ -31,6 +32,8 @@ export interface StartMessage {
   root: Root;
   /** The compiled core, so the worker need not load it again. */
   wasm?: WebAssembly.Module;
+  /** Tabs' SharedWorker: how to make the storage the authority resumes from (the first tab's start decides). */
+  recipe?: StorageRecipe;
 }
 
 /** How a link ends: once, with the first reason; every wait on it then fails. */
@@ -116,7 +119,7 @@ export class RemoteUpstream implements Upstream {
         const started = await fate.race(remote.start(options.start));
         if (started.error) throw started.error;
       }
-      const { port1, port2 } = new MessageChannel();
+      const { port1, port2 } = link.channel?.() ?? new MessageChannel();
       const welcome = await fate.race(remote.join(transfer(port2, [port2]) as unknown as MessagePort, { audit: true, state: options.state })).catch((cause: unknown) => {
         // workerd's MessagePorts, for one, cannot carry a port.
         if (cause instanceof TheusError) throw cause;

@@ -35,6 +35,27 @@ export interface Storage {
   start(state: Root): Promise<void>;
   /** Saves a commit and the state it made; resolves once both would survive a crash. */
   save(record: CommitRecord, state: Root): Promise<void>;
+  /**
+   * How to make this storage again in another thread, as plain data: the
+   * tabs' SharedWorker (`worker: { shared }`) rebuilds it there. A storage
+   * without one cannot be shared that way.
+   */
+  readonly recipe?: StorageRecipe;
+}
+
+/**
+ * A storage described by data: one of this package's adapters, by name, and
+ * the arguments to call it with (structured-cloneable).
+ *
+ * @example
+ * ```ts
+ * // what indexedDbStorage('shop') carries, rebuilt in the SharedWorker as indexedDbStorage('shop')
+ * const recipe: StorageRecipe = { adapter: 'indexeddb', args: ['shop'] };
+ * ```
+ */
+export interface StorageRecipe {
+  adapter: 'indexeddb';
+  args: unknown[];
 }
 
 /** Checks a `storage` option. */

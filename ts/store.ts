@@ -102,6 +102,16 @@ export class Store {
     }
   }
 
+  /**
+   * Installs a commit past a gap: a new authority for the tabs resumed at a
+   * version whose commits in between are not at hand, so `record` replaces
+   * whole layers.
+   */
+  leap(record: CommitRecord): void {
+    this.#early.clear();
+    this.#install({ record });
+  }
+
   /** Resolves once the store holds `version` (or a newer one). */
   whenAt(version: number): Promise<void> {
     if (this.#version >= version) return Promise.resolve();

@@ -31,8 +31,18 @@ export interface MessageEndpoint {
   removeEventListener(type: string, listener: (event: any) => void): void;
 }
 
-/** Where an authority lives: the package's own worker, your Worker or Node worker thread, or a port to one. */
-export type WorkerOption = true | WebWorkerLike | NodeWorkerLike | HostMessagePort;
+/**
+ * One authority shared by the tabs of an origin (with `storage`): `shared`
+ * names it; `via` picks where it lives, by default a SharedWorker where the
+ * browser has one, else a leader tab elected with Web Locks. See tabs.ts.
+ */
+export interface SharedOption {
+  shared: string;
+  via?: 'shared-worker' | 'web-locks';
+}
+
+/** Where an authority lives: the package's own worker, your Worker or Node worker thread, a port to one, or one shared by tabs. */
+export type WorkerOption = true | WebWorkerLike | NodeWorkerLike | HostMessagePort | SharedOption;
 
 export const isNodeWorker = (value: unknown): value is NodeWorkerLike =>
   typeof value === 'object' && value !== null && typeof (value as NodeWorkerLike).on === 'function' && typeof (value as NodeWorkerLike).threadId === 'number';
@@ -41,15 +51,39 @@ export const isWebWorker = (value: unknown): value is WebWorkerLike => typeof Wo
 
 export const isPort = (value: unknown): value is HostMessagePort => typeof MessagePort === 'function' && value instanceof MessagePort;
 
+export const isShared = (value: unknown): value is SharedOption =>
+  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype && 'shared' in value;
+
 /** Checks a `worker` option; the message names what is accepted. */
 export function checkWorkerOption(value: unknown): WorkerOption | undefined {
   if (value === undefined || value === false) return undefined;
   if (value === true || isNodeWorker(value) || isWebWorker(value) || isPort(value)) return value;
-  throw new TypeError(`TheusEngine: option 'worker' must be true, a Worker, a Node worker_threads Worker or a MessagePort, got ${describe(value)}`);
+  if (isShared(value)) return checkShared(value);
+  throw new TypeError(`TheusEngine: option 'worker' must be true, a Worker, a Node worker_threads Worker, a MessagePort or { shared: 'name' }, got ${describe(value)}`);
+}
+
+function checkShared(value: SharedOption): SharedOption {
+  const { shared, via } = value;
+  const extra = Object.keys(value).find((key) => key !== 'shared' && key !== 'via');
+  if (extra !== undefined) throw new TypeError(`TheusEngine: unknown option 'worker.${extra}'; { shared } takes shared and via`);
+  if (typeof shared !== 'string' || shared === '') throw new TypeError(`TheusEngine: option 'worker.shared' must be a non-empty string naming the state the tabs share, got ${describe(shared)}`);
+  if (via !== undefined && via !== 'shared-worker' && via !== 'web-locks') throw new TypeError(`TheusEngine: option 'worker.via' must be 'shared-worker' or 'web-locks', got ${String(via)}`);
+  // Deno has both, but its locks and channels stay inside one process: there are no tabs there to share with.
+  const hasLocks =
+    typeof BroadcastChannel === 'function' && typeof (globalThis as { navigator?: { locks?: unknown } }).navigator?.locks === 'object' && !('Deno' in globalThis);
+  const hasShared = typeof (globalThis as { SharedWorker?: unknown }).SharedWorker === 'function';
+  if (via === 'shared-worker' ? !hasShared : via === 'web-locks' ? !hasLocks : !hasShared && !hasLocks) {
+    throw new TypeError(
+      `TheusEngine: option 'worker: { shared }' shares one authority between the tabs of a browser, and this runtime has ${via === 'web-locks' ? 'no Web Locks (navigator.locks) or BroadcastChannel' : via === 'shared-worker' ? 'no SharedWorker' : 'neither SharedWorker nor Web Locks'}; ` +
+        'here use the storage alone (one engine is the authority), worker: true, or a MessagePort to an authority served with serve()',
+    );
+  }
+  return value;
 }
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
+  if (typeof value === 'string') return "''";
   if (typeof value === 'object') return value.constructor?.name ?? 'an object';
   return typeof value;
 }

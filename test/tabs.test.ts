@@ -1,0 +1,66 @@
+// worker: { shared }: the option's checks in every runtime, and one tab's
+// engine on the leader-tab path where the runtime has Web Locks. Several
+// tabs at once, and the SharedWorker, are checked by scripts/check-tabs.mjs.
+import { describe, expect, it } from 'vitest';
+import { init, process, TheusEngine, TheusError } from 'theus';
+import { MemoryStorage } from './support/memory-storage.ts';
+import { itUnless } from './support/runtime.ts';
+
+await init();
+
+const scope = globalThis as { SharedWorker?: unknown; BroadcastChannel?: unknown; navigator?: { locks?: unknown } };
+// Deno has both, within one process: the option refuses it as having no tabs.
+const webLocks = typeof scope.BroadcastChannel === 'function' && typeof scope.navigator?.locks === 'object' && !('Deno' in globalThis);
+const sharedWorkers = typeof scope.SharedWorker === 'function';
+const tabs = webLocks || sharedWorkers;
+
+const inc = process({ name: 'inc', outputs: ['domain_ctx.n'] }, function inc(ctx) {
+  ctx.domain_ctx.n += 1;
+});
+
+describe('worker: { shared }', () => {
+  it('refuses a bad shape with a TypeError naming the option', async () => {
+    const storage = new MemoryStorage();
+    await expect(TheusEngine.create({ domain_ctx: { n: 0 } }, { storage, worker: { shared: '' } })).rejects.toThrow(/'worker.shared' must be a non-empty string/);
+    await expect(TheusEngine.create({ domain_ctx: { n: 0 } }, { storage, worker: { shared: 'a', via: 'smoke' as 'web-locks' } })).rejects.toThrow(/'worker.via' must be 'shared-worker' or 'web-locks'/);
+    await expect(TheusEngine.create({ domain_ctx: { n: 0 } }, { storage, worker: { shared: 'a', name: 'b' } as { shared: string } })).rejects.toThrow(/unknown option 'worker.name'/);
+  });
+
+  itUnless(it, tabs, 'this runtime has tabs')('says what to use instead where there are no tabs to share with', async () => {
+    const attempt = TheusEngine.create({ domain_ctx: { n: 0 } }, { storage: new MemoryStorage(), worker: { shared: 'shop' } });
+    await expect(attempt).rejects.toThrow(TypeError);
+    await expect(attempt).rejects.toThrow(/neither SharedWorker nor Web Locks; here use the storage alone \(one engine is the authority\), worker: true/);
+  });
+
+  itUnless(it, !tabs, 'no SharedWorker or Web Locks here')('needs a storage', async () => {
+    const attempt = TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: { shared: 'shop' } });
+    await expect(attempt).rejects.toThrow(TypeError);
+    await expect(attempt).rejects.toThrow(/'worker: \{ shared \}' needs 'storage'/);
+  });
+
+  itUnless(it, !sharedWorkers, 'no SharedWorker here')('refuses, for the SharedWorker, a storage that cannot be made again there', async () => {
+    const attempt = TheusEngine.create({ domain_ctx: { n: 0 } }, { storage: new MemoryStorage(), worker: { shared: 'shop', via: 'shared-worker' } });
+    await expect(attempt).rejects.toThrow(TypeError);
+    await expect(attempt).rejects.toThrow(/this storage has none: use indexedDbStorage\(name\).*via: 'web-locks'/);
+  });
+
+  itUnless(it, !webLocks, 'no Web Locks here')('a lone tab leads: it resumes from the storage, commits, and hands the lock on when disposed', async () => {
+    const storage = new MemoryStorage();
+    const name = `lone-${Math.random()}`;
+    const sysCtx = { domain_ctx: { n: 0 } };
+    const engine = await TheusEngine.create(sysCtx, { storage, worker: { shared: name, via: 'web-locks' } });
+    expect(engine.remote).toBe(true);
+    await engine.execute(inc);
+    await engine.execute(inc);
+    expect([engine.version, sysCtx.domain_ctx.n, storage.saved?.version]).toEqual([2, 2, 2]);
+    await expect(TheusEngine.create({ domain_ctx: { n: 0 } }, { storage, worker: { shared: name, via: 'web-locks' } })).rejects.toThrow(/already has an engine on the shared state/);
+    await expect(engine.connect()).rejects.toThrow(TheusError);
+    engine.dispose();
+
+    const again = await TheusEngine.create({ domain_ctx: { n: 0 } }, { storage, worker: { shared: name, via: 'web-locks' } });
+    expect([again.version, (again.state.domain_ctx as { n: number }).n]).toEqual([2, 2]);
+    await again.execute(inc);
+    expect(storage.saved?.version).toBe(3);
+    again.dispose();
+  });
+});
