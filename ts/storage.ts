@@ -18,6 +18,12 @@ export interface Saved {
   history: CommitRecord[];
 }
 
+/** A commit for {@link Storage.saveMany}, with the state it made. */
+export interface SavedCommit {
+  record: CommitRecord;
+  state: Root;
+}
+
 /**
  * A place for an authority's state (the `storage` option). Every method may
  * reject; a rejected `save` stops the engine (see README "Storage").
@@ -35,6 +41,12 @@ export interface Storage {
   start(state: Root): Promise<void>;
   /** Saves a commit and the state it made; resolves once both would survive a crash. */
   save(record: CommitRecord, state: Root): Promise<void>;
+  /**
+   * Group commit, where a storage has it: saves several commits at once (in
+   * version order, each with the state it made), with one flush for all.
+   * The engine hands it the commits decided while the previous save ran.
+   */
+  saveMany?(commits: readonly SavedCommit[]): Promise<void>;
   /**
    * How to make this storage again in another thread, as plain data: the
    * tabs' SharedWorker (`worker: { shared }`) rebuilds it there. A storage
@@ -70,14 +82,17 @@ export function checkStorage(value: unknown): Storage | undefined {
 }
 
 /**
- * Saves commits one at a time, in the order they were decided. After a
- * failed save nothing more is saved, and every later save fails with the
- * same error: what the storage holds stays a state the engine really had.
+ * Saves commits in the order they were decided, one save at a time; the
+ * commits decided while a save runs go together in the next one where the
+ * storage has `saveMany` (group commit). After a failed save nothing more is
+ * saved, and every later save fails with the same error: what the storage
+ * holds stays a state the engine really had.
  */
 export class Saver {
   readonly #storage: Storage;
   readonly #onFailure: (error: TheusError) => void;
-  #tail: Promise<void> = Promise.resolve();
+  #queue: (SavedCommit & { settle(error?: TheusError): void })[] = [];
+  #running = false;
   #failed: TheusError | undefined;
 
   constructor(storage: Storage, onFailure: (error: TheusError) => void) {
@@ -86,23 +101,38 @@ export class Saver {
   }
 
   save(record: CommitRecord, state: Root): Promise<void> {
-    const saving = this.#tail.then(() => {
-      if (this.#failed) throw this.#failed;
-      return this.#storage.save(record, state);
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ record, state, settle: (error) => (error ? reject(error) : resolve()) });
+      if (!this.#running) void this.#drain();
     });
-    const settled = saving.catch((cause: unknown) => {
-      if (!this.#failed) {
-        const reason = cause instanceof Error ? cause.message : String(cause);
-        this.#failed = new TheusError(
-          `commit ${record.version} was made but could not be saved (${reason}); the engine has stopped, and its storage keeps the state of version ${record.version - 1}`,
-          { cause },
-        );
-        this.#onFailure(this.#failed);
+  }
+
+  async #drain(): Promise<void> {
+    this.#running = true;
+    while (this.#queue.length > 0) {
+      const storage = this.#storage;
+      const batch = storage.saveMany ? this.#queue.splice(0) : this.#queue.splice(0, 1);
+      try {
+        if (this.#failed) throw this.#failed;
+        await (storage.saveMany ? storage.saveMany(batch) : storage.save(batch[0]!.record, batch[0]!.state));
+      } catch (cause) {
+        this.#fail(batch[0]!.record, cause);
+        for (const entry of batch) entry.settle(this.#failed);
+        continue;
       }
-      throw this.#failed;
-    });
-    this.#tail = settled.catch(() => {});
-    return settled;
+      for (const entry of batch) entry.settle();
+    }
+    this.#running = false;
+  }
+
+  #fail(record: CommitRecord, cause: unknown): void {
+    if (this.#failed) return;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    this.#failed = new TheusError(
+      `commit ${record.version} was made but could not be saved (${reason}); the engine has stopped, and its storage keeps the state of version ${record.version - 1}`,
+      { cause },
+    );
+    this.#onFailure(this.#failed);
   }
 }
 

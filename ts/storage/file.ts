@@ -25,7 +25,7 @@ import { applyPatches } from '../commit.ts';
 import { TheusError } from '../errors.ts';
 import type { CommitRecord } from '../history.ts';
 import { builtin } from '../runtime.ts';
-import { isCommitRecord, type Saved, type Storage } from '../storage.ts';
+import { isCommitRecord, type Saved, type SavedCommit, type Storage } from '../storage.ts';
 import type { Root } from '../store.ts';
 import { decode, encode } from './encoding.ts';
 import { frame, readFrames } from './frames.ts';
@@ -34,6 +34,8 @@ import { frame, readFrames } from './frames.ts';
 export interface FileStorageOptions {
   /** Commits between two snapshots (default 1000): fewer means faster opening (less log to replay), more means fewer writes of the whole state. */
   snapshotEvery?: number;
+  /** Whether the commits decided during one flush are written and flushed together (default true); false flushes each commit alone. */
+  groupCommit?: boolean;
 }
 
 /** A {@link fileStorage}: a `Storage` that also lets its directory go. */
@@ -114,7 +116,7 @@ const headerOf = (kind: string) => new TextEncoder().encode(`theus-storage ${kin
  */
 export function fileStorage(dir: string, options: FileStorageOptions = {}): FileStorage {
   if (typeof dir !== 'string' || dir === '') throw new TypeError('fileStorage(dir): expected a directory path, a non-empty string');
-  const { snapshotEvery = 1000 } = options;
+  const { snapshotEvery = 1000, groupCommit = true } = options;
   if (!Number.isSafeInteger(snapshotEvery) || snapshotEvery < 1 || snapshotEvery > 1_000_000) {
     throw new TypeError(`fileStorage: option snapshotEvery must be an integer from 1 to 1000000, got ${String(snapshotEvery)}`);
   }
@@ -189,8 +191,13 @@ export function fileStorage(dir: string, options: FileStorageOptions = {}): File
 
   async function writeNew(name: string, bytes: Uint8Array): Promise<Handle> {
     const handle = await fs!.open(file(name), 'w+');
-    await handle.write(bytes, 0, bytes.length, 0);
-    await handle.sync();
+    try {
+      await handle.write(bytes, 0, bytes.length, 0);
+      await handle.sync();
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
     return handle;
   }
 
@@ -302,6 +309,28 @@ export function fileStorage(dir: string, options: FileStorageOptions = {}): File
     return result;
   };
 
+  async function append(commits: readonly SavedCommit[]): Promise<void> {
+    const open = opened;
+    if (!open) throw new TheusError(`${named} is closed`);
+    const bytes = concat(...commits.map(({ record }) => frame(encode(record))));
+    await open.log.write(bytes, 0, bytes.length, open.size);
+    await open.log.datasync();
+    open.size += bytes.length;
+    const { record, state } = commits[commits.length - 1]!;
+    open.version = record.version;
+    if (historyLimit > 0) {
+      open.history.push(...commits.map((commit) => commit.record));
+      if (open.history.length > historyLimit) open.history.splice(0, open.history.length - historyLimit);
+    }
+    if (record.version - open.snapshot < snapshotEvery) return;
+    const old = open.log;
+    const oldBase = open.logBase;
+    ({ log: open.log, size: open.size } = await snapshotAt(record.version, state, open.history));
+    open.snapshot = open.logBase = record.version;
+    await old.close();
+    await fs!.unlink(file(logName(oldBase)));
+  }
+
   const storage: FileStorage = {
     dir: root,
 
@@ -326,27 +355,7 @@ export function fileStorage(dir: string, options: FileStorageOptions = {}): File
         opened = { log, logBase: 0, size, version: 0, snapshot: 0, history: [] };
       }),
 
-    save: (record, state) =>
-      serial(async () => {
-        const open = opened;
-        if (!open) throw new TheusError(`${named} is closed`);
-        const bytes = frame(encode(record));
-        await open.log.write(bytes, 0, bytes.length, open.size);
-        await open.log.datasync();
-        open.size += bytes.length;
-        open.version = record.version;
-        if (historyLimit > 0) {
-          open.history.push(record);
-          if (open.history.length > historyLimit) open.history.shift();
-        }
-        if (record.version - open.snapshot < snapshotEvery) return;
-        const old = open.log;
-        const oldBase = open.logBase;
-        ({ log: open.log, size: open.size } = await snapshotAt(record.version, state, open.history));
-        open.snapshot = open.logBase = record.version;
-        await old.close();
-        await fs!.unlink(file(logName(oldBase)));
-      }),
+    save: (record, state) => serial(() => append([{ record, state }])),
 
     close: () =>
       serial(async () => {
@@ -355,13 +364,18 @@ export function fileStorage(dir: string, options: FileStorageOptions = {}): File
         await unlock();
       }),
   };
+  // Group commit: the commits decided while a flush ran share the next one.
+  if (groupCommit) storage.saveMany = (commits) => serial(() => append(commits));
   return storage;
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
   return out;
 }
 
