@@ -36,6 +36,7 @@ run bun node_modules/.bin/bun test --isolate test/
 run examples bash scripts/check-examples.sh
 run package bash scripts/check-package.sh
 run bundles node scripts/check-bundles.mjs
+run tabs node scripts/check-tabs.mjs
 run size node scripts/size.mjs
 run playground node_modules/.bin/vite build --logLevel warn
 

@@ -3,6 +3,7 @@
 // tabs at once, and the SharedWorker, are checked by scripts/check-tabs.mjs.
 import { describe, expect, it } from 'vitest';
 import { init, process, TheusEngine, TheusError } from 'theus';
+import { indexedDbStorage } from '../ts/storage/indexeddb.ts';
 import { MemoryStorage } from './support/memory-storage.ts';
 import { itUnless } from './support/runtime.ts';
 
@@ -61,6 +62,20 @@ describe('worker: { shared }', () => {
     expect([again.version, (again.state.domain_ctx as { n: number }).n]).toEqual([2, 2]);
     await again.execute(inc);
     expect(storage.saved?.version).toBe(3);
+    again.dispose();
+  });
+
+  itUnless(it, !sharedWorkers, 'no SharedWorker here')('a lone tab on the SharedWorker: the storage made again there from its recipe, resumed by the next engine', async () => {
+    const name = `lone-${Math.random()}`;
+    const sysCtx = { domain_ctx: { n: 0 } };
+    const engine = await TheusEngine.create(sysCtx, { storage: indexedDbStorage(name), worker: { shared: name } });
+    await engine.execute(inc);
+    expect([engine.version, sysCtx.domain_ctx.n]).toEqual([1, 1]);
+    engine.dispose();
+
+    const again = await TheusEngine.create({ domain_ctx: { n: 0 } }, { storage: indexedDbStorage(name), worker: { shared: name } });
+    await again.execute(inc);
+    expect([again.version, (again.state.domain_ctx as { n: number }).n]).toEqual([2, 2]);
     again.dispose();
   });
 });

@@ -26,7 +26,7 @@ scope.onconnect = (event) => {
       key === 'start'
         ? async ({ config, root, recipe }: StartMessage) => {
             if (!recipe) throw new TheusError("this SharedWorker hosts tabs' authorities: its first call must carry the storage's recipe");
-            host ??= init().then(async () => TabHost.open(await storageFrom(recipe), config, root));
+            host ??= init().then(() => TabHost.open(storageFrom(recipe), config, root));
             try {
               endpoint = (await host).endpoint();
             } catch (error) {

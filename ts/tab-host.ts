@@ -41,6 +41,14 @@ export class TabHost {
         saved(record.version);
       },
     };
+    // Group commit, where the storage has it.
+    if (storage.saveMany) {
+      const saveMany = storage.saveMany.bind(storage);
+      watched.saveMany = async (commits) => {
+        await saveMany(commits);
+        saved(commits[commits.length - 1]!.record.version);
+      };
+    }
     let host: TabHost;
     try {
       host = new TabHost(new Authority({ ...config, startVersion: version }, store, watched), version);
