@@ -12,7 +12,23 @@ trap 'rm -rf "$work"' EXIT
 cat > "$work/main.mjs" <<'JS'
 import { init, process, TheusEngine, ContractViolationError, coreVersion } from 'theus';
 import { connectDevtools } from 'theus/devtools';
+import { fileStorage } from 'theus/storage/file';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 await init();
+// A commit that survives the engine: saved to a directory, resumed from it.
+const dir = `${tmpdir()}/theus-check-package-${Date.now()}-${Math.random()}`;
+const storage = fileStorage(dir);
+const saving = await TheusEngine.create({ domain_ctx: { n: 0, at: new Map() } }, { storage });
+await saving.execute(process({ name: 'inc', outputs: ['domain_ctx.n', 'domain_ctx.at'] }, (ctx) => { ctx.domain_ctx.n += 1; ctx.domain_ctx.at.set(1, new Date(1)); }));
+saving.dispose();
+await storage.close();
+const resumedStorage = fileStorage(dir);
+const resumed = await TheusEngine.create({ domain_ctx: {} }, { storage: resumedStorage });
+if (resumed.version !== 1 || resumed.state.domain_ctx.at.get(1).getTime() !== 1) throw new Error('theus/storage/file misbehaves');
+resumed.dispose();
+await resumedStorage.close();
+await rm(dir, { recursive: true, force: true });
 const engine = await TheusEngine.create({ domain_ctx: { items: [] } });
 connectDevtools(engine)(); // no extension here: connects nothing, and must not throw
 engine.register(process({ inputs: ['domain.items'] }, function count_items() {}));
@@ -28,7 +44,7 @@ JS
 
 try_in() { # try_in DIR how-it-was-installed
   cp "$work/main.mjs" "$1/"
-  (cd "$1" && echo "package ($2), node: $(node main.mjs)" && echo "package ($2), deno: $("$deno" run --allow-read --allow-env main.mjs)" \
+  (cd "$1" && echo "package ($2), node: $(node main.mjs)" && echo "package ($2), deno: $("$deno" run --allow-read --allow-write --allow-env main.mjs)" \
     && echo "package ($2), bun: $("$bun" main.mjs)")
 }
 
@@ -50,6 +66,8 @@ import { init, process, TheusEngine, TheusError, type AuditRecord, type EngineOp
 import { init as initSlim } from 'theus/slim';
 import { serve } from 'theus/worker';
 import { durableObjectStorage } from 'theus/storage/durable-object';
+import { fileStorage, type FileStorageOptions } from 'theus/storage/file';
+import { indexedDbStorage } from 'theus/storage/indexeddb';
 import { connectDevtools } from 'theus/devtools';
 
 const add = process({ name: 'add', inputs: ['domain_ctx.n'], outputs: ['domain_ctx.n'] }, (ctx, { by }: { by: number }) => {
@@ -68,6 +86,8 @@ export async function main(options: EngineOptions): Promise<number> {
   return n;
 }
 export const used = [initSlim, serve, durableObjectStorage, TheusError];
+const fileOptions: FileStorageOptions = { snapshotEvery: 500, groupCommit: true };
+export const storages: EngineOptions['storage'][] = [fileStorage('./data', fileOptions), indexedDbStorage('shop')];
 TS
 types_in() { # types_in DIR how-it-was-installed
   cp "$work/consumer.ts" "$1/"
