@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { init, process, TheusEngine, TheusError } from 'theus';
 import { indexedDbStorage } from '../ts/storage/indexeddb.ts';
+import { Store } from '../ts/store.ts';
 import { MemoryStorage } from './support/memory-storage.ts';
 import { itUnless } from './support/runtime.ts';
 
@@ -77,5 +78,19 @@ describe('worker: { shared }', () => {
     await again.execute(inc);
     expect([again.version, (again.state.domain_ctx as { n: number }).n]).toEqual([2, 2]);
     again.dispose();
+  });
+
+  it('a replica leaps to a new host state that its history does not reach: whole layers, one event, the context too', () => {
+    const context: Record<string, unknown> = { domain_ctx: { n: 1 }, global_ctx: { g: 1 } };
+    const store = new Store({ global_ctx: { g: 1 }, domain_ctx: { n: 1 }, local_ctx: {} } as never, 1, { strict: true, historyLimit: 10, onListenerError: () => {}, context });
+    const seen: number[] = [];
+    store.subscribe((event) => seen.push(event.version));
+    store.offer({ version: 9, process: 'late', patches: [], inversePatches: [], at: 0 });
+    store.leap({ version: 7, process: null, patches: [{ op: 'replace', path: ['domain_ctx'], value: { n: 7 } }], inversePatches: [], at: 0 });
+    expect([store.version, store.root.domain_ctx, store.root.global_ctx, context.domain_ctx, seen]).toEqual([7, { n: 7 }, { g: 1 }, { n: 7 }, [7]]);
+    expect(Object.isFrozen(store.root.domain_ctx)).toBe(true);
+    // A commit that arrived early for the old numbering is dropped, not installed on the new state.
+    store.offer({ version: 8, process: 'p', patches: [{ op: 'replace', path: ['domain_ctx', 'n'], value: 8 }], inversePatches: [], at: 0 });
+    expect([store.version, seen]).toEqual([8, [7, 8]]);
   });
 });
