@@ -11,7 +11,7 @@ while read -r example expected; do
   for runtime in node deno bun; do
     case $runtime in
       node) run=("$tsx" "$example") ;;
-      deno) run=("$deno" run --allow-read --allow-env "$example") ;;
+      deno) run=("$deno" run --allow-read --allow-write --allow-env "$example") ;;
       bun) run=("$bun" "$example") ;;
     esac
     out=$("${run[@]}" 2>&1) || { echo "$out" >&2; echo "check-examples: $example failed under $runtime" >&2; exit 1; }
@@ -21,6 +21,7 @@ while read -r example expected; do
 done <<'EXAMPLES'
 examples/readme.ts Laptop,Mouse 1525 v2
 examples/typed.ts count 1, canUndo true, undone Laptop, redone Laptop,Mouse, v5
+examples/file-storage.ts v2, 2 orders, a-2 25 cents on 2026-01-01 (Money: false), tags ordered
 examples/contracts.ts add_product [effect]
 examples/warehouse.ts sig_restock_needed: true, total_value: 1900
 examples/worker.ts after 20 concurrent orders: total 30 here, 30 in the replica, version 21
