@@ -83,9 +83,12 @@ async function viaLeaderTab(name: string, storage: Storage, config: AuthorityCon
   const lead = (ifAvailable: boolean, onLead: () => void) =>
     new Promise<boolean>((granted) => {
       locks
-        .request(lockName, { ifAvailable, signal: ended.signal }, (lock) => {
-          granted(lock !== null);
-          if (!lock) return undefined;
+        // A signal may not go with ifAvailable (NotSupportedError); it only withdraws a queued request.
+        .request(lockName, ifAvailable ? { ifAvailable } : { signal: ended.signal }, (lock) => {
+          // Granted after this engine ended: let it go at once.
+          const leads = lock !== null && !ended.signal.aborted;
+          granted(leads);
+          if (!leads) return undefined;
           onLead();
           return new Promise<void>((release) => ended.signal.addEventListener('abort', () => release()));
         })
