@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { init, process, TheusEngine, TheusError } from 'theus';
+import { init, TheusEngine, TheusError } from 'theus';
 import { fileStorage } from '../ts/storage/file.ts';
 import { encode } from '../ts/storage/encoding.ts';
 import { frame } from '../ts/storage/frames.ts';
+import { goesOn, step } from './support/storage-fixtures.ts';
 import { itUnless, workerd } from './support/runtime.ts';
 
 await init();
@@ -42,12 +43,6 @@ class Point {
     return Math.hypot(this.x, this.y);
   }
 }
-
-const step = process({ inputs: ['domain_ctx.n', 'domain_ctx.seen'], outputs: ['domain_ctx.n', 'domain_ctx.seen'], name: 'step' }, function step(ctx) {
-  const n = ctx.domain_ctx.n + 1;
-  ctx.domain_ctx.n = n;
-  ctx.domain_ctx.seen.set(n, new Date(n));
-});
 
 const rich = () => ({
   domain_ctx: {
@@ -102,15 +97,7 @@ describe('fileStorage', () => {
       expect(Object.hasOwn(domain, 'missing')).toBe(true);
       expect(domain.big).toBe(2n ** 70n);
       expect(second.history).toEqual(history);
-      second.register(step);
-      await second.execute(step);
-      second.dispose();
-      await again.close();
-      // The same storage object, given to a new engine once the last one is disposed.
-      const third = await TheusEngine.create(rich(), { storage: again, historyLimit: 5 });
-      expect([third.version, (third.state.domain_ctx as { n: number }).n]).toEqual([12, 12]);
-      third.dispose();
-      await again.close();
+      await goesOn(second, again, 5);
       // Old logs go once a snapshot holds their commits.
       const names = await fs!.readdir(dir);
       expect(names.filter((name) => name.startsWith('log-'))).toHaveLength(1);

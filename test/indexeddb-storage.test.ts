@@ -1,18 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { init, process, TheusEngine, TheusError } from 'theus';
+import { init, TheusEngine, TheusError } from 'theus';
 import { indexedDbStorage } from '../ts/storage/indexeddb.ts';
+import { goesOn, step } from './support/storage-fixtures.ts';
 import { itUnless } from './support/runtime.ts';
 
 await init();
 
 const idb = (globalThis as { indexedDB?: IDBFactory }).indexedDB;
 const idbIt = itUnless(it, !idb, 'no IndexedDB here: indexedDbStorage is for browsers and their workers');
-
-const step = process({ inputs: ['domain_ctx.n', 'domain_ctx.seen'], outputs: ['domain_ctx.n', 'domain_ctx.seen'], name: 'step' }, function step(ctx) {
-  const n = ctx.domain_ctx.n + 1;
-  ctx.domain_ctx.n = n;
-  ctx.domain_ctx.seen.set(n, new Date(n));
-});
 
 class Point {
   constructor(
@@ -99,15 +94,7 @@ describe('indexedDbStorage', () => {
       expect(domain.big).toBe(2n ** 70n);
       // A class instance is stored as its own properties: it loads as a plain object.
       expect(domain.at).toStrictEqual({ x: 3, y: 4 });
-      second.register(step);
-      await second.execute(step);
-      second.dispose();
-      await again.close();
-      // The same storage object, given to a new engine once the last one is disposed.
-      const third = await TheusEngine.create(rich(), { storage: again, historyLimit: 5 });
-      expect([third.version, (third.state.domain_ctx as { n: number }).n]).toEqual([12, 12]);
-      third.dispose();
-      await again.close();
+      await goesOn(second, again, 5);
     } finally {
       await remove(name);
     }
