@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { init, TheusEngine, TheusError } from 'theus';
+import { init, process, TheusEngine, TheusError } from 'theus';
 import { fileStorage } from '../ts/storage/file.ts';
 import { encode } from '../ts/storage/encoding.ts';
 import { frame } from '../ts/storage/frames.ts';
@@ -110,16 +110,22 @@ describe('fileStorage', () => {
   fileIt('saves a class instance as its own properties: it loads as a plain object', async () => {
     const dir = await tempDir();
     try {
-      const storage = fileStorage(dir);
+      const storage = fileStorage(dir, { snapshotEvery: 2 });
       const engine = await TheusEngine.create({ domain_ctx: { at: new Point(3, 4) } }, { storage });
+      const move = process({ outputs: ['domain_ctx.at'], name: 'move' }, (ctx) => {
+        ctx.domain_ctx.at = new Point(ctx.domain_ctx.at.x * 2, ctx.domain_ctx.at.y * 2);
+      });
+      // Through a snapshot (version 2) and a log record (version 3).
+      for (let i = 0; i < 3; i++) await engine.execute(move);
       // In memory the engine keeps the prototype.
-      expect((engine.state.domain_ctx.at as Point).norm()).toBe(5);
+      expect((engine.state.domain_ctx.at as Point).norm()).toBe(40);
       engine.dispose();
       await storage.close();
       const reopened = fileStorage(dir);
-      const again = await TheusEngine.create({ domain_ctx: {} }, { storage: reopened });
+      const again = await TheusEngine.create({ domain_ctx: {} }, { storage: reopened, historyLimit: 0 });
+      expect(again.history).toEqual([]);
       const at = (again.state.domain_ctx as { at: object }).at;
-      expect(at).toStrictEqual({ x: 3, y: 4 });
+      expect(at).toStrictEqual({ x: 24, y: 32 });
       expect(Object.getPrototypeOf(at)).toBe(Object.prototype);
       again.dispose();
       await reopened.close();

@@ -257,7 +257,8 @@ export function fileStorage(dir: string, options: FileStorageOptions = {}): File
     }
     const snapshot = await readSnapshot();
     let { state, version } = snapshot;
-    const history = snapshot.history.slice(-historyLimit);
+    // slice(-0) would keep them all.
+    const history = historyLimit === 0 ? [] : snapshot.history.slice(-historyLimit);
     const ahead = bases.find((base) => base > snapshot.version);
     if (ahead !== undefined) throw damaged(`${logName(ahead)} is newer than its snapshot (version ${snapshot.version})`);
     const name = logName(snapshot.version);
