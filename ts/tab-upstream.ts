@@ -29,6 +29,9 @@ export class TabUpstream implements Upstream {
   /** Resolves once a host is connected, after a move. */
   #ready: Promise<RemoteUpstream>;
   #down: Downstream | undefined;
+  /** The engine attaches once made: a move before that waits for it. */
+  readonly #attached: Promise<Downstream>;
+  #onAttach: (down: Downstream) => void = () => {};
   readonly #connect: () => Promise<RemoteUpstream>;
   readonly #onClose: () => void;
   #closed: TheusError | undefined;
@@ -37,6 +40,8 @@ export class TabUpstream implements Upstream {
   readonly #ids = new Map<number, number>();
   /** Transactions begun on the current host, and the version it resumed at. */
   #transactions = new Set<number>();
+  /** Moves so far: a reconnection that a later move overtook gives way. */
+  #moves = 0;
   #resumedAt = 0;
 
   constructor(first: RemoteUpstream, connect: () => Promise<RemoteUpstream>, onClose: () => void) {
@@ -45,11 +50,13 @@ export class TabUpstream implements Upstream {
     this.#ready = Promise.resolve(first);
     this.#connect = connect;
     this.#onClose = onClose;
+    this.#attached = new Promise((resolve) => (this.#onAttach = resolve));
   }
 
   attach(down: Downstream): void {
     this.#down = down;
-    this.#follow(this.#current!);
+    this.#onAttach(down);
+    if (this.#current) this.#follow(this.#current);
   }
 
   /** The host moved: fails what is in flight there and follows the new one. */
@@ -58,35 +65,47 @@ export class TabUpstream implements Upstream {
     const old = this.#current;
     this.#current = undefined;
     this.#transactions = new Set();
-    this.#ready = this.#reconnect();
+    const move = ++this.#moves;
+    this.#ready = this.#reconnect(move);
+    // Calls made meanwhile see its failure; nobody else needs to.
+    this.#ready.catch(() => {});
     // Its lost() is not followed any more: this ends only its calls.
     old?.close(new TheusError(MOVED));
   }
 
-  async #reconnect(): Promise<RemoteUpstream> {
-    for (;;) {
-      if (this.#closed) throw this.#closed;
-      const next = await this.#connect();
-      if (this.#closed) {
-        next.close(this.#closed);
-        throw this.#closed;
-      }
-      try {
-        await this.#catchUp(next);
-      } catch (error) {
-        next.close(error instanceof TheusError ? error : new TheusError(String(error)));
-        continue;
-      }
-      this.#current = next;
-      this.#follow(next);
-      return next;
+  async #reconnect(move: number): Promise<RemoteUpstream> {
+    const down = await this.#attached;
+    const next = await this.#connect();
+    if (this.#closed) {
+      next.close(this.#closed);
+      throw this.#closed;
     }
+    // It moved again meanwhile: the later move's connection is the one to follow.
+    const overtaken = () => {
+      next.close(new TheusError(MOVED));
+      return this.#ready;
+    };
+    if (move !== this.#moves) return overtaken();
+    try {
+      await this.#catchUp(next, down);
+    } catch (thrown) {
+      if (move !== this.#moves) return overtaken();
+      // The new host cannot take this replica (it refuses its processes): the engine ends, saying why.
+      const error = thrown instanceof TheusError ? thrown : new TheusError(`could not follow the tabs' new authority: ${String(thrown)}`, { cause: thrown });
+      next.close(error);
+      down.lost(error);
+      throw error;
+    }
+    if (move !== this.#moves) return overtaken();
+    this.#current = next;
+    this.#follow(next);
+    return next;
   }
 
   /** Brings the replica to the new host's state, and makes the registrations again there. */
-  async #catchUp(next: RemoteUpstream): Promise<void> {
+  async #catchUp(next: RemoteUpstream, down: Downstream): Promise<void> {
     const { welcome } = next;
-    const store = this.#down!.store;
+    const { store } = down;
     this.#resumedAt = welcome.version;
     if (welcome.version > store.version) {
       const missing = welcome.history.filter((record) => record.version > store.version);
