@@ -71,6 +71,29 @@ describe('useTheus', () => {
     expect([view.container.textContent, renders.count]).toEqual(['b0', 2]);
   });
 
+  itDom('an inline selector making a new object each render does not loop, and with shallowEqual skips commits elsewhere', async () => {
+    const { render, act } = await import('@testing-library/react');
+    const engine = await fresh();
+    const renders = { plain: 0, shallow: 0 };
+    function Plain(): ReactElement {
+      renders.plain += 1;
+      const { counter } = useTheus(engine, (s) => ({ counter: s.domain_ctx.counter }));
+      return createElement('output', null, String(counter));
+    }
+    function Shallow(): ReactElement {
+      renders.shallow += 1;
+      const { counter } = useTheus(engine, (s) => ({ counter: s.domain_ctx.counter }), shallowEqual);
+      return createElement('output', null, String(counter));
+    }
+    const view = render(createElement('div', null, createElement(Plain), createElement(Shallow)));
+    await act(() => engine.execute(relabel, { to: 'b' }));
+    await act(() => engine.execute(relabel, { to: 'c' }));
+    // Without an equality each commit is a new object, so a render each: but no more.
+    expect(renders).toEqual({ plain: 3, shallow: 1 });
+    await act(() => engine.execute(inc));
+    expect([view.container.textContent, renders]).toEqual(['11', { plain: 4, shallow: 2 }]);
+  });
+
   itDom('shows the final state after concurrent commits, never a torn or lost one', async () => {
     const { render, act } = await import('@testing-library/react');
     const engine = await fresh();
