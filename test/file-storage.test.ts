@@ -11,6 +11,7 @@ await init();
 interface Fs {
   mkdtemp(prefix: string): Promise<string>;
   readdir(path: string): Promise<string[]>;
+  mkdir(path: string): Promise<unknown>;
   readFile(path: string): Promise<Uint8Array>;
   writeFile(path: string, data: Uint8Array | string): Promise<void>;
   appendFile(path: string, data: Uint8Array): Promise<void>;
@@ -156,6 +157,30 @@ describe('fileStorage', () => {
       } finally {
         await fs!.rm(dir, { recursive: true, force: true });
       }
+    }
+  });
+
+  fileIt('keeps saving on the log when a snapshot cannot be written, and tries it again later', async () => {
+    const dir = await tempDir();
+    try {
+      const storage = fileStorage(dir, { snapshotEvery: 2 });
+      const engine = await TheusEngine.create(rich(), { storage });
+      // A directory where the snapshot's temporary file would go (not empty: Deno's unlink removes an empty one): writing it fails.
+      await fs!.mkdir(`${dir}/snapshot.tmp`);
+      await fs!.writeFile(`${dir}/snapshot.tmp/in-the-way`, 'x');
+      engine.register(step);
+      for (let i = 0; i < 5; i++) await engine.execute(step);
+      engine.dispose();
+      await storage.close();
+      expect((await fs!.readdir(dir)).sort()).toEqual(['log-0000000000000000', 'snapshot', 'snapshot.tmp']);
+      await fs!.rm(`${dir}/snapshot.tmp`, { recursive: true, force: true });
+      const reopened = fileStorage(dir, { snapshotEvery: 2 });
+      const again = await TheusEngine.create(rich(), { storage: reopened });
+      expect([again.version, (again.state.domain_ctx as { n: number }).n]).toEqual([5, 5]);
+      await goesOn(again, reopened, 1000);
+      expect((await fs!.readdir(dir)).sort()).toEqual(['log-0000000000000006', 'snapshot']);
+    } finally {
+      await fs!.rm(dir, { recursive: true, force: true });
     }
   });
 

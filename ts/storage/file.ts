@@ -232,9 +232,14 @@ export function fileStorage(dir: string, options: FileStorageOptions = {}): File
     return snapshot as Snapshot;
   }
 
-  async function snapshotAt(version: number, state: Root, history: CommitRecord[]): Promise<{ log: Handle; size: number }> {
+  /** Writes the snapshot of `version` to snapshot.tmp, fsynced: not yet the snapshot. */
+  async function writeSnapshot(version: number, state: Root, history: CommitRecord[]): Promise<void> {
     const bytes = concat(headerOf('snapshot'), frame(encode({ version, state, history } satisfies Snapshot)));
     await (await writeNew('snapshot.tmp', bytes)).close();
+  }
+
+  /** Makes snapshot.tmp the snapshot, with a new log after it. */
+  async function installSnapshot(version: number): Promise<{ log: Handle; size: number }> {
     await fs!.rename(file('snapshot.tmp'), file('snapshot'));
     const header = headerOf('log');
     const log = await writeNew(logName(version), header);
@@ -298,7 +303,8 @@ export function fileStorage(dir: string, options: FileStorageOptions = {}): File
       }
     }
     for (const base of bases) if (base < snapshot.version) await fs!.unlink(file(logName(base)));
-    if (names.includes('snapshot.tmp')) await fs!.unlink(file('snapshot.tmp'));
+    // A leftover that cannot go (not a file) does no harm: the next snapshot is tried and skipped.
+    if (names.includes('snapshot.tmp')) await fs!.unlink(file('snapshot.tmp')).catch(() => {});
     opened = { log, logBase: snapshot.version, size, version, snapshot: snapshot.version, history };
     return { state, version, history: [...history] };
   }
@@ -324,9 +330,16 @@ export function fileStorage(dir: string, options: FileStorageOptions = {}): File
       if (open.history.length > historyLimit) open.history.splice(0, open.history.length - historyLimit);
     }
     if (record.version - open.snapshot < snapshotEvery) return;
+    try {
+      await writeSnapshot(record.version, state, open.history);
+    } catch {
+      // The log holds every commit, so this save stands; the snapshot is tried again at the next.
+      await fs!.unlink(file('snapshot.tmp')).catch(() => {});
+      return;
+    }
     const old = open.log;
     const oldBase = open.logBase;
-    ({ log: open.log, size: open.size } = await snapshotAt(record.version, state, open.history));
+    ({ log: open.log, size: open.size } = await installSnapshot(record.version));
     open.snapshot = open.logBase = record.version;
     await old.close();
     await fs!.unlink(file(logName(oldBase)));
@@ -352,7 +365,8 @@ export function fileStorage(dir: string, options: FileStorageOptions = {}): File
     start: (state) =>
       serial(async () => {
         if (owners.get(root) !== self) throw new TheusError(`${named} was not loaded: the engine loads a storage before it starts one`);
-        const { log, size } = await snapshotAt(0, state, []);
+        await writeSnapshot(0, state, []);
+        const { log, size } = await installSnapshot(0);
         opened = { log, logBase: 0, size, version: 0, snapshot: 0, history: [] };
       }),
 
