@@ -49,7 +49,7 @@ describe('fileStorage crash', () => {
           );
           child.kill('SIGKILL');
           const signal = await exited;
-          expect(signal, err).toBe('SIGKILL');
+          expect({ signal, err }).toMatchObject({ signal: 'SIGKILL' });
           // Only whole lines: a version is reported once its newline is out.
           const versions = out.split('\n').slice(0, -1).map(Number);
           const before = reported;
