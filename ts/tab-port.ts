@@ -9,7 +9,7 @@
 import { transferHandlers } from 'comlink';
 
 /** What crosses the channel: a port's message, a replica asking to be served, or a new leader saying so. */
-export type TabMessage = { to: string; data: unknown } | { open: PortAddress } | { leader: string };
+export type TabMessage = { to: string; data: unknown } | { open: PortAddress } | { leader: true };
 
 /** Where a port's messages go (`peer`) and which arrive at it (`self`), on the channel named `channel`. */
 export interface PortAddress {

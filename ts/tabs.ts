@@ -72,7 +72,10 @@ async function viaLeaderTab(name: string, storage: Storage, config: AuthorityCon
 
   channel.onControl = (message) => {
     if ('open' in message) {
-      if (host) void host.then((h) => h.serve(channel.port(message.open)), () => {});
+      if (!host) return;
+      // Made now, so that it holds the replica's calls until this tab's authority is ready.
+      const port = channel.port(message.open);
+      void host.then((h) => h.serve(port), () => {});
     } else if (!host) {
       connecting?.die('a new leader tab took over');
       upstream?.moved();
@@ -101,7 +104,7 @@ async function viaLeaderTab(name: string, storage: Storage, config: AuthorityCon
     host = TabHost.open(storage, config, root);
     host.then(
       () => {
-        channel.post({ leader: crypto.randomUUID() });
+        channel.post({ leader: true });
         // This tab's engine follows its own authority from now on.
         if (takeover) upstream?.moved();
       },
@@ -170,8 +173,11 @@ async function viaLeaderTab(name: string, storage: Storage, config: AuthorityCon
   return upstream;
 }
 
-/** How long a replica waits for a leader to answer its open before asking again. */
-const ANSWER_MS = 2000;
+/**
+ * How long a replica waits for the leader to answer before asking again: a
+ * leader that took the lock an instant before may have missed the ask.
+ */
+const ANSWER_MS = 5000;
 const RETRY_MS = 20;
 
 function portLink(port: MessagePort): Link {
