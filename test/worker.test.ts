@@ -211,8 +211,11 @@ describe('several replicas, one truth', () => {
     const other = await TheusEngine.join(await engine.connect());
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
+    let reading!: () => void;
+    const read = new Promise<void>((resolve) => (reading = resolve));
     const gatedInc = process({ inputs: ['domain_ctx.n'], outputs: ['domain_ctx.n'], name: 'gated_inc' }, async function gated_inc(ctx) {
       const seen = ctx.domain_ctx.n;
+      reading();
       await gate;
       ctx.domain_ctx.n = seen + 1;
     });
@@ -221,6 +224,8 @@ describe('several replicas, one truth', () => {
     // The gated one read version 0 and commits after inc: it conflicts (taking a
     // priority ticket), then its replica leaves while it backs off.
     const leaving = other.execute(gatedInc);
+    // Its body reads version 0 before inc commits (it starts only once the authority has registered it).
+    await read;
     await engine.execute(inc);
     open();
     await new Promise((resolve) => setTimeout(resolve, 100));
