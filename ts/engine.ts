@@ -690,9 +690,9 @@ export class TheusEngine<C extends Context = Context> {
       upstream: (what) => this.#live(what),
       deliver: (events) => this.#deliver(events),
       explain: (what, error) => this.#explain(what, error),
-      committed: (commit, step) => {
-        this.#undoHistory.record(commit, step);
-        if (step) this.#stepVersion = commit.version;
+      committed: (version, patches, inversePatches, root, step) => {
+        this.#undoHistory.record(version, patches, inversePatches, root, step);
+        if (step) this.#stepVersion = version;
       },
     });
   }

@@ -17,7 +17,7 @@ import { TX_CAS, TX_PROCESS, type TxKindCode } from './core.ts';
 import { ContractViolationError, fromCore, TheusError } from './errors.ts';
 import { isFrozenWriteError } from './guard.ts';
 import type { Root, Store } from './store.ts';
-import { ownCommit, type OwnCommit, type UndoStep } from './undo.ts';
+import type { UndoStep } from './undo.ts';
 import type { Upstream } from './upstream.ts';
 import { encodeWritten } from './written.ts';
 
@@ -30,7 +30,7 @@ export interface ReplicaHost {
   /** The error to throw for `error` met during `what`: the engine's end, named after the call, or `error` itself. */
   explain(what: string, error: unknown): unknown;
   /** Told of each commit this replica made (for undo), with the step it was if it was an undo or redo. */
-  committed(commit: OwnCommit, step: UndoStep | undefined): void;
+  committed(version: number, patches: Patches, inversePatches: Patches, root: Root, step: UndoStep | undefined): void;
 }
 
 export interface TxSpec<R> {
@@ -123,7 +123,7 @@ export async function transact<R>(replica: ReplicaHost, spec: TxSpec<R>): Promis
       }
       const { verdict } = outcome;
       if (verdict.outcome === 'committed') {
-        replica.committed(ownCommit(verdict.version, patches, inversePatches, next), spec.step);
+        replica.committed(verdict.version, patches, inversePatches, next, spec.step);
         if (store.version < verdict.version) {
           // The authority is in another thread: install our own commit from our own data (identity kept).
           store.offer({ version: verdict.version, process: spec.name, patches, inversePatches, at: outcome.at ?? Date.now() }, made);

@@ -35,10 +35,6 @@ export interface OwnCommit {
   after: unknown[];
 }
 
-/** An own commit as undo keeps it, from the state it made. */
-export function ownCommit(version: number, patches: Patches, inversePatches: Patches, root: Root): OwnCommit {
-  return { version, patches, inversePatches, after: patches.map((patch) => valueAt(root, patch.path as unknown[])) };
-}
 
 /**
  * A stack in version order that keeps at most `limit` entries. Entries
@@ -61,7 +57,6 @@ class BoundedStack {
 
   /** Inserts in version order (an entry is nearly always the newest). */
   keep(commit: OwnCommit): void {
-    if (this.#limit === 0) return;
     const entries = this.#entries;
     let at = entries.length;
     while (at > this.#dropped && entries[at - 1].version > commit.version) at -= 1;
@@ -86,8 +81,10 @@ class BoundedStack {
 export class UndoHistory {
   readonly #undoable: BoundedStack;
   readonly #redoable: BoundedStack;
+  readonly #limit: number;
 
   constructor(limit: number) {
+    this.#limit = limit;
     this.#undoable = new BoundedStack(limit);
     this.#redoable = new BoundedStack(limit);
   }
@@ -105,10 +102,12 @@ export class UndoHistory {
    * one can be undone, and (unless it is a redo) ends what could be redone,
    * as in every editor.
    */
-  record(commit: OwnCommit, step: UndoStep | undefined): void {
-    if (commit.patches.length === 0) return;
+  record(version: number, patches: Patches, inversePatches: Patches, root: Root, step: UndoStep | undefined): void {
+    if (patches.length === 0 || this.#limit === 0) return;
     if (step === undefined) this.#redoable.clear();
-    (step === 'undo' ? this.#redoable : this.#undoable).keep(commit);
+    // What the commit left is read only for a commit that is kept.
+    const after = patches.map((patch) => valueAt(root, patch.path as unknown[]));
+    (step === 'undo' ? this.#redoable : this.#undoable).keep({ version, patches, inversePatches, after });
   }
 
   /** Takes the commit an undo (or redo) reverses, so that two steps never reverse the same one. */
