@@ -20,6 +20,7 @@
 import type { CommitEvent, Context, TheusEngine } from './engine.ts';
 import type { Patches } from './mutative.ts';
 import { layersFromDevtools, type Layers } from './devtools-state.ts';
+import { checkEngineShape } from './engine-shape.ts';
 
 /** The action sent for a commit. */
 export interface DevtoolsAction {
@@ -122,7 +123,7 @@ interface Staged {
  * ```
  */
 export function connectDevtools<C extends Context>(engine: TheusEngine<C>, options: DevtoolsOptions = {}): () => void {
-  checkEngine(engine);
+  checkEngineShape(engine, 'connectDevtools(engine)', ['subscribe', 'compareAndSwap']);
   const { name, maxAge, extension, onError } = checkOptions(options);
   if (extension === undefined) return () => {};
   const connection = extension.connect({ ...(name === undefined ? {} : { name }), maxAge, features: FEATURES });
@@ -239,19 +240,6 @@ export function connectDevtools<C extends Context>(engine: TheusEngine<C>, optio
     // Not extension.disconnect(): it disconnects every instance on the page.
     connection.unsubscribe?.();
   };
-}
-
-function checkEngine(engine: unknown): void {
-  const candidate = engine as Partial<TheusEngine> | null;
-  if (
-    typeof candidate !== 'object' ||
-    candidate === null ||
-    typeof candidate.subscribe !== 'function' ||
-    typeof candidate.compareAndSwap !== 'function' ||
-    typeof candidate.state !== 'object'
-  ) {
-    throw new TypeError(`connectDevtools(engine): engine must be a TheusEngine, got ${candidate === null ? 'null' : typeof candidate}`);
-  }
 }
 
 function checkOptions(options: DevtoolsOptions): Required<Omit<DevtoolsOptions, 'name' | 'extension'>> & Pick<DevtoolsOptions, 'name' | 'extension'> {

@@ -12,6 +12,7 @@
  */
 import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import type { Context, State, TheusEngine } from './engine.ts';
+import { checkEngineShape } from './engine-shape.ts';
 
 /**
  * The part of `engine`'s committed state that `selector` picks, kept up to
@@ -84,10 +85,7 @@ export function shallowEqual<T>(a: T, b: T): boolean {
 }
 
 function checkArguments(engine: unknown, selector: unknown, isEqual: unknown): void {
-  const candidate = engine as { subscribe?: unknown; state?: unknown } | null;
-  if (typeof candidate !== 'object' || candidate === null || typeof candidate.subscribe !== 'function' || typeof candidate.state !== 'object') {
-    throw new TypeError(`useTheus(engine, selector): engine must be a TheusEngine, got ${candidate === null ? 'null' : typeof candidate}`);
-  }
+  checkEngineShape(engine, 'useTheus(engine, selector)', ['subscribe']);
   if (typeof selector !== 'function') throw new TypeError(`useTheus(engine, selector): selector must be a function of the state, got ${typeof selector}`);
   if (typeof isEqual !== 'function') throw new TypeError(`useTheus(engine, selector, isEqual): isEqual must be a function, got ${typeof isEqual}`);
 }
