@@ -4,19 +4,33 @@
  * by `engine.connect()`.
  */
 import { expose, transfer } from 'comlink';
-import type { Authority, CommitMessage, Welcome } from './authority.ts';
+import type { Authority, Broadcast, CommitMessage, Welcome } from './authority.ts';
 import type { SignalMessage } from './signals.ts';
+
+/**
+ * How a host lets replicas join, where it is not at once: the tabs' host
+ * (tab-host.ts) joins a replica only at a version its storage holds, and
+ * sends it each commit only once saved.
+ */
+export interface JoinPolicy {
+  /** Resolves when a replica may join. */
+  ready(): Promise<void>;
+  /** What carries the broadcasts to a replica, given what posts them. */
+  carry(send: (broadcast: Broadcast) => void): (broadcast: Broadcast) => void;
+}
 
 /**
  * The calls a replica in another thread makes, as comlink exposes them on a
  * port: the authority's own methods, with `join` taking the port that will
  * carry broadcasts to the new replica.
  */
-export function endpointOf(authorityOf: () => Authority) {
+export function endpointOf(authorityOf: () => Authority, policy?: JoinPolicy) {
   return {
-    join(port: MessagePort, options: { audit: boolean; state: boolean }): Welcome {
+    async join(port: MessagePort, options: { audit: boolean; state: boolean }): Promise<Welcome> {
+      await policy?.ready();
       port.start?.();
-      const welcome = authorityOf().join((broadcast) => port.postMessage(broadcast), { remote: true, audit: options.audit });
+      const send = (broadcast: Broadcast) => port.postMessage(broadcast);
+      const welcome = authorityOf().join(policy ? policy.carry(send) : send, { remote: true, audit: options.audit });
       return options.state ? welcome : { ...welcome, root: {} as Welcome['root'], history: [] };
     },
     leave: (replica: number) => authorityOf().leave(replica),

@@ -62,16 +62,15 @@ export class TabHost {
 
   /** The calls replicas make on a port: the authority's, with broadcasts held until durable. */
   endpoint(): HostEndpoint {
-    const base = endpointOf(() => this.#authority);
-    return {
-      ...base,
-      join: async (port: MessagePort, options: { audit: boolean; state: boolean }) => {
-        // A joining replica starts from a state the storage holds.
+    const policy = {
+      // A joining replica starts from a state the storage holds.
+      ready: async () => {
         while (this.#durable < this.#authority.store.version) await new Promise<void>((resolve) => this.#onDurable.add(resolve));
-        port.start?.();
-        const welcome = this.#authority.join(this.#held((broadcast) => port.postMessage(broadcast)), { remote: true, audit: options.audit });
-        return options.state ? welcome : { ...welcome, root: {} as typeof welcome.root, history: [] };
       },
+      carry: (send: (broadcast: Broadcast) => void) => this.#held(send),
+    };
+    return {
+      ...endpointOf(() => this.#authority, policy),
       // The authority is already running: a tab's start only joins it.
       start: async () => ({}),
       close: () => {},
