@@ -5,12 +5,7 @@
  * a prototype could pollute every object of the page once copied, and nesting
  * past what the core accepts would fail deep inside the commit instead of here.
  */
-
-/** The keys that reach a prototype when assigned or copied. */
-const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-/** As deep as the core accepts a value (rust/engine/src/value.rs, MAX_VALUE_DEPTH). */
-const MAX_DEPTH = 100;
+import { layerRules } from './layers.ts';
 
 /** The context's layers, as a jump commits them. */
 export type Layers = Record<string, object>;
@@ -27,7 +22,9 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 export function layersFromDevtools(source: unknown, layers: readonly string[]): Layers {
   if (source === undefined) throw new TypeError('theus devtools: devtools sent no state to go to');
   const value = typeof source === 'string' ? parse(source) : source;
-  checkTree(value, '', 0);
+  // The core's own rules: the keys that reach a prototype, and how deep a value may nest.
+  const { forbiddenKeys, maxValueDepth } = layerRules();
+  checkTree(value, '', 0, forbiddenKeys, maxValueDepth);
   if (!isRecord(value)) throw new TypeError(`theus devtools: the state from devtools must be an object of layers (${layers.join(', ')})`);
   for (const key of Object.keys(value)) {
     if (!layers.includes(key)) throw new TypeError(`theus devtools: the state from devtools has '${key}', which is not a layer (${layers.join(', ')})`);
@@ -46,12 +43,12 @@ function parse(text: string): unknown {
   }
 }
 
-function checkTree(node: unknown, path: string, depth: number): void {
+function checkTree(node: unknown, path: string, depth: number, forbiddenKeys: readonly string[], maxDepth: number): void {
   if (typeof node !== 'object' || node === null) return;
-  if (depth > MAX_DEPTH) throw new TypeError(`theus devtools: the state from devtools is nested more than ${MAX_DEPTH} levels deep (at '${path.slice(0, 80)}…')`);
+  if (depth > maxDepth) throw new TypeError(`theus devtools: the state from devtools is nested more than ${maxDepth} levels deep (at '${path.slice(0, 80)}…')`);
   for (const key of Object.keys(node)) {
     const at = path === '' ? key : `${path}.${key}`;
-    if (PROTOTYPE_KEYS.has(key)) throw new TypeError(`theus devtools: the state from devtools has the key '${key}' (at '${at}'), which would reach a prototype; refused`);
-    checkTree((node as Record<string, unknown>)[key], at, depth + 1);
+    if (forbiddenKeys.includes(key)) throw new TypeError(`theus devtools: the state from devtools has the key '${key}' (at '${at}'), which would reach a prototype; refused`);
+    checkTree((node as Record<string, unknown>)[key], at, depth + 1, forbiddenKeys, maxDepth);
   }
 }
