@@ -11,7 +11,7 @@
  * worker (see worker.ts) and replicas reach it through comlink. So its
  * methods take and return plain data, and report refusals as data too.
  */
-import type { Patches } from './mutative.ts';
+import type { Patches } from './patch.ts';
 import { applyPatches, valueAt } from './commit.ts';
 import { Saver, type Storage } from './storage.ts';
 import { conditionValue } from './condition-values.ts';

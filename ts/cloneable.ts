@@ -6,7 +6,7 @@
  * refused here first, with the path where it was found, so that the error
  * says what to change instead of failing deep inside postMessage.
  */
-import type { Patches } from './mutative.ts';
+import type { Patches } from './patch.ts';
 
 const refusedKind = (value: unknown): string | undefined => {
   if (typeof value === 'function') return 'a function';

@@ -2,8 +2,9 @@
  * Replaying patches (a commit rebased onto a newer state, another replica's
  * commit, users' history) and reading values at a path.
  */
-import { apply, type Patches } from './mutative.ts';
-import { markDraftable } from './draft.ts';
+import { openDraft } from './draft.ts';
+import { finish } from './finish.ts';
+import type { Patches } from './patch.ts';
 
 /**
  * Applies patches (such as a commit's `patches` or `inversePatches` from
@@ -18,7 +19,42 @@ import { markDraftable } from './draft.ts';
  * ```
  */
 export function applyPatches<T extends object>(state: T, patches: Patches): T {
-  return apply(state, patches, { mark: markDraftable }) as T;
+  const { draft, state: root } = openDraft(state);
+  try {
+    applyTo(draft, patches);
+  } catch (error) {
+    finish(root, false);
+    throw error;
+  }
+  return finish<T>(root, false);
+}
+
+/**
+ * Applies patches to a draft, in order. An array `add` inserts at its index
+ * (as Immer's patches mean it); a key that leads nowhere is an error naming
+ * the patch, never a silent skip.
+ */
+export function applyTo(draft: object, patches: Patches): void {
+  for (const patch of patches) {
+    const { path, op } = patch;
+    if (!Array.isArray(path) || path.length === 0) throw new TypeError(`a patch needs a non-empty path, got ${JSON.stringify(path)}`);
+    const parent = valueAt(draft, path.slice(0, -1)) as any;
+    const key = path[path.length - 1];
+    if (typeof parent !== 'object' || parent === null) throw new TypeError(`a patch's path leads nowhere: ${JSON.stringify(path)}`);
+    if (parent instanceof Map) {
+      if (op === 'remove') parent.delete(key);
+      else parent.set(key, patch.value);
+    } else if (Array.isArray(parent) && op !== 'replace' && typeof key === 'number') {
+      if (op === 'add') parent.splice(key, 0, patch.value);
+      else parent.splice(key, 1);
+    } else if (op === 'remove') {
+      delete parent[key];
+    } else if (op === 'add' || op === 'replace') {
+      parent[key] = patch.value;
+    } else {
+      throw new TypeError(`a patch's op is 'add', 'replace' or 'remove', not ${JSON.stringify(op)}`);
+    }
+  }
 }
 
 /** The value at `keys` in `root` (Map-aware), or undefined. */

@@ -18,7 +18,7 @@
  * @packageDocumentation
  */
 import type { CommitEvent, Context, TheusEngine } from './engine.ts';
-import type { Patches } from './mutative.ts';
+import type { Patches } from './patch.ts';
 import { layersFromDevtools, type Layers } from './devtools-state.ts';
 import { checkEngineShape } from './engine-shape.ts';
 

@@ -7,7 +7,8 @@
  * and the authoritative state off this thread). JavaScript holds the data;
  * the Rust core makes every decision.
  */
-import type { Draft, Patches } from './mutative.ts';
+import type { Draft } from './draft.ts';
+import type { Patches } from './patch.ts';
 import { Authority, auditValue, type AuthorityConfig, type ReplicaEvent } from './authority.ts';
 import { unclonable } from './cloneable.ts';
 import { valueAt } from './commit.ts';

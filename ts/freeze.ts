@@ -5,7 +5,7 @@
  * anything already frozen. So a commit costs O(changed paths), never
  * O(state size). HEAVY data (ArrayBuffer and its views) is never frozen.
  */
-import type { Patches } from './mutative.ts';
+import type { Patches } from './patch.ts';
 
 const isHeavy = (value: object): boolean => ArrayBuffer.isView(value) || value instanceof ArrayBuffer;
 

@@ -4,7 +4,7 @@
  * Records are frozen through their patches, so that no reader (nor a
  * subscriber, who sees the same arrays) can rewrite the log.
  */
-import type { Patches } from './mutative.ts';
+import type { Patches } from './patch.ts';
 
 /** One committed transaction. */
 export interface CommitRecord {

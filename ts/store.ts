@@ -6,7 +6,7 @@
  * made and frozen first, then the user's context object, the state, the
  * version and the log change together, and only then are subscribers told.
  */
-import type { Patches } from './mutative.ts';
+import type { Patches } from './patch.ts';
 import { applyPatches } from './commit.ts';
 import { TheusError } from './errors.ts';
 import { deepFreeze, freezeChanged } from './freeze.ts';

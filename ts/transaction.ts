@@ -9,10 +9,11 @@
  * A transaction with nothing to check before it runs (no input audit rules)
  * begins with its first commit: one call into the core per commit.
  */
-import { create, type Patches } from './mutative.ts';
 import type { Outcome, ReplicaEvent } from './authority.ts';
 import { unclonablePatches } from './cloneable.ts';
-import { detachDrafts, draftViolation, markDraftable } from './draft.ts';
+import { detachDrafts, draftViolation, openDraft, revokeAll } from './draft.ts';
+import { finish } from './finish.ts';
+import type { Patches } from './patch.ts';
 import { TX_CAS, TX_PROCESS, type TxKindCode } from './core.ts';
 import { ContractViolationError, fromCore, TheusError } from './errors.ts';
 import { isFrozenWriteError } from './guard.ts';
@@ -88,7 +89,7 @@ export async function transact<R>(replica: ReplicaHost, spec: TxSpec<R>): Promis
       let upstream = replica.upstream(spec.call);
       const snapshot = store.root;
       const snapshotVersion = spec.snapshot ?? store.version;
-      const [draft, finalize] = create(snapshot, { enablePatches: true, mark: markDraftable });
+      const { draft, state: drafted } = openDraft(snapshot);
       let result: R;
       let next: Root;
       let patches: Patches;
@@ -96,9 +97,10 @@ export async function transact<R>(replica: ReplicaHost, spec: TxSpec<R>): Promis
       try {
         const value = spec.body(draft as Root, snapshot);
         result = detachDrafts(isThenable(value) ? await value : value) as R;
-        [next, patches, inversePatches] = finalize();
+        [next, patches, inversePatches] = finish<Root>(drafted, true);
         refuseUnsendable(store, upstream, patches, spec);
       } catch (error) {
+        revokeAll(drafted.session);
         const who = isProcess ? `process '${spec.name}'` : spec.call;
         const violation =
           draftViolation(error, who, spec.name ?? undefined) ??

@@ -12,8 +12,8 @@
  * newest of its stack), which is how an entry whose step failed goes back
  * to its place even if other commits were recorded meanwhile.
  */
-import { apply, type Patches } from './mutative.ts';
-import { valueAt } from './commit.ts';
+import type { Patches } from './patch.ts';
+import { applyTo, valueAt } from './commit.ts';
 import { ConflictError } from './errors.ts';
 import { showPath } from './guard.ts';
 import { sameValue } from './same-value.ts';
@@ -137,5 +137,5 @@ export function reverse(commit: OwnCommit, snapshot: Root, draft: Root, step: Un
       });
     }
   }
-  apply(draft, commit.inversePatches);
+  applyTo(draft, commit.inversePatches);
 }

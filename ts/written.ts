@@ -9,7 +9,7 @@
  * any of the three inside a key: one string crosses far more cheaply than
  * nested arrays converted value by value.
  */
-import type { Patches } from './mutative.ts';
+import type { Patches } from './patch.ts';
 
 const OPS: Record<string, string> = { add: 'a', replace: 'r', remove: 'd' };
 

@@ -1,0 +1,174 @@
+/**
+ * Finishing a draft session: the next state and the patches that lead to
+ * it. Only written drafts are visited, and in each only the keys written
+ * and the drafts made beneath it, so the cost follows what the transaction
+ * touched, not the size of the state.
+ *
+ * Two passes: values first (every draft replaced by its final value, each
+ * once, wherever it was put), then patches. A draft still at the key it was
+ * read from gives patches beneath that key; anywhere else (moved, copied, a
+ * key written again) its key is replaced whole.
+ */
+import { ARRAY, type DraftState, MAP, OBJECT, revokeAll, SET, stateOf } from './draft.ts';
+import type { Patch, Patches } from './patch.ts';
+
+/** The final value of a draft (memoised: a draft may be put in several places). */
+function settle(state: DraftState): unknown {
+  if (!state.modified) return state.base;
+  if (state.final !== undefined) return state.final;
+  const copy = state.copy;
+  state.final = copy;
+  if (state.children) {
+    for (const child of state.children) {
+      const value = settle(child);
+      // Still where it was read: the copy takes its final value there.
+      if (state.kind === MAP ? copy.get(child.key) === child.proxy : copy[child.key as PropertyKey] === child.proxy) {
+        if (state.kind === MAP) copy.set(child.key, value);
+        else copy[child.key as PropertyKey] = value;
+      }
+    }
+  }
+  if (state.assigned) {
+    for (const [key, set] of state.assigned) {
+      if (!set) continue;
+      if (state.kind === SET) {
+        const settled = settleValue(key);
+        if (settled !== key && copy.delete(key)) copy.add(settled);
+      } else if (state.kind === MAP) {
+        const value = copy.get(key);
+        const settled = settleValue(value);
+        if (settled !== value) copy.set(key, settled);
+      } else if (state.kind === OBJECT || Number(key) < copy.length) {
+        const value = copy[key as PropertyKey];
+        const settled = settleValue(value);
+        if (settled !== value) copy[key as PropertyKey] = settled;
+      }
+    }
+  }
+  return copy;
+}
+
+/**
+ * A written value with every draft in it replaced by its final value. New
+ * plain containers are searched (iteratively, each once: a cyclic or very
+ * deep value is refused later, by the core's depth rule, never here).
+ */
+function settleValue(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const state = stateOf(value);
+  if (state) return settle(state);
+  if (Object.isFrozen(value)) return value;
+  const seen = new Set<object>([value]);
+  const stack: object[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop() as any;
+    const visit = (child: unknown, put: (settled: unknown) => void) => {
+      if (typeof child !== 'object' || child === null) return;
+      const childState = stateOf(child);
+      if (childState) put(settle(childState));
+      else if (!seen.has(child) && !Object.isFrozen(child)) {
+        seen.add(child);
+        stack.push(child);
+      }
+    };
+    if (node instanceof Map) for (const [k, v] of node) visit(v, (s) => node.set(k, s));
+    else if (node instanceof Set) {
+      for (const member of [...node]) visit(member, (s) => (node.delete(member), node.add(s)));
+    } else if (Array.isArray(node) || isDataObject(node)) for (const key of Object.keys(node)) visit(node[key], (s) => (node[key] = s));
+  }
+  return value;
+}
+
+const isDataObject = (value: object): boolean => {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null || !(value instanceof Date || ArrayBuffer.isView(value) || value instanceof ArrayBuffer);
+};
+
+/** The patches of a settled draft at `path`, and their inverse (in the order that undoes them). */
+function diff(state: DraftState, path: (string | number)[], patches: Patch[], inverse: Patch[]): void {
+  if (!state.modified) return;
+  const { base, copy, kind } = state;
+  const at = (key: unknown) => [...path, key as string | number];
+  if (kind === SET) {
+    patches.push({ op: 'replace', path, value: copy });
+    inverse.push({ op: 'replace', path, value: base });
+    return;
+  }
+  const assigned = state.assigned;
+  if (state.children) {
+    for (const child of state.children) {
+      if (assigned?.has(child.key) || !child.modified) continue;
+      const home = kind === MAP ? copy.get(child.key) : copy[child.key as PropertyKey];
+      if (home === child.final) diff(child, at(kind === ARRAY ? Number(child.key) : child.key), patches, inverse);
+    }
+  }
+  if (kind === ARRAY) return diffArray(state, at, patches, inverse);
+  if (!assigned) return;
+  for (const [key, set] of assigned) {
+    const had = kind === MAP ? base.has(key) : Object.hasOwn(base, key as PropertyKey);
+    const before = kind === MAP ? base.get(key) : base[key as PropertyKey];
+    const has = kind === MAP ? copy.has(key) : Object.hasOwn(copy, key as PropertyKey);
+    if (!set || !has) {
+      if (had) {
+        patches.push({ op: 'remove', path: at(key) });
+        inverse.push({ op: 'add', path: at(key), value: before });
+      }
+      continue;
+    }
+    const after = kind === MAP ? copy.get(key) : copy[key as PropertyKey];
+    if (had && after === before) continue;
+    patches.push({ op: had ? 'replace' : 'add', path: at(key), value: after });
+    inverse.push(had ? { op: 'replace', path: at(key), value: before } : { op: 'remove', path: at(key) });
+  }
+}
+
+/**
+ * An array: the written indices within both lengths are replaced; growth is
+ * added index by index; shrinking sets `length` (one patch however many
+ * items go), and each direction's inverse is the other.
+ */
+function diffArray(state: DraftState, at: (key: unknown) => (string | number)[], patches: Patch[], inverse: Patch[]): void {
+  const { base, copy, assigned } = state;
+  const common = Math.min(base.length, copy.length);
+  if (assigned) {
+    const indices = [...assigned.keys()].map(Number).filter((i) => i < common && copy[i] !== base[i]).sort((a, b) => a - b);
+    for (const i of indices) {
+      patches.push({ op: 'replace', path: at(i), value: copy[i] });
+      inverse.push({ op: 'replace', path: at(i), value: base[i] });
+    }
+  }
+  const grown: Patch[] = [];
+  for (let i = base.length; i < copy.length; i++) grown.push({ op: 'add', path: at(i), value: copy[i] });
+  const shrunk: Patch[] = [];
+  // Descending: the inverse is reversed as a whole, and these must apply ascending.
+  for (let i = base.length - 1; i >= copy.length; i--) shrunk.push({ op: 'add', path: at(i), value: base[i] });
+  if (grown.length > 0) {
+    patches.push(...grown);
+    inverse.push({ op: 'replace', path: at('length'), value: base.length });
+  } else if (shrunk.length > 0) {
+    patches.push({ op: 'replace', path: at('length'), value: copy.length });
+    inverse.push(...shrunk);
+  }
+}
+
+/**
+ * Ends a draft session: the next state (the base itself if nothing was
+ * written), and with `patches`, the patches and their inverse. Every draft
+ * of the session is revoked.
+ */
+export function finish<T>(root: DraftState, patches: true): [T, Patches, Patches];
+export function finish<T>(root: DraftState, patches: false): T;
+export function finish<T>(root: DraftState, withPatches: boolean): T | [T, Patches, Patches] {
+  try {
+    const next = settle(root) as T;
+    if (!withPatches) return next;
+    const patches: Patch[] = [];
+    const inverse: Patch[] = [];
+    diff(root, [], patches, inverse);
+    // The inverse undoes the last change first.
+    return [next, patches, inverse.reverse()];
+  } finally {
+    revokeAll(root.session);
+  }
+}
+
