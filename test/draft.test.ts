@@ -27,6 +27,7 @@ interface Domain {
   list: (Item | number)[];
   map: Map<string, Item | number>;
   set: Set<number>;
+  things: Set<Item>;
   point: Point;
   deep: { a: { b: { c: number } } };
 }
@@ -40,6 +41,7 @@ const initial = (): { domain_ctx: Domain } => ({
       ['y', 11],
     ]),
     set: new Set([1, 2]),
+    things: new Set([{ v: 1 }, { v: 2 }]),
     point: new Point(1, 2),
     deep: { a: { b: { c: 0 } } },
   },
@@ -93,6 +95,14 @@ const ops: fc.Arbitrary<Op>[] = [
   }),
   num.map((n) => (d: Domain) => void d.set.add(n)),
   num.map((n) => (d: Domain) => void d.set.delete(n)),
+  fc.tuple(num, num).map(([m, n]) => (d: Domain) => {
+    for (const thing of d.things) if (thing.v === m || m < 0) thing.v = n;
+  }),
+  num.map((n) => (d: Domain) => void d.things.add({ v: n })),
+  fc.constant((d: Domain) => {
+    const [first] = d.things;
+    if (first) d.things.delete(first);
+  }),
   num.map((n) => (d: Domain) => void (d.point.x = n)),
   num.map((n) => (d: Domain) => void (d.deep.a.b.c = n)),
   // Moves and copies of subtrees: the same object in two places.
@@ -231,6 +241,20 @@ describe('drafts', () => {
     expect([...s]).toEqual([{ v: 2 }]);
     expect([...s][0]).toBe(o);
     expect((box.wrapped as { inner: unknown[] }).inner[0]).toBe(o);
+  });
+
+  it('draft the object members of a Set in place, keeping their order', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { s: new Set([{ n: 1 }, { n: 2 }, { n: 3 }]) } });
+    const before = engine.state.domain_ctx.s;
+    await engine.edit((ctx) => {
+      for (const member of ctx.domain_ctx.s) if (member.n === 2) member.n = 20;
+      const [first] = ctx.domain_ctx.s;
+      expect(ctx.domain_ctx.s.has(first)).toBe(true);
+      ctx.domain_ctx.s.delete(first);
+    });
+    expect([...engine.state.domain_ctx.s]).toEqual([{ n: 20 }, { n: 3 }]);
+    expect([...before]).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    expect(engine.state.domain_ctx.s.has([...before][2])).toBe(true);
   });
 
   it('keep a class instance\'s prototype and run its accessors on the draft', async () => {

@@ -2,10 +2,11 @@
  * Drafts of Maps and Sets. Their data lives in internal slots that a Proxy
  * cannot intercept, so the draft hands out its own methods, which read the
  * committed collection and write to a copy. A Map's values are drafted like
- * an object's; a Set's members are values (a Set changes as a whole, see
- * finish.ts).
+ * an object's. A Set's object members are drafted when its members are
+ * first handed out (all at once, in place, so the order stays); a Set
+ * changes as a whole (see finish.ts).
  */
-import { assign, DRAFT, draftChild, DraftRefused, type DraftState, holder, isPrototypeMachinery, MAP, prepareCopy, PrototypeReached } from './draft.ts';
+import { assign, DRAFT, draftChild, DraftRefused, type DraftState, holder, isPrototypeMachinery, kindOf, makeDraft, MAP, prepareCopy, PrototypeReached } from './draft.ts';
 
 type Collection = Map<unknown, unknown> & Set<unknown>;
 
@@ -17,7 +18,32 @@ function mapGet(state: DraftState, key: unknown): unknown {
   return draftChild(state, key, value, state.base.get(key));
 }
 
-function remove(state: DraftState, member: unknown): boolean {
+/** A Set's members with each committed object member replaced by its draft (made once). */
+function setMembers(state: DraftState): Collection {
+  if (!state.members) {
+    const members = new Map<unknown, unknown>();
+    const copy = prepareCopy(state) as Collection;
+    const drafted = [...copy].map((member) => {
+      if (typeof member !== 'object' || member === null || !state.base.has(member)) return member;
+      if (isPrototypeMachinery(member)) throw new PrototypeReached();
+      const kind = kindOf(member);
+      if (kind === undefined) return member;
+      const proxy = makeDraft(member, kind, state, member, state.session).proxy;
+      members.set(member, proxy);
+      return proxy;
+    });
+    copy.clear();
+    for (const member of drafted) copy.add(member);
+    state.members = members;
+  }
+  return state.copy;
+}
+
+/** How the collection holds `key` now: a committed Set member may be held as its draft. */
+const held = (state: DraftState, key: unknown): unknown => state.members?.get(key) ?? key;
+
+function remove(state: DraftState, key: unknown): boolean {
+  const member = held(state, key);
   if (!source(state).has(member)) return false;
   assign(state, member, false);
   return (prepareCopy(state) as Collection).delete(member);
@@ -30,7 +56,7 @@ function method(state: DraftState, name: string | symbol): unknown {
     case 'size':
       return source(state).size;
     case 'has':
-      return (key: unknown) => source(state).has(key);
+      return (key: unknown) => source(state).has(held(state, key));
     case 'get':
       return isMap ? (key: unknown) => mapGet(state, key) : undefined;
     case 'set':
@@ -48,7 +74,7 @@ function method(state: DraftState, name: string | symbol): unknown {
       return isMap
         ? undefined
         : (member: unknown) => {
-            if (!source(state).has(member)) {
+            if (!source(state).has(held(state, member))) {
               assign(state, member, true);
               (state.copy as Collection).add(member);
             }
@@ -65,12 +91,12 @@ function method(state: DraftState, name: string | symbol): unknown {
         for (const [key, value] of entries(state)) callback.call(thisArg, value, key, state.proxy);
       };
     case 'keys':
-      return () => source(state).keys();
+      return () => (isMap ? source(state).keys() : setMembers(state).values());
     case 'values':
-      return () => (isMap ? values(state) : source(state).values());
+      return () => (isMap ? values(state) : setMembers(state).values());
     case 'entries':
     case Symbol.iterator:
-      return () => (isMap || name === 'entries' ? entries(state) : source(state).values());
+      return () => (isMap || name === 'entries' ? entries(state) : setMembers(state).values());
   }
   if (name === DRAFT) return state;
   const inherited: unknown = Reflect.get(Object.getPrototypeOf(state.base), name);
@@ -85,7 +111,8 @@ function* values(state: DraftState): IterableIterator<unknown> {
 }
 
 function* entries(state: DraftState): IterableIterator<[unknown, unknown]> {
-  for (const key of [...source(state).keys()]) yield [key, state.kind === MAP ? mapGet(state, key) : key];
+  if (state.kind !== MAP) for (const member of [...setMembers(state)]) yield [member, member];
+  else for (const key of [...source(state).keys()]) yield [key, mapGet(state, key)];
 }
 
 const refuse = (what: string) => () => {

@@ -56,6 +56,8 @@ export interface DraftState {
   assigned: Map<unknown, boolean> | undefined;
   /** The drafts made beneath it, one per key read. */
   children: DraftState[] | undefined;
+  /** A Set's committed members -> their drafts, once its members were handed out. */
+  members: Map<unknown, unknown> | undefined;
   proxy: any;
   session: Session;
   /** Its value once the session is finished. */
@@ -175,7 +177,7 @@ export function assign(state: DraftState, key: unknown, set: boolean): void {
 
 /** Opens a draft of `base` in `session`. */
 export function makeDraft(base: object, kind: Kind, parent: DraftState | undefined, key: unknown, session: Session): DraftState {
-  const state: DraftState = { kind, base, copy: undefined, parent, key, modified: false, assigned: undefined, children: undefined, proxy: undefined, session, final: undefined };
+  const state: DraftState = { kind, base, copy: undefined, parent, key, modified: false, assigned: undefined, children: undefined, members: undefined, proxy: undefined, session, final: undefined };
   // The target is only a holder: the committed node is frozen, and a proxy
   // over a frozen target must hand out exactly its values, never drafts.
   const target = kind === ARRAY ? Object.assign([], { [DRAFT]: state }) : { [DRAFT]: state };
@@ -327,7 +329,9 @@ export function current(value: unknown, seen = new Map<DraftState, unknown>()): 
   seen.set(state, copy);
   if (state.kind === MAP) for (const [k, v] of copy) copy.set(k, current(v, seen));
   else if (state.kind === SET) {
-    // Set members are not drafted.
+    const members = [...copy].map((member) => current(member, seen));
+    copy.clear();
+    for (const member of members) copy.add(member);
   } else for (const key of Object.keys(copy)) copy[key] = current(copy[key], seen);
   return copy;
 }

@@ -18,6 +18,13 @@ function settle(state: DraftState): unknown {
   if (state.final !== undefined) return state.final;
   const copy = state.copy;
   state.final = copy;
+  if (state.kind === SET) {
+    // Drafted members, and drafts added, settle in place (the order stays).
+    const members = [...copy].map(settleValue);
+    copy.clear();
+    for (const member of members) copy.add(member);
+    return copy;
+  }
   if (state.children) {
     for (const child of state.children) {
       const value = settle(child);
@@ -31,10 +38,7 @@ function settle(state: DraftState): unknown {
   if (state.assigned) {
     for (const [key, set] of state.assigned) {
       if (!set) continue;
-      if (state.kind === SET) {
-        const settled = settleValue(key);
-        if (settled !== key && copy.delete(key)) copy.add(settled);
-      } else if (state.kind === MAP) {
+      if (state.kind === MAP) {
         const value = copy.get(key);
         const settled = settleValue(value);
         if (settled !== value) copy.set(key, settled);
