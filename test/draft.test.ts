@@ -257,6 +257,25 @@ describe('drafts', () => {
     expect(engine.state.domain_ctx.s.has([...before][2])).toBe(true);
   });
 
+  it('keep an array\'s holes through later copies, and undefined items as they are', async () => {
+    // eslint-disable-next-line no-sparse-arrays
+    const engine = await TheusEngine.create({ domain_ctx: { sparse: [1, , 3] as number[], dense: [1, undefined, 3] as (number | undefined)[] } });
+    await engine.edit((ctx) => {
+      ctx.domain_ctx.sparse[0] = 10;
+      ctx.domain_ctx.dense[0] = 10;
+    });
+    await engine.edit((ctx) => {
+      delete ctx.domain_ctx.dense[2];
+    });
+    await engine.edit((ctx) => {
+      ctx.domain_ctx.dense[0] = 11;
+      ctx.domain_ctx.sparse[0] = 11;
+    });
+    const { sparse, dense } = engine.state.domain_ctx;
+    expect([sparse.length, 1 in sparse, sparse[0]]).toEqual([3, false, 11]);
+    expect([dense.length, 1 in dense, 2 in dense, dense[0]]).toEqual([3, true, false, 11]);
+  });
+
   it('keep a class instance\'s prototype and run its accessors on the draft', async () => {
     const engine = await TheusEngine.create({ domain_ctx: { p: new Point(1, 2) } });
     const sum = await engine.edit((ctx) => {

@@ -56,6 +56,8 @@ export interface DraftState {
   assigned: Map<unknown, boolean> | undefined;
   /** The drafts made beneath it, one per key read. */
   children: DraftState[] | undefined;
+  /** An array draft that may have made a hole (a delete, a write past the end, a longer length). */
+  holes?: boolean;
   /** A Set's committed members -> their drafts, once its members were handed out. */
   members: Map<unknown, unknown> | undefined;
   proxy: any;
@@ -118,7 +120,9 @@ export function shallowCopy(base: any, kind: Kind): any {
   if (kind === ARRAY) {
     // A spread keeps V8's fast path for frozen arrays (concat and slice
     // leave it); a hole would come back as undefined, so holes take a loop.
-    if (Object.getPrototypeOf(base) === Array.prototype && !base.includes(undefined)) return [...base];
+    // Looking for holes costs more than the spread, so arrays known to have
+    // none (made by a draft that made none) skip the look.
+    if (Object.getPrototypeOf(base) === Array.prototype && (packed.has(base) || (!base.includes(undefined) && packed.add(base)))) return [...base];
     const copy = new Array(base.length);
     for (let i = 0; i < base.length; i++) if (i in base) copy[i] = base[i];
     Object.setPrototypeOf(copy, Object.getPrototypeOf(base));
@@ -156,6 +160,14 @@ function copyPlainObject(base: Record<string, unknown>): Record<string, unknown>
     else copy[key] = base[key];
   }
   return copy;
+}
+
+/** Arrays known to have no holes: the committed ones drafts made without making one. */
+const packed = new WeakSet<object>();
+
+/** Called as a draft of an array settles: its copy has no holes unless the draft made one. */
+export function settledArray(state: DraftState): void {
+  if (!state.holes && packed.has(state.base)) packed.add(state.copy);
 }
 
 export const prepareCopy = (state: DraftState): any => (state.copy ??= shallowCopy(state.base, state.kind));
@@ -234,6 +246,7 @@ const objectTraps: ProxyHandler<any> = {
     const source = state.copy ?? state.base;
     if (state.kind === ARRAY && key === 'length') {
       if (source.length === value) return true;
+      if (value > source.length) state.holes = true;
       markModified(state);
       state.copy.length = value;
       return true;
@@ -249,6 +262,7 @@ const objectTraps: ProxyHandler<any> = {
     } else if (source[key] === value) {
       return true;
     }
+    if (state.kind === ARRAY && Number(key) > source.length) state.holes = true;
     assign(state, key, true);
     state.copy[key] = unwrapGuard(value);
     return true;
@@ -257,6 +271,7 @@ const objectTraps: ProxyHandler<any> = {
     const state = holder(target);
     checkWrittenKey(key);
     if (!Object.hasOwn(state.copy ?? state.base, key)) return true;
+    if (state.kind === ARRAY) state.holes = true;
     assign(state, key, false);
     delete state.copy[key];
     return true;

@@ -9,7 +9,7 @@
  * read from gives patches beneath that key; anywhere else (moved, copied, a
  * key written again) its key is replaced whole.
  */
-import { ARRAY, type DraftState, MAP, OBJECT, revokeAll, SET, stateOf } from './draft.ts';
+import { ARRAY, type DraftState, MAP, OBJECT, revokeAll, SET, settledArray, stateOf } from './draft.ts';
 import type { Patch, Patches } from './patch.ts';
 
 /** The final value of a draft (memoised: a draft may be put in several places). */
@@ -49,6 +49,7 @@ function settle(state: DraftState): unknown {
       }
     }
   }
+  if (state.kind === ARRAY) settledArray(state);
   return copy;
 }
 
