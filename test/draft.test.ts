@@ -276,6 +276,21 @@ describe('drafts', () => {
     expect([dense.length, 1 in dense, 2 in dense, dense[0]]).toEqual([3, true, false, 11]);
   });
 
+  it('applyPatches refuses patches that lead to a prototype or are malformed, and leaves the state as it was', () => {
+    const state = Object.freeze({ domain_ctx: Object.freeze({ o: Object.freeze({}) }) });
+    const hostile = [
+      [{ op: 'add', path: ['__proto__', 'polluted'], value: true }],
+      [{ op: 'add', path: ['domain_ctx', 'o', 'constructor', 'prototype', 'polluted'], value: true }],
+      [{ op: 'replace', path: ['domain_ctx', 'o', '__proto__'], value: { polluted: true } }],
+    ] as const;
+    for (const patches of hostile) expect(() => applyPatches(state, patches as never)).toThrow(ContractViolationError);
+    expect(() => applyPatches(state, [{ op: 'move', path: ['domain_ctx', 'x'] }] as never)).toThrow(TypeError);
+    expect(() => applyPatches(state, [{ op: 'add', path: [] }] as never)).toThrow(TypeError);
+    expect(() => applyPatches(state, [{ op: 'add', path: ['domain_ctx', 'missing', 'x'], value: 1 }] as never)).toThrow(/leads nowhere/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(state).toEqual({ domain_ctx: { o: {} } });
+  });
+
   it('keep a class instance\'s prototype and run its accessors on the draft', async () => {
     const engine = await TheusEngine.create({ domain_ctx: { p: new Point(1, 2) } });
     const sum = await engine.edit((ctx) => {

@@ -2,7 +2,7 @@
  * Replaying patches (a commit rebased onto a newer state, another replica's
  * commit, users' history) and reading values at a path.
  */
-import { openDraft } from './draft.ts';
+import { draftViolation, openDraft } from './draft.ts';
 import { finish } from './finish.ts';
 import type { Patches } from './patch.ts';
 
@@ -10,7 +10,8 @@ import type { Patches } from './patch.ts';
  * Applies patches (such as a commit's `patches` or `inversePatches` from
  * `engine.history`) to a state, returning a new state and leaving the given
  * one untouched. Class instances are copied with their prototype, as in
- * commits.
+ * commits. A path through a key that leads to a prototype (`__proto__`,
+ * `constructor`) is a ContractViolationError; a malformed patch, a TypeError.
  *
  * @example
  * ```ts
@@ -24,7 +25,7 @@ export function applyPatches<T extends object>(state: T, patches: Patches): T {
     applyTo(draft, patches);
   } catch (error) {
     finish(root, false);
-    throw error;
+    throw draftViolation(error, 'applyPatches') ?? error;
   }
   return finish<T>(root, false);
 }
