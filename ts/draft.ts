@@ -234,6 +234,8 @@ const objectTraps: ProxyHandler<any> = {
   get(target, key) {
     const state = holder(target);
     if (key === DRAFT) return state;
+    // Refused by name too: runtimes without the accessor (Deno) give undefined.
+    if (key === '__proto__') throw new PrototypeReached();
     const source = state.copy ?? state.base;
     const value = source[key];
     if (typeof key === 'symbol') return value;
