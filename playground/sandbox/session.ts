@@ -1,0 +1,288 @@
+/**
+ * The sandbox worker's side: one engine built from the user's project, and
+ * every call answered with what the page shows (a Snapshot). Errors are
+ * answered, never thrown across: the page always gets an Outcome.
+ */
+import { applyPatches, process, type Process, TheusEngine, type SignalReceiver, WorkflowError } from 'theus';
+import type { Project } from '../project.ts';
+import { flowTree, walk } from './flow-tree.ts';
+import { findQuoted, jsonErrorPlace } from './locate.ts';
+import { loadModule } from './module-loader.ts';
+import type { CommitInfo, Diagnostic, EditorName, FlowNode, LoadOutcome, ManyOutcome, Outcome, ProcessInfo, SandboxApi, Snapshot, WorkflowView } from './protocol.ts';
+import { Stepper } from './stepper.ts';
+import { yamlDiagnostics } from './yaml-errors.ts';
+
+type Fn = ((ctx: unknown, args: unknown) => unknown) & { contract?: Record<string, unknown> };
+
+/** The names of the keys destructured from a function's second parameter: the args the run form asks for. */
+function argNames(fn: Fn): string[] {
+  const match = /^[^(]*\(\s*[\w$]+\s*,\s*\{([^}]*)\}/.exec(Function.prototype.toString.call(fn));
+  if (!match) return [];
+  return match[1]
+    .split(',')
+    .map((part) => part.split(/[:=]/)[0].trim())
+    .filter((name) => /^[\w$]+$/.test(name));
+}
+
+const errorOf = (error: unknown) => (error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) });
+
+export class Session implements SandboxApi {
+  #engine: TheusEngine | undefined;
+  #project: Project | undefined;
+  #receiver: SignalReceiver | undefined;
+  #signals: Snapshot['signals'] = [];
+  #attempts = 0;
+  #stepper = new Stepper();
+  #run: Promise<unknown> | undefined;
+  #flow: FlowNode[] = [];
+  #view: WorkflowView | undefined;
+  #processes: ProcessInfo[] = [];
+
+  async load(project: Project): Promise<LoadOutcome> {
+    this.#dispose();
+    this.#project = project;
+    const diagnostics: Diagnostic[] = [...yamlDiagnostics(project.workflow, 'workflow'), ...yamlDiagnostics(project.recipe, 'recipe')];
+    let context: unknown;
+    try {
+      context = JSON.parse(project.context);
+      if (typeof context !== 'object' || context === null || Array.isArray(context)) throw new SyntaxError('the context must be a JSON object of layers: { "global_ctx": {...}, "domain_ctx": {...} }');
+    } catch (error) {
+      const message = (error as Error).message;
+      diagnostics.push({ editor: 'context', name: (error as Error).name, message, ...jsonErrorPlace(project.context, message) });
+    }
+    const loaded = await loadModule(project.processes);
+    if (!loaded.ok) diagnostics.push(loaded.diagnostic);
+    if (diagnostics.length > 0) return { ok: false, diagnostics };
+    let engine: TheusEngine;
+    try {
+      engine = await TheusEngine.create(context as object, {
+        ...(project.recipe.trim() ? { auditRecipe: project.recipe } : {}),
+        ...(project.options?.strictMode !== undefined ? { strictMode: project.options.strictMode } : {}),
+        ...(project.options?.maxRetries !== undefined ? { maxRetries: project.options.maxRetries } : {}),
+      });
+    } catch (error) {
+      const editor: EditorName = /recipe|audit/i.test((error as Error).message) ? 'recipe' : 'context';
+      return { ok: false, diagnostics: [this.#diagnostic(error, editor)] };
+    }
+    try {
+      const found = this.#instrument((loaded as { module: Record<string, unknown> }).module);
+      engine.register(...found.map(([, fn]) => fn as unknown as Process));
+      this.#processes = found.map(([info]) => info);
+    } catch (error) {
+      engine.dispose();
+      return { ok: false, diagnostics: [this.#diagnostic(error, 'processes')] };
+    }
+    this.#engine = engine;
+    this.#receiver = engine.signals.subscribe();
+    this.#flow = project.workflow.trim() ? flowTree(project.workflow) : [];
+    this.#view = this.#flow.length > 0 ? { nodes: this.#flow, state: 'Pending', conditions: [], executed: [] } : undefined;
+    return { ok: true, processes: this.#processes, snapshot: await this.#snapshot() };
+  }
+
+  /**
+   * The module's processes, each wrapped to count its body's runs (a retry
+   * after a conflict runs it again) and to wait at the stepper's gate.
+   */
+  #instrument(module: Record<string, unknown>): [ProcessInfo, Fn][] {
+    const found: [ProcessInfo, Fn][] = [];
+    for (const [exported, value] of Object.entries(module)) {
+      const fn = value as Fn;
+      if (typeof fn !== 'function' || typeof fn.contract !== 'object' || fn.contract === null) continue;
+      const contract = fn.contract;
+      const name = typeof contract.name === 'string' ? contract.name : fn.name || exported;
+      const wrapped = (ctx: unknown, args: unknown) => {
+        this.#attempts++;
+        const gate = this.#stepper.gate();
+        return gate ? gate.then(() => fn(ctx, args)) : fn(ctx, args);
+      };
+      const strings = (list: unknown) => (Array.isArray(list) ? list.map(String) : []);
+      found.push([{ name, inputs: strings(contract.inputs), outputs: strings(contract.outputs), args: argNames(fn) }, process({ ...contract, name } as never, wrapped) as Fn]);
+    }
+    if (found.length === 0) throw new TypeError("the module exports no process: export const p = process({ name: 'p', outputs: [...] }, (ctx, args) => { ... })");
+    return found;
+  }
+
+  /** A diagnostic for an engine error, placed at its line: the core's own, or where the source names its path. */
+  #diagnostic(error: unknown, editor: EditorName): Diagnostic {
+    const { name, message } = errorOf(error);
+    const at = error as { line?: number; column?: number };
+    if (typeof at.line === 'number') return { editor, name, message, line: at.line, ...(typeof at.column === 'number' ? { column: at.column } : {}) };
+    const text = this.#project?.[editor] ?? '';
+    return { editor, name, message, ...findQuoted(text, message) };
+  }
+
+  #need(): TheusEngine {
+    if (!this.#engine) throw new Error('load a project first');
+    return this.#engine;
+  }
+
+  async execute(name: string, args: Record<string, unknown>): Promise<Outcome> {
+    return this.#answer(() => this.#need().execute(name, args));
+  }
+
+  async executeMany(name: string, args: Record<string, unknown>, n: number): Promise<ManyOutcome> {
+    const count = Math.max(1, Math.min(1000, Math.floor(n)));
+    const before = this.#attempts;
+    const settled = await Promise.allSettled(Array.from({ length: count }, () => this.#need().execute(name, args)));
+    const snapshot = await this.#snapshot();
+    const attempts = this.#attempts - before;
+    return {
+      outcomes: settled.map((s) => (s.status === 'fulfilled' ? { ok: true, result: s.value, snapshot } : { ok: false, error: errorOf(s.reason), snapshot })),
+      attempts,
+      conflicts: attempts - count,
+      snapshot,
+    };
+  }
+
+  async step(): Promise<Outcome> {
+    if (!this.#view) return this.#refuse('there is no workflow to step through');
+    if (!this.#run) {
+      this.#stepper.active = true;
+      this.#start();
+      await this.#stepper.untilNext(this.#run!);
+    }
+    if (this.#stepper.waiting) {
+      this.#stepper.release();
+      await this.#stepper.untilNext(this.#run!);
+    }
+    return this.#workflowOutcome();
+  }
+
+  async runWorkflow(): Promise<Outcome> {
+    if (!this.#view) return this.#refuse('there is no workflow to run');
+    if (!this.#run) this.#start();
+    else this.#stepper.runFree();
+    await this.#run!.catch(() => undefined);
+    return this.#workflowOutcome();
+  }
+
+  async resetWorkflow(): Promise<Outcome> {
+    this.#stepper.abort(new Error('the workflow was reset'));
+    await this.#run?.catch(() => undefined);
+    this.#run = undefined;
+    if (this.#view) this.#view = { nodes: this.#flow, state: 'Pending', conditions: [], executed: [] };
+    return this.#answer(async () => undefined);
+  }
+
+  #start(): void {
+    const view: WorkflowView = { nodes: this.#flow, state: 'Pending', conditions: [], executed: [] };
+    this.#view = view;
+    const nodes = [...walk(this.#flow)];
+    const run = this.#need().executeWorkflow(this.#project!.workflow, {
+      debug: (line) => {
+        const step = /^step (.*)$/.exec(line);
+        if (step) {
+          view.current = nodes.find((n) => n.kind === 'process' && n.label === step[1])?.id;
+          view.executed.push(step[1]);
+          return;
+        }
+        const condition = /^condition (.*) -> (True|False)$/.exec(line);
+        const node = condition && nodes.find((n) => n.condition === condition[1]);
+        if (condition && node) {
+          view.conditions = [...view.conditions.filter((c) => c.id !== node.id), { id: node.id, condition: condition[1], value: condition[2] === 'True' }];
+        }
+      },
+      onStateChange: (state) => {
+        view.state = state;
+      },
+    });
+    this.#run = run.then(
+      () => {
+        view.state = 'Complete';
+        view.current = undefined;
+      },
+      (error: unknown) => {
+        view.state = 'Failed';
+        throw error;
+      },
+    );
+    // The failure is answered by the call that waits for it.
+    this.#run.catch(() => undefined);
+  }
+
+  async #workflowOutcome(): Promise<Outcome> {
+    const run = this.#run;
+    if (run && this.#view && (this.#view.state === 'Complete' || this.#view.state === 'Failed')) {
+      this.#run = undefined;
+      try {
+        await run;
+      } catch (error) {
+        const diagnostics = error instanceof WorkflowError ? [this.#diagnostic(error, 'workflow')] : undefined;
+        return { ok: false, error: errorOf(error), ...(diagnostics ? { diagnostics } : {}), snapshot: await this.#snapshot() };
+      }
+    }
+    return { ok: true, snapshot: await this.#snapshot() };
+  }
+
+  async undo(): Promise<Outcome> {
+    return this.#answer(() => this.#need().undo());
+  }
+
+  async redo(): Promise<Outcome> {
+    return this.#answer(() => this.#need().redo());
+  }
+
+  async stateAt(version: number): Promise<unknown> {
+    const engine = this.#need();
+    const history = engine.history;
+    if (version === engine.version) return engine.state;
+    const oldest = history.length > 0 ? history[0].version - 1 : engine.version;
+    if (!Number.isInteger(version) || version < oldest || version > engine.version) {
+      throw new RangeError(`version ${version} is not in the kept history (${oldest}..${engine.version})`);
+    }
+    let state: object = engine.state;
+    for (let i = history.length - 1; i >= 0 && history[i].version > version; i--) state = applyPatches(state, history[i].inversePatches);
+    return state;
+  }
+
+  async #answer(call: () => Promise<unknown>): Promise<Outcome> {
+    try {
+      const result = await call();
+      return { ok: true, result, snapshot: await this.#snapshot() };
+    } catch (error) {
+      return { ok: false, error: errorOf(error), snapshot: await this.#snapshot() };
+    }
+  }
+
+  async #refuse(message: string): Promise<Outcome> {
+    return { ok: false, error: { name: 'Error', message }, snapshot: await this.#snapshot() };
+  }
+
+  async #snapshot(): Promise<Snapshot> {
+    const engine = this.#engine;
+    if (!engine) return { version: 0, state: {}, commits: [], audit: [], signals: [], canUndo: false, canRedo: false };
+    while (this.#receiver && this.#receiver.pending > 0) {
+      const { value } = await this.#receiver.next();
+      if (value) this.#signals.push({ topic: value.topic, value: value.value, version: value.version });
+    }
+    const commits: CommitInfo[] = engine.history.map((record) => ({
+      version: record.version,
+      process: record.process ?? 'edit',
+      patches: record.patches,
+      inversePatches: record.inversePatches,
+      at: record.at,
+      changedPaths: [...new Set(record.patches.map((patch) => patch.path.map(String).join('.')))],
+    }));
+    return {
+      version: engine.version,
+      state: engine.state,
+      commits,
+      audit: engine.audit.getLogs().map((r) => ({ process: r.process, outcome: r.outcome, ...(r.level ? { level: r.level } : {}), message: r.message, version: r.version, durationMs: r.durationMs })),
+      signals: this.#signals.slice(-200),
+      ...(this.#view ? { workflow: { ...this.#view, conditions: [...this.#view.conditions], executed: [...this.#view.executed] } } : {}),
+      canUndo: engine.canUndo,
+      canRedo: engine.canRedo,
+    };
+  }
+
+  #dispose(): void {
+    this.#stepper.abort(new Error('the project was reloaded'));
+    this.#stepper = new Stepper();
+    this.#run = undefined;
+    this.#receiver?.return?.();
+    this.#receiver = undefined;
+    this.#signals = [];
+    this.#engine?.dispose();
+    this.#engine = undefined;
+  }
+}
