@@ -10,11 +10,11 @@ export function renderWorkflow(container: HTMLElement, view: WorkflowView | unde
     return;
   }
   const values = new Map(view.conditions.map((condition) => [condition.id, condition.value]));
-  const executed = new Set(view.executed);
+  const done = doneSteps(view);
   const node = (flow: FlowNode): HTMLElement => {
     const classes = ['flow-node', flow.kind];
     if (flow.id === view.current) classes.push('current');
-    if (executed.has(flow.id)) classes.push('done');
+    if (done.has(flow.id)) classes.push('done');
     const value = values.get(flow.id);
     const head = h(
       'div',
@@ -29,4 +29,27 @@ export function renderWorkflow(container: HTMLElement, view: WorkflowView | unde
     return h('div', { class: classes.join(' '), 'data-node': flow.id }, head, branches.length ? h('div', { class: 'flow-branches' }, ...branches) : null);
   };
   container.replaceChildren(h('p', { class: `flow-state ${view.state.toLowerCase()}`, 'data-state': view.state }, `Workflow ${view.state}`), h('div', { class: 'flow' }, ...view.nodes.map(node)));
+}
+
+/**
+ * The ids of the steps that have run. The sandbox reports the names of the
+ * processes run, not the steps: a name is a step when one step alone runs
+ * that process; a process named by several steps ticks none of them.
+ */
+function doneSteps(view: WorkflowView): Set<string> {
+  const steps = new Map<string, string[]>();
+  const walk = (nodes: readonly FlowNode[]): void => {
+    for (const flow of nodes) {
+      if (flow.kind === 'process') steps.set(flow.label, [...(steps.get(flow.label) ?? []), flow.id]);
+      for (const branch of flow.children ?? []) walk(branch.nodes);
+    }
+  };
+  walk(view.nodes);
+  const done = new Set<string>();
+  for (const ran of view.executed) {
+    const ids = steps.get(ran);
+    if (ids?.length === 1) done.add(ids[0]);
+    else if (!ids) done.add(ran); // already a step id
+  }
+  return done;
 }
