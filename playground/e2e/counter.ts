@@ -17,6 +17,14 @@ export const increment = process({
   return ctx.domain_ctx.counter;
 });
 
+export const double = process({
+  name: 'double',
+  inputs: ['domain_ctx.counter'],
+  outputs: ['domain_ctx.counter'],
+}, (ctx) => {
+  ctx.domain_ctx.counter *= 2;
+});
+
 export const spin = process({
   name: 'spin',
   inputs: [],
@@ -29,6 +37,6 @@ export const spin = process({
   - increment
   - flux: if
     condition: "domain['counter'] > 0"
-    then: [increment]
+    then: [double]
 `,
 };

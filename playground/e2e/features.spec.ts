@@ -126,22 +126,25 @@ test('concurrent executes conflict, retry, and end at the exact count', async ({
 test('the workflow steps one process at a time, shows conditions, and resets', async ({ page }) => {
   const diagram = byTest(page, 'workflow-diagram');
   await expect(diagram.locator('[data-node]')).toHaveCount(3);
+  await expect(diagram.locator('.flow-state')).toHaveAttribute('data-state', 'Pending');
   await byTest(page, 'workflow-step').click();
   expect(await settled(page)).toBe('ok');
   await expectState(page, 'domain_ctx.counter', 1);
-  await expect(diagram.locator('.flow-node.current')).toHaveAttribute('data-node', 's0');
+  // Paused before the next step, which is highlighted; the condition that led there is shown.
+  await expect(diagram.locator('.flow-node.current')).toHaveAttribute('data-node', 's1.then.0');
+  await expect(diagram.locator('[data-node="s1"] .flow-value').first()).toHaveText('→ true');
+  await expect(diagram.locator('.flow-node.done')).toHaveAttribute('data-node', 's0');
   await byTest(page, 'workflow-step').click();
   expect(await settled(page)).toBe('ok');
   await expectState(page, 'domain_ctx.counter', 2);
-  await expect(diagram.locator('[data-node="s1"] .flow-value').first()).toHaveText('→ true');
   await expect(diagram.locator('.flow-state')).toHaveAttribute('data-state', 'Complete');
   await byTest(page, 'workflow-reset').click();
   expect(await settled(page)).toBe('ok');
-  await expect(diagram.locator('.flow-state')).not.toHaveAttribute('data-state', 'Complete');
+  await expect(diagram.locator('.flow-state')).toHaveAttribute('data-state', 'Pending');
   await byTest(page, 'workflow-run').click();
   expect(await settled(page)).toBe('ok');
   await expect(diagram.locator('.flow-state')).toHaveAttribute('data-state', 'Complete');
-  await expectState(page, 'domain_ctx.counter', 4);
+  await expectState(page, 'domain_ctx.counter', 6);
   await expect(commits(page)).toHaveCount(4);
 });
 

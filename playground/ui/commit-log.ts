@@ -33,7 +33,7 @@ export class CommitLog {
         h('span', { class: 'paths' }, commit.changedPaths.join(', ')),
         h('time', { datetime: new Date(commit.at).toISOString() }, time),
       ),
-      h('details', { class: 'patches' }, h('summary', {}, `${commit.patches.length} patches`), patchList('patches', commit.patches), h('div', { class: 'inverse-title' }, 'inverse (undo applies these)'), patchList('inverse', commit.inversePatches)),
+      h('details', { class: 'patches' }, h('summary', {}, `${commit.patches.length} patch${commit.patches.length === 1 ? '' : 'es'}`), patchList('patches', commit.patches), h('div', { class: 'inverse-title' }, 'inverse (undo applies these)'), patchList('inverse', commit.inversePatches)),
     );
   }
 }

@@ -4,6 +4,15 @@
 import type { FlowNode, WorkflowView } from '../sandbox/protocol.ts';
 import { h } from './dom.ts';
 
+/** The engine's workflow states, in a newcomer's words. */
+const STATES: Record<WorkflowView['state'], string> = {
+  Pending: 'not started; Step or Run begins it',
+  Running: 'running a step',
+  WaitingIO: 'paused before the highlighted step; Step runs it',
+  Complete: 'every step has run',
+  Failed: 'a step failed; Reset to start again',
+};
+
 export function renderWorkflow(container: HTMLElement, view: WorkflowView | undefined): void {
   if (!view) {
     container.replaceChildren(h('p', { class: 'empty' }, 'No workflow: write one in the Workflow tab to run processes as steps.'));
@@ -14,7 +23,8 @@ export function renderWorkflow(container: HTMLElement, view: WorkflowView | unde
   const node = (flow: FlowNode): HTMLElement => {
     const classes = ['flow-node', flow.kind];
     if (flow.id === view.current) classes.push('current');
-    if (done.has(flow.id)) classes.push('done');
+    // The sandbox counts a step as run when it starts: the current one is not done yet.
+    else if (done.has(flow.id)) classes.push('done');
     const value = values.get(flow.id);
     const head = h(
       'div',
@@ -28,7 +38,7 @@ export function renderWorkflow(container: HTMLElement, view: WorkflowView | unde
     );
     return h('div', { class: classes.join(' '), 'data-node': flow.id }, head, branches.length ? h('div', { class: 'flow-branches' }, ...branches) : null);
   };
-  container.replaceChildren(h('p', { class: `flow-state ${view.state.toLowerCase()}`, 'data-state': view.state }, `Workflow ${view.state}`), h('div', { class: 'flow' }, ...view.nodes.map(node)));
+  container.replaceChildren(h('p', { class: `flow-state ${view.state.toLowerCase()}`, 'data-state': view.state }, `Workflow ${view.state}: ${STATES[view.state]}`), h('div', { class: 'flow' }, ...view.nodes.map(node)));
 }
 
 /**
