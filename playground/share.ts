@@ -6,6 +6,7 @@
 // spent (a small deflated link can inflate to gigabytes), refuses a key that
 // could reach a prototype, and builds the Project from checked fields only.
 import type { Project } from './project.ts';
+import { FORBIDDEN_KEYS } from './sandbox/untrusted.ts';
 
 /** A link that cannot be read: damaged, from another tool or version, or too large. */
 export class ShareLinkError extends Error {
@@ -20,7 +21,6 @@ export const MAX_LINK_CHARS = 200_000;
 export const MAX_PROJECT_BYTES = 1_000_000;
 
 const TEXT_FIELDS = ['title', 'context', 'processes', 'workflow', 'recipe'] as const;
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** The project as a URL fragment (without '#'). Rejects with ShareLinkError if it is too large to share. */
 export async function encodeProject(project: Project): Promise<string> {

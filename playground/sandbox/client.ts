@@ -40,7 +40,17 @@ export class Sandbox {
     this.#api = wrap<SandboxApi>(this.#worker);
   }
 
-  /** Runs `call` against the worker within the time limit, after the calls before it. */
+  /** A fresh worker: the stuck one cannot be interrupted, only terminated. */
+  #restart(): void {
+    this.#worker.terminate();
+    this.#spawn();
+  }
+
+  /**
+   * Runs `call` against the worker within the time limit, after the calls
+   * before it. On a timeout the last project is loaded again in a new worker
+   * (if that too outlasts the limit, the sandbox is left empty, not stuck).
+   */
   #call<T>(what: string, call: (api: Remote<SandboxApi>) => Promise<T>, timedOut: (message: string, snapshot: Snapshot) => T): Promise<T> {
     const run = async (): Promise<T> => {
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -51,21 +61,39 @@ export class Sandbox {
         return await Promise.race([call(this.#api), limit]);
       } catch (error) {
         if (!(error instanceof Timeout)) throw error;
-        this.#worker.terminate();
-        this.#spawn();
-        let snapshot = EMPTY;
-        if (this.#project) {
-          const reloaded = await Promise.race([this.#api.load(this.#project), new Promise<undefined>((resolve) => setTimeout(resolve, this.#timeoutMs, undefined))]);
-          if (reloaded?.ok) snapshot = reloaded.snapshot;
-        }
-        return timedOut(`${what} ran longer than ${this.#timeoutMs} ms and was stopped; the sandbox restarted and the project was loaded again (the state is back at its start)`, snapshot);
+        this.#restart();
+        const stopped = `${what} ran longer than ${this.#timeoutMs} ms and was stopped`;
+        if (!this.#project) return timedOut(`${stopped}; the sandbox restarted empty: load a project`, EMPTY);
+        const reloaded = await this.#reload(this.#project);
+        if (reloaded.ok) return timedOut(`${stopped}; the sandbox restarted and the project was loaded again (the state is back at its start)`, reloaded.snapshot);
+        this.#project = undefined;
+        return timedOut(`${stopped}; the sandbox restarted but the project could not be loaded again (${reloaded.why}): load a project`, EMPTY);
       } finally {
         clearTimeout(timer);
       }
     };
     const result = this.#queue.then(run, run);
+    // The queue only orders calls; each call's own promise carries its error to its caller.
     this.#queue = result.catch(() => undefined);
     return result;
+  }
+
+  /** Loads `project` in the fresh worker, within the time limit. */
+  async #reload(project: Project): Promise<{ ok: true; snapshot: Snapshot } | { ok: false; why: string }> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const limit = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, this.#timeoutMs, undefined)));
+    try {
+      const loaded = await Promise.race([this.#api.load(project), limit]);
+      if (loaded === undefined) {
+        this.#restart();
+        return { ok: false, why: `loading it took longer than ${this.#timeoutMs} ms` };
+      }
+      return loaded.ok ? { ok: true, snapshot: loaded.snapshot } : { ok: false, why: loaded.diagnostics.map((d) => d.message).join('; ') };
+    } catch (error) {
+      return { ok: false, why: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   #outcome(what: string, call: (api: Remote<SandboxApi>) => Promise<Outcome>): Promise<Outcome> {
@@ -74,11 +102,20 @@ export class Sandbox {
 
   /** A fresh engine from the project (its context, processes, workflow and recipe). */
   load(project: Project): Promise<LoadOutcome> {
-    this.#project = project;
-    return this.#call<LoadOutcome>('loading the project', (api) => api.load(project), (message) => ({
-      ok: false,
-      diagnostics: [{ editor: 'processes', name: 'TimeoutError', message: `${message.split(';')[0]}: does the module run a loop when it loads?` }],
-    }));
+    // Kept only once it loads: a project whose module never finishes loading is not loaded again after a timeout.
+    this.#project = undefined;
+    return this.#call<LoadOutcome>(
+      'loading the project',
+      async (api) => {
+        const loaded = await api.load(project);
+        if (loaded.ok) this.#project = project;
+        return loaded;
+      },
+      (message) => ({
+        ok: false,
+        diagnostics: [{ editor: 'processes', name: 'TimeoutError', message: `${message.split(';')[0]}: does the module run a loop when it loads?` }],
+      }),
+    );
   }
 
   execute(name: string, args: Record<string, unknown>): Promise<Outcome> {

@@ -11,6 +11,7 @@ import { loadModule } from './module-loader.ts';
 import type { CommitInfo, Diagnostic, EditorName, FlowNode, LoadOutcome, ManyOutcome, Outcome, ProcessInfo, SandboxApi, Snapshot, WorkflowView } from './protocol.ts';
 import { Stepper } from './stepper.ts';
 import { yamlDiagnostics } from './yaml-errors.ts';
+import { checkedArgs, cloneable, FORBIDDEN_KEYS, parseJson } from './untrusted.ts';
 
 type Fn = ((ctx: unknown, args: unknown) => unknown) & { contract?: Record<string, unknown> };
 
@@ -21,7 +22,7 @@ function argNames(fn: Fn): string[] {
   return match[1]
     .split(',')
     .map((part) => part.split(/[:=]/)[0].trim())
-    .filter((name) => /^[\w$]+$/.test(name));
+    .filter((name) => /^[\w$]+$/.test(name) && !FORBIDDEN_KEYS.has(name));
 }
 
 const errorOf = (error: unknown) => (error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) });
@@ -44,11 +45,11 @@ export class Session implements SandboxApi {
     const diagnostics: Diagnostic[] = [...yamlDiagnostics(project.workflow, 'workflow'), ...yamlDiagnostics(project.recipe, 'recipe')];
     let context: unknown;
     try {
-      context = JSON.parse(project.context);
+      context = parseJson(project.context);
       if (typeof context !== 'object' || context === null || Array.isArray(context)) throw new SyntaxError('the context must be a JSON object of layers: { "global_ctx": {...}, "domain_ctx": {...} }');
     } catch (error) {
       const message = (error as Error).message;
-      diagnostics.push({ editor: 'context', name: (error as Error).name, message, ...jsonErrorPlace(project.context, message) });
+      diagnostics.push({ editor: 'context', name: (error as Error).name, message, ...(jsonErrorPlace(project.context, message) ?? findQuoted(project.context, message.replaceAll('"', "'"))) });
     }
     const loaded = await loadModule(project.processes);
     if (!loaded.ok) diagnostics.push(loaded.diagnostic);
@@ -117,19 +118,21 @@ export class Session implements SandboxApi {
   }
 
   async execute(name: string, args: Record<string, unknown>): Promise<Outcome> {
-    return this.#answer(() => this.#need().execute(name, args));
+    return this.#answer(() => this.#need().execute(name, checkedArgs(args)));
   }
 
   async executeMany(name: string, args: Record<string, unknown>, n: number): Promise<ManyOutcome> {
+    const checked = checkedArgs(args);
     const count = Math.max(1, Math.min(1000, Math.floor(n)));
     const before = this.#attempts;
-    const settled = await Promise.allSettled(Array.from({ length: count }, () => this.#need().execute(name, args)));
+    const settled = await Promise.allSettled(Array.from({ length: count }, () => this.#need().execute(name, checked)));
     const snapshot = await this.#snapshot();
     const attempts = this.#attempts - before;
     return {
-      outcomes: settled.map((s) => (s.status === 'fulfilled' ? { ok: true, result: s.value, snapshot } : { ok: false, error: errorOf(s.reason), snapshot })),
+      outcomes: settled.map((s) => (s.status === 'fulfilled' ? { ok: true, result: cloneable(s.value), snapshot } : { ok: false, error: errorOf(s.reason), snapshot })),
       attempts,
-      conflicts: attempts - count,
+      // A run refused before its body (an audit input rule) runs no body: not a conflict.
+      conflicts: Math.max(0, attempts - count),
       snapshot,
     };
   }
@@ -238,7 +241,7 @@ export class Session implements SandboxApi {
   async #answer(call: () => Promise<unknown>): Promise<Outcome> {
     try {
       const result = await call();
-      return { ok: true, result, snapshot: await this.#snapshot() };
+      return { ok: true, result: cloneable(result), snapshot: await this.#snapshot() };
     } catch (error) {
       return { ok: false, error: errorOf(error), snapshot: await this.#snapshot() };
     }
