@@ -1,15 +1,11 @@
 // The playground page: the editors, the run controls and the views (ui/),
 // over a sandbox that runs the engine and the user's code in a worker.
+import { examples } from './examples/index.ts';
 import { Sandbox } from './sandbox/client.ts';
+import { shareCodec } from './share.ts';
 import { App } from './ui/app.ts';
 
-// The examples and share links (playground/examples/, playground/share.ts) are
-// being written; until they land the page opens empty and Share says so.
-const share = {
-  encode: () => Promise.reject(new Error('sharing is not built yet')),
-  decode: () => Promise.reject(new Error('sharing is not built yet')),
-};
-const app = new App(new Sandbox(), [], share);
+const app = new App(new Sandbox(), examples, shareCodec);
 app.start().catch((error: unknown) => {
   // start() shows its own errors; this is for a fault in the page itself.
   const status = document.getElementById('status');

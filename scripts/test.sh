@@ -38,7 +38,7 @@ run package bash scripts/check-package.sh
 run bundles node scripts/check-bundles.mjs
 run tabs node scripts/check-tabs.mjs
 run size node scripts/size.mjs
-run playground node_modules/.bin/vite build --logLevel warn
+run playground bash scripts/check-playground.sh
 
 wait # for the tee'd copies
 cargo_count=$(grep -oE '^test result: ok\. [0-9]+ passed' "$logs/cargo" | awk '{ s += $4 } END { print s + 0 }')
@@ -52,12 +52,14 @@ deno_steps() { grep -oE '^ok \| [0-9]+ passed \(([0-9]+) steps?\)' "$1" | grep -
 deno_count=$(deno_steps "$logs/deno")
 deno_worker_count=$(deno_steps "$logs/deno-worker")
 bun_count=$(grep -cE '^\(pass\) ' "$logs/bun" || true)
+# Playwright's list reporter ends with "  N passed (12.3s)".
+playground_count=$(grep -oE '^ +[0-9]+ passed' "$logs/playground" | tail -1 | tr -dc '0-9' || true)
 
 echo
-echo "tests per runtime: cargo ${cargo_count:-0}, node ${node_count:-0}, chromium ${chromium_count:-0}, deno ${deno_count:-0}, bun ${bun_count:-0}, workerd ${workerd_count:-0}"
+echo "tests per runtime: cargo ${cargo_count:-0}, node ${node_count:-0}, chromium ${chromium_count:-0}, deno ${deno_count:-0}, bun ${bun_count:-0}, workerd ${workerd_count:-0}, playground ${playground_count:-0}"
 echo "tests per runtime in worker mode: node ${node_worker_count:-0}, chromium ${chromium_worker_count:-0}, deno ${deno_worker_count:-0}"
-for n in "${cargo_count:-0}" "${node_count:-0}" "${chromium_count:-0}" "${deno_count:-0}" "${bun_count:-0}" "${workerd_count:-0}" "${node_worker_count:-0}" "${chromium_worker_count:-0}" "${deno_worker_count:-0}"; do
+for n in "${cargo_count:-0}" "${node_count:-0}" "${chromium_count:-0}" "${deno_count:-0}" "${bun_count:-0}" "${workerd_count:-0}" "${node_worker_count:-0}" "${chromium_worker_count:-0}" "${deno_worker_count:-0}" "${playground_count:-0}"; do
   [ "$n" -gt 0 ] || { echo "a runtime ran no tests" >&2; exit 1; }
 done
-total=$((cargo_count + node_count + chromium_count + deno_count + bun_count + workerd_count + node_worker_count + chromium_worker_count + deno_worker_count))
+total=$((cargo_count + node_count + chromium_count + deno_count + bun_count + workerd_count + node_worker_count + chromium_worker_count + deno_worker_count + ${playground_count:-0}))
 echo "theus: $total passed, 0 failed"
