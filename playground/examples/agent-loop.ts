@@ -19,12 +19,17 @@ export const agentLoop: Project = {
   }
 }
 `,
-  processes: `// Observe and think, then act or ask for help. Step through the workflow
-// to see each condition's value; run it to the end to reach the goal.
+  processes: `// The agent observes, thinks, then acts or asks
+// for help. Step through the workflow to see each
+// condition's value; run it to reach the goal.
 import { process } from 'theus';
 
 export const observe = process(
-  { name: 'observe', inputs: ['domain.position', 'domain.target', 'domain.step'], outputs: ['domain.observation', 'domain.step', 'domain.log'] },
+  {
+    name: 'observe',
+    inputs: ['domain.position', 'domain.target', 'domain.step'],
+    outputs: ['domain.observation', 'domain.step', 'domain.log'],
+  },
   (ctx) => {
     const d = ctx.domain_ctx;
     d.observation = d.target - d.position;
@@ -34,19 +39,30 @@ export const observe = process(
 );
 
 export const think = process(
-  { name: 'think', inputs: ['domain.observation', 'domain.hints'], outputs: ['domain.confidence'] },
+  {
+    name: 'think',
+    inputs: ['domain.observation', 'domain.hints'],
+    outputs: ['domain.confidence'],
+  },
   (ctx) => {
     const d = ctx.domain_ctx;
-    // Far from the goal the agent is unsure; each hint it got makes it surer.
-    d.confidence = Math.min(1, 1 / (1 + 0.25 * Math.abs(d.observation)) + 0.25 * d.hints);
+    // Far from the goal the agent is unsure;
+    // each hint it got makes it surer.
+    const sure = 1 / (1 + 0.25 * Math.abs(d.observation));
+    d.confidence = Math.min(1, sure + 0.25 * d.hints);
   },
 );
 
 export const act = process(
-  { name: 'act', inputs: ['domain.observation', 'domain.position', 'domain.target'], outputs: ['domain.position', 'domain.goal_reached', 'domain.hints', 'domain.log'] },
+  {
+    name: 'act',
+    inputs: ['domain.observation', 'domain.position', 'domain.target'],
+    outputs: ['domain.position', 'domain.goal_reached', 'domain.hints', 'domain.log'],
+  },
   (ctx) => {
     const d = ctx.domain_ctx;
-    const move = Math.sign(d.observation) * Math.min(2, Math.abs(d.observation));
+    const step = Math.min(2, Math.abs(d.observation));
+    const move = Math.sign(d.observation) * step;
     d.position += move;
     d.goal_reached = d.position === d.target;
     d.hints = 0;
@@ -54,9 +70,14 @@ export const act = process(
   },
 );
 
-// Asking takes a while (a person, a model, an API): an async process.
+// Asking takes a while (a person, a model, an API):
+// an async process.
 export const ask_for_help = process(
-  { name: 'ask_for_help', inputs: ['domain.hints'], outputs: ['domain.hints', 'domain.log'] },
+  {
+    name: 'ask_for_help',
+    inputs: ['domain.hints'],
+    outputs: ['domain.hints', 'domain.log'],
+  },
   async (ctx) => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     ctx.domain_ctx.hints += 1;

@@ -11,14 +11,21 @@ export const auditDemo: Project = {
 }
 `,
   processes: `// Try, in order, and watch the audit timeline:
-//   withdraw { amount: 600 } twice: committed, each counted (level B);
-//   withdraw { amount: 600 } a third time: refused, AuditBlockError (threshold_max 3);
-//   withdraw { amount: 9000 }: the balance would go below 0, level S:
-//   AuditStopError, and every later execute is refused. Load again to restart.
+//  withdraw 600, twice: committed, each counted
+//    (level B, see the recipe);
+//  withdraw 600 a third time: refused with
+//    AuditBlockError (threshold_max 3);
+//  withdraw 9000: the balance would go below 0,
+//    level S: AuditStopError, and every later
+//    execute is refused. Load again to restart.
 import { process } from 'theus';
 
 export const deposit = process(
-  { name: 'deposit', inputs: ['domain.balance'], outputs: ['domain.balance', 'domain.history'] },
+  {
+    name: 'deposit',
+    inputs: ['domain.balance'],
+    outputs: ['domain.balance', 'domain.history'],
+  },
   (ctx, { amount }: { amount: number }) => {
     ctx.domain_ctx.balance += amount;
     ctx.domain_ctx.history.push('+' + amount);
@@ -27,7 +34,11 @@ export const deposit = process(
 );
 
 export const withdraw = process(
-  { name: 'withdraw', inputs: ['domain.balance'], outputs: ['domain.balance', 'domain.history'] },
+  {
+    name: 'withdraw',
+    inputs: ['domain.balance'],
+    outputs: ['domain.balance', 'domain.history'],
+  },
   (ctx, { amount }: { amount: number }) => {
     ctx.domain_ctx.balance -= amount;
     ctx.domain_ctx.history.push('-' + amount);

@@ -10,16 +10,22 @@ export const conflictDemo: Project = {
   "domain_ctx": { "counter": 0, "tickets": [], "stock": 100 }
 }
 `,
-  processes: `// Run "increment" 10 times at once: every run reads the counter, awaits,
-// then writes. All runs that read the same version conflict at commit but
-// one; the engine runs them again on the new state, so the counter ends
-// exactly 10 higher (no update is lost). The counts show the bodies run.
+  processes: `// Run "increment" 10 times at once: each run reads
+// the counter, awaits, then writes. Of the runs that
+// read the same version, all but one conflict at
+// commit; the engine runs them again on the new
+// state, so the counter ends exactly 10 higher (no
+// update lost). The counts show the bodies run.
 import { process } from 'theus';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const increment = process(
-  { name: 'increment', inputs: ['domain.counter'], outputs: ['domain.counter'] },
+  {
+    name: 'increment',
+    inputs: ['domain.counter'],
+    outputs: ['domain.counter'],
+  },
   async (ctx) => {
     const seen = ctx.domain_ctx.counter;
     await pause(5); // a call to a server, a model, a disk
@@ -28,9 +34,15 @@ export const increment = process(
   },
 );
 
-// Sells one ticket while there is stock: concurrent buyers never oversell.
+// Sells one ticket while there is stock:
+// concurrent buyers never oversell.
 export const buy_ticket = process(
-  { name: 'buy_ticket', inputs: ['domain.stock', 'domain.tickets'], outputs: ['domain.stock', 'domain.tickets'], errors: ['Error'] },
+  {
+    name: 'buy_ticket',
+    inputs: ['domain.stock', 'domain.tickets'],
+    outputs: ['domain.stock', 'domain.tickets'],
+    errors: ['Error'],
+  },
   async (ctx, { buyer }: { buyer: string }) => {
     const d = ctx.domain_ctx;
     if (d.stock <= 0) throw new Error('sold out');
@@ -41,7 +53,8 @@ export const buy_ticket = process(
   },
 );
 
-// Does not await: runs one after another, so it never conflicts.
+// Does not await: runs one after another,
+// so it never conflicts.
 export const reset_counter = process(
   { name: 'reset_counter', outputs: ['domain.counter'] },
   (ctx) => {

@@ -11,14 +11,19 @@ export const warehouse: Project = {
   "domain_ctx": { "items": [], "total_value": 0, "sig_restock_needed": false }
 }
 `,
-  processes: `// Chapter 4 of the Theus tutorial. Run add_product with
-// { product_name: "Iphone", price: 1000 }, then { product_name: "Galaxy", price: 900 }:
-// each run is a transaction on a snapshot, checked against its contract,
-// audited, then committed (see the commit log and the audit timeline).
+  processes: `// Chapter 4 of the Theus tutorial. Run add_product
+// with Iphone, 1000, then with Galaxy, 900: each run
+// is a transaction on a snapshot, checked against
+// its contract, audited, then committed (see the
+// commit log and the audit timeline).
 import { process } from 'theus';
 
 export const add_product = process(
-  { name: 'add_product', inputs: ['domain.items'], outputs: ['domain.items', 'domain.total_value'] },
+  {
+    name: 'add_product',
+    inputs: ['domain.items'],
+    outputs: ['domain.items', 'domain.total_value'],
+  },
   (ctx, { product_name, price }: { product_name: string; price: number }) => {
     ctx.domain_ctx.items.push({ name: product_name, price });
     ctx.domain_ctx.total_value += price;
@@ -26,22 +31,31 @@ export const add_product = process(
   },
 );
 
-// A pure process: a calculation that may read its inputs and never write.
+// A pure process: a calculation that may read its
+// inputs and never write.
 export const calculate_stats = process(
   { name: 'calculate_stats', inputs: ['domain.items'], semantic: 'pure' },
   (ctx) => {
     const items = ctx.domain_ctx.items;
-    // items.push('New User') here would be refused: a pure process cannot write.
-    return { count: items.length, average: items.length ? items.reduce((sum, item) => sum + item.price, 0) / items.length : 0 };
+    // items.push('New User') here is refused:
+    // a pure process cannot write.
+    const total = items.reduce((sum, item) => sum + item.price, 0);
+    return { count: items.length, average: items.length ? total / items.length : 0 };
   },
 );
 
-// The exercise: add_product does not touch sig_restock_needed, so it stays
-// false. This one sets it, and the signals view shows it.
+// The exercise: add_product does not touch
+// sig_restock_needed, so it stays false. This one
+// sets it, and the signals view shows it.
 export const check_restock = process(
-  { name: 'check_restock', inputs: ['global.max_capacity', 'domain.items'], outputs: ['domain.sig_restock_needed'] },
+  {
+    name: 'check_restock',
+    inputs: ['global.max_capacity', 'domain.items'],
+    outputs: ['domain.sig_restock_needed'],
+  },
   (ctx, { reserve }: { reserve: number }) => {
-    ctx.domain_ctx.sig_restock_needed = ctx.global_ctx.max_capacity - ctx.domain_ctx.items.length < reserve;
+    const free = ctx.global_ctx.max_capacity - ctx.domain_ctx.items.length;
+    ctx.domain_ctx.sig_restock_needed = free < reserve;
     return ctx.domain_ctx.sig_restock_needed;
   },
 );
