@@ -10,7 +10,7 @@ import { findQuoted, jsonErrorPlace } from './locate.ts';
 import { loadModule } from './module-loader.ts';
 import type { CommitInfo, Diagnostic, EditorName, FlowNode, LoadOutcome, ManyOutcome, Outcome, ProcessInfo, SandboxApi, Snapshot, WorkflowView } from './protocol.ts';
 import { Stepper } from './stepper.ts';
-import { yamlDiagnostics } from './yaml-errors.ts';
+import { recipeErrorPlace, yamlDiagnostics, yamlValuePlace } from './yaml-errors.ts';
 import { checkedArgs, cloneable, FORBIDDEN_KEYS, parseJson } from './untrusted.ts';
 
 type Fn = ((ctx: unknown, args: unknown) => unknown) & { contract?: Record<string, unknown> };
@@ -109,8 +109,11 @@ export class Session implements SandboxApi {
     const at = error as { line?: number; column?: number };
     if (typeof at.line === 'number') return { editor, name, message, line: at.line, ...(typeof at.column === 'number' ? { column: at.column } : {}) };
     const text = this.#project?.[editor] ?? '';
-    return { editor, name, message, ...findQuoted(text, message) };
+    const named = /^the workflow runs '([^']+)'/.exec(message);
+    const place = editor === 'recipe' ? recipeErrorPlace(text, message) : editor === 'workflow' && named ? yamlValuePlace(text, named[1]) : undefined;
+    return { editor, name, message, ...(place ?? findQuoted(text, message)) };
   }
+
 
   #need(): TheusEngine {
     if (!this.#engine) throw new Error('load a project first');
@@ -210,7 +213,9 @@ export class Session implements SandboxApi {
       try {
         await run;
       } catch (error) {
-        const diagnostics = error instanceof WorkflowError ? [this.#diagnostic(error, 'workflow')] : undefined;
+        // A process the workflow names but the module does not export is placed where the YAML names it.
+        const inWorkflow = error instanceof WorkflowError || /^the workflow runs '/.test((error as Error).message);
+        const diagnostics = inWorkflow ? [this.#diagnostic(error, 'workflow')] : undefined;
         return { ok: false, error: errorOf(error), ...(diagnostics ? { diagnostics } : {}), snapshot: await this.#snapshot() };
       }
     }
