@@ -25,7 +25,8 @@ function theusShim(): string {
   return shimUrl;
 }
 
-export type Loaded = { ok: true; module: Record<string, unknown> } | { ok: false; diagnostic: Diagnostic };
+/** `url` is the module's address, which stack traces of errors in its code name. */
+export type Loaded = { ok: true; module: Record<string, unknown>; url: string } | { ok: false; diagnostic: Diagnostic };
 
 /** A place sucrase's message gives: "Unexpected token (3:14)", 1-based line, 0-based column. */
 function syntaxDiagnostic(error: unknown): Diagnostic {
@@ -71,7 +72,7 @@ export async function loadModule(source: string): Promise<Loaded> {
   rewritten += code.slice(last);
   const url = URL.createObjectURL(new Blob([rewritten], { type: 'text/javascript' }));
   try {
-    return { ok: true, module: (await import(/* @vite-ignore */ url)) as Record<string, unknown> };
+    return { ok: true, module: (await import(/* @vite-ignore */ url)) as Record<string, unknown>, url };
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return { ok: false, diagnostic: { editor: 'processes', name: error instanceof Error ? error.name : 'Error', message: `the module failed while loading: ${message}` } };

@@ -38,6 +38,8 @@ export class Session implements SandboxApi {
   #flow: FlowNode[] = [];
   #view: WorkflowView | undefined;
   #processes: ProcessInfo[] = [];
+  /** The user's module's blob URL: the frames of its code in a stack trace. */
+  #moduleUrl = '';
 
   async load(project: Project): Promise<LoadOutcome> {
     this.#dispose();
@@ -66,7 +68,9 @@ export class Session implements SandboxApi {
       return { ok: false, diagnostics: [this.#diagnostic(error, editor)] };
     }
     try {
-      const found = this.#instrument((loaded as { module: Record<string, unknown> }).module);
+      const module = loaded as { module: Record<string, unknown>; url: string };
+      this.#moduleUrl = module.url;
+      const found = this.#instrument(module.module);
       engine.register(...found.map(([, fn]) => fn as unknown as Process));
       this.#processes = found.map(([info]) => info);
     } catch (error) {
@@ -248,8 +252,24 @@ export class Session implements SandboxApi {
       const result = await call();
       return { ok: true, result: cloneable(result), snapshot: await this.#snapshot() };
     } catch (error) {
-      return { ok: false, error: errorOf(error), snapshot: await this.#snapshot() };
+      const place = this.#runtimePlace(error);
+      return { ok: false, error: errorOf(error), ...(place ? { diagnostics: [place] } : {}), snapshot: await this.#snapshot() };
     }
+  }
+
+  /**
+   * An error raised in (or through) the user's code, at the line of its
+   * innermost frame in the module: sucrase keeps lines, so the line is the
+   * user's (columns can shift where types were removed).
+   */
+  #runtimePlace(error: unknown): Diagnostic | undefined {
+    const stack = error instanceof Error ? error.stack : undefined;
+    if (!stack || !this.#moduleUrl) return undefined;
+    const frame = stack.indexOf(`${this.#moduleUrl}:`);
+    const at = frame < 0 ? null : /^(\d+):(\d+)/.exec(stack.slice(frame + this.#moduleUrl.length + 1));
+    if (!at) return undefined;
+    const { name, message } = errorOf(error);
+    return { editor: 'processes', name, message, line: Number(at[1]), column: Number(at[2]) };
   }
 
   async #refuse(message: string): Promise<Outcome> {
