@@ -113,3 +113,18 @@ for (const scenario of SCENARIOS) {
     }
   });
 }
+
+test('the built page works from a sub-folder of a static host (relative URLs)', async ({ page, context }) => {
+  // Every request under /some/folder/ is answered with the file at the root.
+  await context.route('**/some/folder/**', async (route) => {
+    const url = new URL(route.request().url());
+    url.pathname = url.pathname.replace('/some/folder', '');
+    await route.fulfill({ response: await route.fetch({ url: url.href }) });
+  });
+  // A page built with absolute URLs would ask for /assets/...: refused here.
+  await context.route(/^https?:\/\/[^/]+\/assets\//, (route) => route.abort());
+  await page.goto('/some/folder/');
+  await expect(byTest(page, 'status')).toContainText(`Loaded "${SCENARIOS[0].title}"`);
+  expect(await execute(page, 'add_product', { product_name: 'Iphone', price: '1000' })).toBe('ok');
+  await expectState(page, 'domain_ctx.total_value', 1000);
+});

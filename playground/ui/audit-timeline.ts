@@ -6,7 +6,7 @@ import type { AuditInfo } from '../sandbox/protocol.ts';
 import { h, s } from './dom.ts';
 
 const HEIGHT = 170;
-const PAD = { left: 44, right: 14, top: 22, bottom: 30 };
+const PAD = { left: 58, right: 14, top: 22, bottom: 30 };
 
 export class AuditTimeline {
   private last: readonly AuditInfo[] = [];
