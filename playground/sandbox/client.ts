@@ -106,8 +106,10 @@ export class Sandbox {
     this.#project = undefined;
     return this.#call<LoadOutcome>(
       'loading the project',
-      async (api) => {
-        const loaded = await api.load(project);
+      async () => {
+        // A fresh worker for each project: timers and globals the last module left behind end with it.
+        this.#restart();
+        const loaded = await this.#api.load(project);
         if (loaded.ok) this.#project = project;
         return loaded;
       },

@@ -40,6 +40,31 @@ export class Session implements SandboxApi {
   #processes: ProcessInfo[] = [];
   /** The user's module's blob URL: the frames of its code in a stack trace. */
   #moduleUrl = '';
+  /** Errors raised outside any call, reported with the next answer. */
+  #strays: unknown[] = [];
+
+  /** Keeps an error raised outside any call (see worker.ts) for the next answer; the last 20 at most. */
+  stray(error: unknown): void {
+    this.#strays = [...this.#strays.slice(-19), error];
+  }
+
+  /** Diagnostics for the stray errors since the last answer, placed at their line where the stack shows it. */
+  #takeStrays(): Diagnostic[] {
+    const strays = this.#strays;
+    this.#strays = [];
+    return strays.map((error) => {
+      const { name, message } = errorOf(error);
+      const stray = `${message} (raised outside any call: a timer or a promise nobody awaited)`;
+      const place = this.#runtimePlace(error);
+      return { editor: 'processes' as const, name, message: stray, ...(place ? { line: place.line, column: place.column } : {}) };
+    });
+  }
+
+  /** The outcome with the stray errors since the last answer added to its diagnostics. */
+  #withStrays(outcome: Outcome): Outcome {
+    const strays = this.#takeStrays();
+    return strays.length === 0 ? outcome : { ...outcome, diagnostics: [...(outcome.diagnostics ?? []), ...strays] };
+  }
 
   async load(project: Project): Promise<LoadOutcome> {
     this.#dispose();
@@ -220,10 +245,10 @@ export class Session implements SandboxApi {
         // A process the workflow names but the module does not export is placed where the YAML names it.
         const inWorkflow = error instanceof WorkflowError || /^the workflow runs '/.test((error as Error).message);
         const diagnostics = inWorkflow ? [this.#diagnostic(error, 'workflow')] : undefined;
-        return { ok: false, error: errorOf(error), ...(diagnostics ? { diagnostics } : {}), snapshot: await this.#snapshot() };
+        return this.#withStrays({ ok: false, error: errorOf(error), ...(diagnostics ? { diagnostics } : {}), snapshot: await this.#snapshot() });
       }
     }
-    return { ok: true, snapshot: await this.#snapshot() };
+    return this.#withStrays({ ok: true, snapshot: await this.#snapshot() });
   }
 
   async undo(): Promise<Outcome> {
@@ -250,10 +275,10 @@ export class Session implements SandboxApi {
   async #answer(call: () => Promise<unknown>): Promise<Outcome> {
     try {
       const result = await call();
-      return { ok: true, result: cloneable(result), snapshot: await this.#snapshot() };
+      return this.#withStrays({ ok: true, result: cloneable(result), snapshot: await this.#snapshot() });
     } catch (error) {
       const place = this.#runtimePlace(error);
-      return { ok: false, error: errorOf(error), ...(place ? { diagnostics: [place] } : {}), snapshot: await this.#snapshot() };
+      return this.#withStrays({ ok: false, error: errorOf(error), ...(place ? { diagnostics: [place] } : {}), snapshot: await this.#snapshot() });
     }
   }
 
@@ -310,6 +335,7 @@ export class Session implements SandboxApi {
     this.#receiver?.return?.();
     this.#receiver = undefined;
     this.#signals = [];
+    this.#strays = [];
     this.#engine?.dispose();
     this.#engine = undefined;
   }
