@@ -163,3 +163,12 @@ test('a shared link restores the same project', async ({ page, context }) => {
   expect(await execute(other, 'increment', { by: '1' })).toBe('ok');
   await expectState(other, 'domain_ctx.counter', 42);
 });
+
+test('a damaged link is reported, and the first example opens instead', async ({ context }) => {
+  const page = await context.newPage();
+  await open(page, '#not-a-playground-link');
+  await expect(byTest(page, 'status')).toHaveAttribute('data-kind', 'error');
+  await expect(byTest(page, 'status')).toContainText('the first example is open instead');
+  await expect(byTest(page, 'errors')).toContainText('ShareLinkError');
+  await expect(byTest(page, 'process-select').locator('option')).not.toHaveCount(0);
+});

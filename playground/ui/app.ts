@@ -65,33 +65,44 @@ export class App {
     byId('redo').addEventListener('click', () => void this.act('Redo', () => this.sandbox.redo()));
     for (const option of [this.strict, this.retries]) option.addEventListener('input', () => this.edited());
     // A shared link pasted into this tab's address bar.
-    window.addEventListener('hashchange', () => void this.openHash());
+    window.addEventListener('hashchange', () => {
+      if (location.hash.length > 1) {
+        this.openShared().catch((error: unknown) => {
+          this.fail('The shared link could not be read', error);
+          this.render();
+        });
+      }
+    });
   }
 
   /** The first project: the one in the address (a shared link), else the first example. */
   async start(): Promise<void> {
-    if (location.hash.length > 1 && (await this.openHash())) return;
+    let linkError: unknown;
+    if (location.hash.length > 1) {
+      try {
+        return await this.openShared();
+      } catch (error) {
+        linkError = error;
+      }
+    }
     const first = this.examples[0];
     if (first) await this.open(first);
     else this.say('No examples are bundled: write a project and Load it.', 'error');
+    // Said after the example's own status, so that it is what the user reads.
+    if (linkError !== undefined) {
+      this.fail('The shared link could not be read, so the first example is open instead', linkError);
+      this.render();
+    }
   }
 
-  private async openHash(): Promise<boolean> {
-    const hash = location.hash.slice(1);
-    if (!hash) return false;
-    let project: Project;
-    try {
-      project = await this.share.decode(hash);
-    } catch (error) {
-      this.fail('The shared link could not be read', error);
-      return false;
-    }
+  /** Opens the project in the address's hash; throws what the link's decoder threw. */
+  private async openShared(): Promise<void> {
+    const project = await this.share.decode(location.hash.slice(1));
     const shared = h('option', { value: 'shared' }, `Shared: ${project.title}`);
     this.exampleSelect.querySelector('option[value="shared"]')?.remove();
     this.exampleSelect.prepend(shared);
     this.exampleSelect.value = 'shared';
     await this.open(project);
-    return true;
   }
 
   private async open(project: Project): Promise<void> {
