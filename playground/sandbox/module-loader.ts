@@ -40,6 +40,7 @@ function syntaxDiagnostic(error: unknown): Diagnostic {
   };
 }
 
+/** The user's module, imported from a Blob URL with its 'theus' imports rewritten; or a diagnostic saying why not. */
 export async function loadModule(source: string): Promise<Loaded> {
   let code: string;
   try {

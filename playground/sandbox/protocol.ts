@@ -4,6 +4,7 @@
  */
 import type { Project } from '../project.ts';
 
+/** The four texts of a project, each in its own editor. */
 export type EditorName = 'context' | 'processes' | 'workflow' | 'recipe';
 
 /** An error shown inline: the editor it belongs to and a 1-based line/column where known. */
@@ -15,6 +16,7 @@ export interface Diagnostic {
   column?: number;
 }
 
+/** A registered process as the run form shows it: its contract's paths and the args it reads. */
 export interface ProcessInfo {
   name: string;
   inputs: string[];
@@ -23,12 +25,14 @@ export interface ProcessInfo {
   args: string[];
 }
 
+/** One change of a commit, as the engine's history records it (a path of keys and indexes). */
 export interface Patch {
   op: 'add' | 'replace' | 'remove';
   path: (string | number)[];
   value?: unknown;
 }
 
+/** One commit of the engine's history: which process made it, what it changed and how to undo it. */
 export interface CommitInfo {
   version: number;
   process: string;
@@ -39,6 +43,7 @@ export interface CommitInfo {
   changedPaths: string[];
 }
 
+/** One audit record: an execution's outcome, the recipe level that fired (if any) and its duration. */
 export interface AuditInfo {
   process: string;
   outcome: string;
@@ -48,6 +53,7 @@ export interface AuditInfo {
   durationMs: number;
 }
 
+/** A signal the engine emitted (a `sig_` path that a commit changed). */
 export interface SignalInfo {
   topic: string;
   value: unknown;
@@ -63,6 +69,7 @@ export interface FlowNode {
   children?: { branch: 'then' | 'else' | 'do' | 'steps'; nodes: FlowNode[] }[];
 }
 
+/** The workflow's run as the diagram shows it: the step that runs next and each condition's last value. */
 export interface WorkflowView {
   nodes: FlowNode[];
   state: 'Pending' | 'Running' | 'WaitingIO' | 'Complete' | 'Failed';
@@ -83,6 +90,7 @@ export interface Snapshot {
   canRedo: boolean;
 }
 
+/** The answer to one call: its result or error, diagnostics to show inline, and the engine after it. */
 export interface Outcome {
   ok: boolean;
   result?: unknown;
@@ -91,6 +99,7 @@ export interface Outcome {
   snapshot: Snapshot;
 }
 
+/** The answer to concurrent executes: each one's outcome and how many bodies ran in all. */
 export interface ManyOutcome {
   outcomes: Outcome[];
   /** Process bodies run in all (a conflict runs a body again). */
@@ -99,6 +108,7 @@ export interface ManyOutcome {
   snapshot: Snapshot;
 }
 
+/** A loaded project's processes and first snapshot, or why it could not be loaded. */
 export type LoadOutcome = { ok: true; processes: ProcessInfo[]; snapshot: Snapshot } | { ok: false; diagnostics: Diagnostic[] };
 
 /** The worker's side, called through comlink. */

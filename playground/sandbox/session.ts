@@ -27,6 +27,7 @@ function argNames(fn: Fn): string[] {
 
 const errorOf = (error: unknown) => (error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) });
 
+/** The engine built from one project at a time, and the calls the page makes on it (through comlink). */
 export class Session implements SandboxApi {
   #engine: TheusEngine | undefined;
   #project: Project | undefined;

@@ -9,6 +9,7 @@ import type { Diagnostic, EditorName } from './protocol.ts';
 
 type Place = { line: number; column: number };
 
+/** The YAML syntax errors of `text` (none for empty text), at their line and column. */
 export function yamlDiagnostics(text: string, editor: EditorName): Diagnostic[] {
   if (text.trim() === '') return [];
   const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
