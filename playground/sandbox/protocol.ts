@@ -53,7 +53,7 @@ export interface AuditInfo {
   durationMs: number;
 }
 
-/** A signal the engine emitted (a `sig_` path that a commit changed). */
+/** A signal a commit published: its topic (the path down to its SIGNAL segment, e.g. `domain_ctx.sig_x`), value and version. */
 export interface SignalInfo {
   topic: string;
   value: unknown;
