@@ -79,6 +79,8 @@ const SCENARIOS: { title: string; slug: string; run: (page: Page) => Promise<voi
       await expect(marks.and(page.locator('[data-outcome="failure"]'))).not.toHaveCount(0);
       await expect(marks.and(page.locator('[data-level="B"]'))).not.toHaveCount(0);
       await expect(marks.and(page.locator('[data-level="S"]'))).toHaveCount(1);
+      await marks.and(page.locator('[data-level="S"]')).locator('circle').click();
+      await expect(byTest(page, 'audit-details')).toContainText('withdraw: failure, level S');
     },
   },
   {

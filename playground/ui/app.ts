@@ -198,6 +198,8 @@ export class App {
       this.past = { commit, state: await this.sandbox.stateAt(commit.version) };
       this.say(`Showing the state as of version ${commit.version}.`, 'ok');
     });
+    // On a phone the state pane is above the commit log, out of sight.
+    if (this.past) byId('time-travel').scrollIntoView({ block: 'nearest' });
   }
 
   private async shareProject(): Promise<void> {

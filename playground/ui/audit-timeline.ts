@@ -10,15 +10,20 @@ const PAD = { left: 58, right: 14, top: 22, bottom: 30 };
 
 export class AuditTimeline {
   private last: readonly AuditInfo[] = [];
+  private width = 0;
 
   constructor(private readonly container: HTMLElement) {
-    // Re-drawn at the new width (a rotated phone, a resized window).
-    new ResizeObserver(() => this.render(this.last)).observe(container);
+    // Re-drawn at a new width (a rotated phone, a resized window); not when
+    // only the height changes, as it does when a mark's details are shown.
+    new ResizeObserver(() => {
+      if (this.container.clientWidth !== this.width) this.render(this.last);
+    }).observe(container);
   }
 
   render(records: readonly AuditInfo[]): void {
     this.last = records;
-    const width = Math.max(this.container.clientWidth, 240);
+    this.width = this.container.clientWidth;
+    const width = Math.max(this.width, 240);
     const svg = s('svg', { width, height: HEIGHT, viewBox: `0 0 ${width} ${HEIGHT}`, role: 'img', 'aria-label': `${records.length} executions` });
     const plotW = width - PAD.left - PAD.right;
     const plotH = HEIGHT - PAD.top - PAD.bottom;
@@ -43,14 +48,20 @@ export class AuditTimeline {
       svg.append(
         s(
           'g',
-          { class: `mark ${outcomeClass(record.outcome)}`, 'data-outcome': record.outcome, 'data-level': record.level ?? '', 'data-process': record.process },
+          { class: `mark ${outcomeClass(record.outcome)}`, role: 'button', 'data-outcome': record.outcome, 'data-level': record.level ?? '', 'data-process': record.process },
           s('title', {}, title),
           s('circle', { cx, cy, r: radius }),
           record.level ? s('text', { class: 'level', x: cx, y: cy - radius - 3, 'text-anchor': 'middle' }, record.level) : null,
         ),
       );
     });
-    this.container.replaceChildren(svg, legend(records));
+    // A tap (phones have no hover) or a click shows a mark's details under the plot.
+    const details = h('p', { class: 'mark-details', 'data-testid': 'audit-details', 'aria-live': 'polite' });
+    svg.addEventListener('click', (event) => {
+      const mark = (event.target as Element).closest('.mark');
+      details.textContent = mark?.querySelector('title')?.textContent ?? '';
+    });
+    this.container.replaceChildren(svg, details, legend(records));
   }
 }
 
