@@ -19,9 +19,10 @@ export const agentLoop: Project = {
   }
 }
 `,
-  processes: `// The agent observes, thinks, then acts or asks
-// for help. Step through the workflow to see each
-// condition's value; run it to reach the goal.
+  processes: `// The agent observes, thinks, then acts or
+// asks for help. Step through the workflow
+// to see each condition's value; run it to
+// reach the goal.
 import { process } from 'theus';
 
 export const observe = process(
@@ -46,8 +47,9 @@ export const think = process(
   },
   (ctx) => {
     const d = ctx.domain_ctx;
-    // Far from the goal the agent is unsure;
-    // each hint it got makes it surer.
+    // Far from the goal the agent is
+    // unsure; each hint it got makes it
+    // surer.
     const sure = 1 / (1 + 0.25 * Math.abs(d.observation));
     d.confidence = Math.min(1, sure + 0.25 * d.hints);
   },
@@ -70,8 +72,8 @@ export const act = process(
   },
 );
 
-// Asking takes a while (a person, a model, an API):
-// an async process.
+// Asking takes a while (a person, a model,
+// an API): an async process.
 export const ask_for_help = process(
   {
     name: 'ask_for_help',
@@ -85,8 +87,9 @@ export const ask_for_help = process(
   },
 );
 `,
-  workflow: `# The agent loop: observe, think, then act when confident or ask for help,
-# until the goal is reached or the step budget is spent.
+  workflow: `# The agent loop: observe, think, then act
+# when confident or ask for help, until the
+# goal is reached or the step budget is spent.
 name: agent_loop
 steps:
   - flux: while

@@ -10,14 +10,16 @@ export const auditDemo: Project = {
   "domain_ctx": { "balance": 5000, "history": [] }
 }
 `,
-  processes: `// Try, in order, and watch the audit timeline:
-//  withdraw 600, twice: committed, each counted
-//    (level B, see the recipe);
+  processes: `// Try, in order, and watch the audit
+// timeline:
+//  withdraw 600, twice: committed, each
+//    counted (level B, see the recipe);
 //  withdraw 600 a third time: refused with
 //    AuditBlockError (threshold_max 3);
-//  withdraw 9000: the balance would go below 0,
-//    level S: AuditStopError, and every later
-//    execute is refused. Load again to restart.
+//  withdraw 9000: the balance would go
+//    below 0, level S: AuditStopError, and
+//    every later execute is refused.
+//    Load again to restart.
 import { process } from 'theus';
 
 export const deposit = process(

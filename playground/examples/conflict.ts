@@ -10,12 +10,14 @@ export const conflictDemo: Project = {
   "domain_ctx": { "counter": 0, "tickets": [], "stock": 100 }
 }
 `,
-  processes: `// Run "increment" 10 times at once: each run reads
-// the counter, awaits, then writes. Of the runs that
-// read the same version, all but one conflict at
-// commit; the engine runs them again on the new
-// state, so the counter ends exactly 10 higher (no
-// update lost). The counts show the bodies run.
+  processes: `// Run "increment" 10 times at once: each
+// run reads the counter, awaits, then
+// writes. Of the runs that read the same
+// version, all but one conflict at commit;
+// the engine runs them again on the new
+// state, so the counter ends exactly 10
+// higher (no update lost). The counts show
+// the bodies run.
 import { process } from 'theus';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -11,11 +11,12 @@ export const warehouse: Project = {
   "domain_ctx": { "items": [], "total_value": 0, "sig_restock_needed": false }
 }
 `,
-  processes: `// Chapter 4 of the Theus tutorial. Run add_product
-// with Iphone, 1000, then with Galaxy, 900: each run
-// is a transaction on a snapshot, checked against
-// its contract, audited, then committed (see the
-// commit log and the audit timeline).
+  processes: `// Chapter 4 of the Theus tutorial. Run
+// add_product with Iphone, 1000, then with
+// Galaxy, 900: each run is a transaction on
+// a snapshot, checked against its contract,
+// audited, then committed (see the commit
+// log and the audit timeline).
 import { process } from 'theus';
 
 export const add_product = process(
@@ -31,22 +32,23 @@ export const add_product = process(
   },
 );
 
-// A pure process: a calculation that may read its
-// inputs and never write.
+// A pure process: a calculation that may
+// read its inputs and never write.
 export const calculate_stats = process(
   { name: 'calculate_stats', inputs: ['domain.items'], semantic: 'pure' },
   (ctx) => {
     const items = ctx.domain_ctx.items;
-    // items.push('New User') here is refused:
-    // a pure process cannot write.
+    // items.push('New User') here is
+    // refused: a pure process cannot write.
     const total = items.reduce((sum, item) => sum + item.price, 0);
     return { count: items.length, average: items.length ? total / items.length : 0 };
   },
 );
 
 // The exercise: add_product does not touch
-// sig_restock_needed, so it stays false. This one
-// sets it, and the signals view shows it.
+// sig_restock_needed, so it stays false.
+// This one sets it, and the signals view
+// shows it.
 export const check_restock = process(
   {
     name: 'check_restock',
