@@ -27,6 +27,7 @@ export class Sandbox {
   #worker!: Worker;
   #api!: Remote<SandboxApi>;
   #project: Project | undefined;
+  #disposed = false;
   /** Calls run one at a time, in order: a reload after a timeout must not race the next call. */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -53,6 +54,7 @@ export class Sandbox {
    */
   #call<T>(what: string, call: (api: Remote<SandboxApi>) => Promise<T>, timedOut: (message: string, snapshot: Snapshot) => T): Promise<T> {
     const run = async (): Promise<T> => {
+      if (this.#disposed) throw new Error(`the sandbox was disposed: ${what} was not run`);
       let timer: ReturnType<typeof setTimeout> | undefined;
       const limit = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Timeout()), this.#timeoutMs);
@@ -61,6 +63,7 @@ export class Sandbox {
         return await Promise.race([call(this.#api), limit]);
       } catch (error) {
         if (!(error instanceof Timeout)) throw error;
+        if (this.#disposed) throw new Error(`the sandbox was disposed while ${what} ran`);
         this.#restart();
         const stopped = `${what} ran longer than ${this.#timeoutMs} ms and was stopped`;
         if (!this.#project) return timedOut(`${stopped}; the sandbox restarted empty: load a project`, EMPTY);
@@ -162,7 +165,9 @@ export class Sandbox {
     });
   }
 
+  /** Ends the worker; later calls (and calls still queued) reject saying so. */
   dispose(): void {
+    this.#disposed = true;
     this.#worker.terminate();
   }
 }
