@@ -267,7 +267,7 @@ export class App {
     const snapshot = this.snapshot;
     renderErrors(byId('errors'), this.diagnostics, this.runError, (diagnostic) => this.editors.reveal(diagnostic));
     if (!snapshot) {
-      this.stateTree.render(undefined, []);
+      byId('state-tree').replaceChildren(h('p', { class: 'empty' }, 'No state: the project has not loaded.'));
       this.commitLog.render([], undefined);
       this.timeline.render([]);
       renderSignals(byId('signals'), []);
