@@ -28,17 +28,45 @@ export class Sandbox {
   #api!: Remote<SandboxApi>;
   #project: Project | undefined;
   #disposed = false;
+  readonly #startupMs: number;
+  #ready!: Promise<void>;
   /** Calls run one at a time, in order: a reload after a timeout must not race the next call. */
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: { timeoutMs?: number } = {}) {
     this.#timeoutMs = options.timeoutMs ?? 3000;
+    this.#startupMs = Math.max(this.#timeoutMs, 20_000);
     this.#spawn();
   }
 
   #spawn(): void {
     this.#worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'theus-sandbox' });
     this.#api = wrap<SandboxApi>(this.#worker);
+    // Starting a worker (its modules, the wasm) is not the user's code: it gets its own, longer limit.
+    const api = this.#api;
+    this.#ready = (async () => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const limit = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the sandbox worker did not start within ${this.#startupMs} ms`)), this.#startupMs);
+      });
+      try {
+        await Promise.race([api.warmUp(), limit]);
+      } finally {
+        clearTimeout(timer);
+      }
+    })();
+    // Observed by the next call, which reports it.
+    this.#ready.catch(() => undefined);
+  }
+
+  /** Waits until the worker has started; if it could not, the next call gets a new one. */
+  async #started(): Promise<void> {
+    try {
+      await this.#ready;
+    } catch (error) {
+      this.#restart();
+      throw error;
+    }
   }
 
   /** A fresh worker: the stuck one cannot be interrupted, only terminated. */
@@ -52,9 +80,12 @@ export class Sandbox {
    * before it. On a timeout the last project is loaded again in a new worker
    * (if that too outlasts the limit, the sandbox is left empty, not stuck).
    */
-  #call<T>(what: string, call: (api: Remote<SandboxApi>) => Promise<T>, timedOut: (message: string, snapshot: Snapshot) => T): Promise<T> {
+  #call<T>(what: string, call: (api: Remote<SandboxApi>) => Promise<T>, timedOut: (message: string, snapshot: Snapshot) => T, fresh = false): Promise<T> {
     const run = async (): Promise<T> => {
       if (this.#disposed) throw new Error(`the sandbox was disposed: ${what} was not run`);
+      // A fresh worker for each project: timers and globals the last module left behind end with it.
+      if (fresh) this.#restart();
+      await this.#started();
       let timer: ReturnType<typeof setTimeout> | undefined;
       const limit = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Timeout()), this.#timeoutMs);
@@ -83,6 +114,11 @@ export class Sandbox {
 
   /** Loads `project` in the fresh worker, within the time limit. */
   async #reload(project: Project): Promise<{ ok: true; snapshot: Snapshot } | { ok: false; why: string }> {
+    try {
+      await this.#started();
+    } catch (error) {
+      return { ok: false, why: (error as Error).message };
+    }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const limit = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, this.#timeoutMs, undefined)));
     try {
@@ -109,10 +145,8 @@ export class Sandbox {
     this.#project = undefined;
     return this.#call<LoadOutcome>(
       'loading the project',
-      async () => {
-        // A fresh worker for each project: timers and globals the last module left behind end with it.
-        this.#restart();
-        const loaded = await this.#api.load(project);
+      async (api) => {
+        const loaded = await api.load(project);
         if (loaded.ok) this.#project = project;
         return loaded;
       },
@@ -120,6 +154,7 @@ export class Sandbox {
         ok: false,
         diagnostics: [{ editor: 'processes', name: 'TimeoutError', message: `${message.split(';')[0]}: does the module run a loop when it loads?` }],
       }),
+      true,
     );
   }
 

@@ -40,6 +40,11 @@ function syntaxDiagnostic(error: unknown): Diagnostic {
   };
 }
 
+/** Readies the import lexer (a wasm module of its own) before the first timed load. */
+export async function warmUpLoader(): Promise<void> {
+  await lexerReady;
+}
+
 /** The user's module, imported from a Blob URL with its 'theus' imports rewritten; or a diagnostic saying why not. */
 export async function loadModule(source: string): Promise<Loaded> {
   let code: string;

@@ -113,6 +113,8 @@ export type LoadOutcome = { ok: true; processes: ProcessInfo[]; snapshot: Snapsh
 
 /** The worker's side, called through comlink. */
 export interface SandboxApi {
+  /** Resolves once the worker can run a project (its modules and the wasm core loaded). */
+  warmUp(): Promise<void>;
   load(project: Project): Promise<LoadOutcome>;
   execute(name: string, args: Record<string, unknown>): Promise<Outcome>;
   executeMany(name: string, args: Record<string, unknown>, n: number): Promise<ManyOutcome>;

@@ -7,7 +7,7 @@ import { applyPatches, process, type Process, TheusEngine, type SignalReceiver, 
 import type { Project } from '../project.ts';
 import { flowTree, walk } from './flow-tree.ts';
 import { findQuoted, jsonErrorPlace } from './locate.ts';
-import { loadModule } from './module-loader.ts';
+import { loadModule, warmUpLoader } from './module-loader.ts';
 import type { CommitInfo, Diagnostic, EditorName, FlowNode, LoadOutcome, ManyOutcome, Outcome, ProcessInfo, SandboxApi, Snapshot, WorkflowView } from './protocol.ts';
 import { Stepper } from './stepper.ts';
 import { recipeErrorPlace, yamlDiagnostics, yamlValuePlace } from './yaml-errors.ts';
@@ -65,6 +65,12 @@ export class Session implements SandboxApi {
   #withStrays(outcome: Outcome): Outcome {
     const strays = this.#takeStrays();
     return strays.length === 0 ? outcome : { ...outcome, diagnostics: [...(outcome.diagnostics ?? []), ...strays] };
+  }
+
+  async warmUp(): Promise<void> {
+    await warmUpLoader();
+    // An engine made and dropped: the wasm core is compiled and ready before the first timed call.
+    (await TheusEngine.create({ global_ctx: {}, domain_ctx: {} })).dispose();
   }
 
   async load(project: Project): Promise<LoadOutcome> {
