@@ -6,7 +6,7 @@
  * first handed out (all at once, in place, so the order stays); a Set
  * changes as a whole (see finish.ts).
  */
-import { assign, DRAFT, draftChild, DraftRefused, type DraftState, holder, isPrototypeMachinery, kindOf, makeDraft, MAP, prepareCopy, PrototypeReached } from './draft.ts';
+import { assign, DRAFT, draftChild, DraftRefused, type DraftState, holder, isPrototypeMachinery, kindOf, makeDraft, MAP, prepareCopy, PrototypeReached, remapSet } from './draft.ts';
 
 type Collection = Map<unknown, unknown> & Set<unknown>;
 
@@ -22,8 +22,7 @@ function mapGet(state: DraftState, key: unknown): unknown {
 function setMembers(state: DraftState): Collection {
   if (!state.members) {
     const members = new Map<unknown, unknown>();
-    const copy = prepareCopy(state) as Collection;
-    const drafted = [...copy].map((member) => {
+    remapSet(prepareCopy(state) as Collection, (member) => {
       if (typeof member !== 'object' || member === null || !state.base.has(member)) return member;
       if (isPrototypeMachinery(member)) throw new PrototypeReached();
       const kind = kindOf(member);
@@ -32,8 +31,6 @@ function setMembers(state: DraftState): Collection {
       members.set(member, proxy);
       return proxy;
     });
-    copy.clear();
-    for (const member of drafted) copy.add(member);
     state.members = members;
   }
   return state.copy;

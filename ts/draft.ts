@@ -162,6 +162,13 @@ function copyPlainObject(base: Record<string, unknown>): Record<string, unknown>
   return copy;
 }
 
+/** Replaces each member of `set` by `f(member)`, in place, keeping the order. */
+export function remapSet(set: Set<unknown>, f: (member: unknown) => unknown): void {
+  const members = [...set].map(f);
+  set.clear();
+  for (const member of members) set.add(member);
+}
+
 /** Arrays known to have no holes: the committed ones drafts made without making one. */
 const packed = new WeakSet<object>();
 
@@ -346,9 +353,7 @@ export function current(value: unknown, seen = new Map<DraftState, unknown>()): 
   seen.set(state, copy);
   if (state.kind === MAP) for (const [k, v] of copy) copy.set(k, current(v, seen));
   else if (state.kind === SET) {
-    const members = [...copy].map((member) => current(member, seen));
-    copy.clear();
-    for (const member of members) copy.add(member);
+    remapSet(copy, (member) => current(member, seen));
   } else for (const key of Object.keys(copy)) copy[key] = current(copy[key], seen);
   return copy;
 }

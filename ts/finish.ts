@@ -9,7 +9,7 @@
  * read from gives patches beneath that key; anywhere else (moved, copied, a
  * key written again) its key is replaced whole.
  */
-import { ARRAY, type DraftState, MAP, OBJECT, revokeAll, SET, settledArray, stateOf } from './draft.ts';
+import { ARRAY, type DraftState, MAP, OBJECT, remapSet, revokeAll, SET, settledArray, stateOf } from './draft.ts';
 import type { Patch, Patches } from './patch.ts';
 
 /** The final value of a draft (memoised: a draft may be put in several places). */
@@ -20,9 +20,7 @@ function settle(state: DraftState): unknown {
   state.final = copy;
   if (state.kind === SET) {
     // Drafted members, and drafts added, settle in place (the order stays).
-    const members = [...copy].map(settleValue);
-    copy.clear();
-    for (const member of members) copy.add(member);
+    remapSet(copy, settleValue);
     return copy;
   }
   if (state.children) {
