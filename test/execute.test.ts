@@ -134,4 +134,35 @@ describe('execute()', () => {
     expect(sysCtx.domain_ctx.cart).toBeInstanceOf(Cart);
     expect(sysCtx.domain_ctx.cart.size).toBe(1);
   });
+
+  it('announces commits in version order when a commit listener executes a process', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } });
+    const inc = process({ name: 'inc', outputs: ['domain_ctx.n'] }, (ctx) => {
+      ctx.domain_ctx.n += 1;
+    });
+    const heard: string[] = [];
+    const pending: Promise<unknown>[] = [];
+    engine.subscribe((event) => {
+      heard.push(`first ${event.version}`);
+      if (event.version === 1) pending.push(engine.execute(inc));
+    });
+    engine.subscribe((event) => void heard.push(`second ${event.version}`));
+    await engine.execute(inc);
+    await Promise.all(pending);
+    expect(heard).toEqual(['first 1', 'second 1', 'first 2', 'second 2']);
+    expect(engine.state.domain_ctx.n).toBe(2);
+  });
+
+  it('settles a failed synchronous process as a rejection, never a throw from execute()', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } });
+    const boom = process({ name: 'boom', outputs: ['domain_ctx.n'] }, (ctx) => {
+      ctx.domain_ctx.n = 5;
+      throw new RangeError('no');
+    });
+    let pending: Promise<unknown> | undefined;
+    expect(() => (pending = engine.execute(boom))).not.toThrow();
+    await expect(pending).rejects.toThrow(RangeError);
+    expect(engine.state.domain_ctx.n).toBe(0);
+    expect(engine.version).toBe(0);
+  });
 });

@@ -30,7 +30,7 @@ import { SignalHub } from './signals.ts';
 import { resume } from './storage.ts';
 import { StateUpdate, type StateUpdateInit } from './state-update.ts';
 import { Store, writable, type CommitEvent, type Root } from './store.ts';
-import { transact, type ReplicaHost } from './transaction.ts';
+import { isThenable, transact, type ReplicaHost } from './transaction.ts';
 import { LocalUpstream, type Upstream } from './upstream.ts';
 import { reverse, UndoHistory, type UndoStep } from './undo.ts';
 import type { WorkflowOptions, WorkflowResult, WorkflowSource } from './workflow.ts';
@@ -118,8 +118,6 @@ declare global {
 }
 
 const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 
 /**
  * The Theus engine over one context object.
@@ -500,10 +498,7 @@ export class TheusEngine<C extends Context = Context> {
       process: 0,
       name: null,
       call: 'edit()',
-      body: async (draft): Promise<Awaited<R>> => {
-        const result = this.#inBody(() => fn(draft as unknown as Draft<State<C>>));
-        return (isThenable(result) ? await result : result) as Awaited<R>;
-      },
+      body: (draft) => this.#inBody(() => fn(draft as unknown as Draft<State<C>>)) as Awaited<R>,
     });
   }
 
@@ -778,16 +773,17 @@ export class TheusEngine<C extends Context = Context> {
       name,
       call: 'execute()',
       inputs,
-      body: async (draft, snapshot) => {
+      body: (draft, snapshot) => {
         const guard = this.#options.strict ? guardContext({ process: name, snapshot, draft }, access) : undefined;
-        let result = this.#inBody(() => fn(guard ? guard.ctx : draft, args)) as unknown;
-        if (isThenable(result)) {
-          onAwait?.();
-          result = await result;
-        }
-        guard?.finish();
-        if (result instanceof StateUpdate) this.#write(draft, result, name);
-        return result;
+        const returned = (result: unknown) => {
+          guard?.finish();
+          if (result instanceof StateUpdate) this.#write(draft, result, name);
+          return result;
+        };
+        const result = this.#inBody(() => fn(guard ? guard.ctx : draft, args)) as unknown;
+        if (!isThenable(result)) return returned(result);
+        onAwait?.();
+        return Promise.resolve(result).then(returned);
       },
     });
   }

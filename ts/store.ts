@@ -53,6 +53,7 @@ export class Store {
   readonly #early = new Map<number, Pending>();
   readonly #waiters = new Map<number, { resolve: () => void; reject: (error: unknown) => void }[]>();
   #broken: unknown;
+  #announcing = 0;
 
   constructor(root: Root, version: number, options: StoreOptions, history: readonly CommitRecord[] = []) {
     this.#options = options;
@@ -69,6 +70,11 @@ export class Store {
 
   get version(): number {
     return this.#version;
+  }
+
+  /** Whether commit listeners are being told of a commit right now. */
+  get announcing(): boolean {
+    return this.#announcing > 0;
   }
 
   get history(): CommitRecord[] {
@@ -173,7 +179,12 @@ export class Store {
     const waiting = this.#waiters.size > 0 ? this.#waiters.get(record.version) : undefined;
     if (waiting) this.#waiters.delete(record.version);
     if (this.#listeners.size > 0) {
-      notify(this.#listeners, Object.freeze({ version: frozen.version, process: frozen.process, patches: frozen.patches }), this.#options.onListenerError, 'subscribe');
+      this.#announcing += 1;
+      try {
+        notify(this.#listeners, Object.freeze({ version: frozen.version, process: frozen.process, patches: frozen.patches }), this.#options.onListenerError, 'subscribe');
+      } finally {
+        this.#announcing -= 1;
+      }
     }
     then?.();
     for (const waiter of waiting ?? []) waiter.resolve();

@@ -9,15 +9,15 @@
  * A transaction with nothing to check before it runs (no input audit rules)
  * begins with its first commit: one call into the core per commit.
  */
-import type { Outcome, ReplicaEvent } from './authority.ts';
+import type { Answer, Outcome, ReplicaEvent } from './authority.ts';
 import { unclonablePatches } from './cloneable.ts';
-import { detachDrafts, draftViolation, openDraft, revokeAll } from './draft.ts';
+import { detachDrafts, draftViolation, openDraft, revokeAll, type DraftState } from './draft.ts';
 import { finish } from './finish.ts';
 import type { Patches } from './patch.ts';
 import { TX_CAS, TX_PROCESS, type TxKindCode } from './core.ts';
 import { ContractViolationError, fromCore, TheusError } from './errors.ts';
 import { isFrozenWriteError } from './guard.ts';
-import type { Root, Store } from './store.ts';
+import type { Made, Root, Store } from './store.ts';
 import type { UndoStep } from './undo.ts';
 import type { Upstream } from './upstream.ts';
 import { encodeWritten } from './written.ts';
@@ -52,97 +52,176 @@ export interface TxSpec<R> {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+/** Whether a value is awaited as a promise would be. */
+export const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-export async function transact<R>(replica: ReplicaHost, spec: TxSpec<R>): Promise<R> {
-  const { store } = replica;
-  const started = performance.now();
-  const isProcess = spec.kind === TX_PROCESS;
-  const requester = spec.kind === TX_CAS ? spec.name : null;
-  let tx = 0;
-  /** Ends the transaction after its body failed, then rethrows. */
-  const abort = async (error: unknown, threw: boolean): Promise<never> => {
-    if (isProcess || tx !== 0) {
-      let answer;
-      try {
-        const pending = replica.upstream(spec.call).abort(tx, spec.kind, spec.process, requester, performance.now() - started, messageOf(error), threw);
-        answer = pending instanceof Promise ? await pending : pending;
-      } catch {
-        // The authority cannot record the failure (it is gone or lost its
-        // state): the failure itself is what the caller needs to see.
-        throw error;
-      }
-      replica.deliver(answer.events);
-    }
-    throw error;
-  };
+/** An attempt's end reached without waiting for anything, or a promise of it. */
+type Ending<R> = { value: R } | Promise<R>;
+const settled = <R>(ending: Ending<R>): R | Promise<R> => (ending instanceof Promise ? ending : ending.value);
+
+/**
+ * Runs a transaction to its commit or its failure. It runs synchronously as
+ * far as it can: a synchronous body on a local authority commits before this
+ * returns (the promise is already settled), with no microtask in between;
+ * it waits only for what is asynchronous (the body, an authority in another
+ * thread, storage, a backoff).
+ */
+export function transact<R>(replica: ReplicaHost, spec: TxSpec<R>): Promise<R> {
+  const explain = (error: unknown) => replica.explain(spec.call, error);
   try {
-    if (spec.inputs) {
-      const began = await replica.upstream(spec.call).begin(spec.kind, spec.process, spec.inputs);
+    const ending = new Transaction(replica, spec).run();
+    return ending instanceof Promise ? ending.catch((error: unknown) => Promise.reject(explain(error))) : Promise.resolve(ending.value);
+  } catch (error) {
+    return Promise.reject(explain(error));
+  }
+}
+
+/** One transaction's attempts, from its first to the one that commits or fails. */
+class Transaction<R> {
+  readonly #started = performance.now();
+  readonly #isProcess: boolean;
+  /** The core's id for it once it is open (0: it begins with its first commit). */
+  #tx = 0;
+
+  constructor(
+    readonly replica: ReplicaHost,
+    readonly spec: TxSpec<R>,
+  ) {
+    this.#isProcess = spec.kind === TX_PROCESS;
+  }
+
+  run(): Ending<R> {
+    const { replica, spec } = this;
+    // A commit made from inside a commit listener would be installed (and
+    // heard) before the commit being announced: it starts after it instead.
+    if (replica.store.announcing) return Promise.resolve().then(() => settled(this.run()));
+    if (!spec.inputs) return this.#attempt();
+    const inputs = spec.inputs;
+    return Promise.resolve(replica.upstream(spec.call).begin(spec.kind, spec.process, inputs)).then((began) => {
       replica.deliver(began.events);
       if (began.verdict.outcome === 'refused') throw fromCore(began.verdict.error);
-      tx = began.verdict.tx;
+      this.#tx = began.verdict.tx;
+      return settled(this.#attempt());
+    });
+  }
+
+  /** Runs the body on a draft of the newest snapshot, then asks the authority to commit. */
+  #attempt(): Ending<R> {
+    const { replica, spec } = this;
+    replica.upstream(spec.call);
+    const snapshot = replica.store.root;
+    const snapshotVersion = spec.snapshot ?? replica.store.version;
+    const { draft, state: drafted } = openDraft(snapshot);
+    let value;
+    try {
+      value = spec.body(draft as Root, snapshot);
+    } catch (error) {
+      return this.#failed(drafted, error);
     }
-    for (;;) {
-      let upstream = replica.upstream(spec.call);
-      const snapshot = store.root;
-      const snapshotVersion = spec.snapshot ?? store.version;
-      const { draft, state: drafted } = openDraft(snapshot);
-      let result: R;
-      let next: Root;
-      let patches: Patches;
-      let inversePatches: Patches;
-      try {
-        const value = spec.body(draft as Root, snapshot);
-        result = detachDrafts(isThenable(value) ? await value : value) as R;
-        [next, patches, inversePatches] = finish<Root>(drafted, true);
-        refuseUnsendable(store, upstream, patches, spec);
-      } catch (error) {
-        revokeAll(drafted.session);
-        const who = isProcess ? `process '${spec.name}'` : spec.call;
-        const violation =
-          draftViolation(error, who, spec.name ?? undefined) ??
-          (isProcess && isFrozenWriteError(error)
-            ? new ContractViolationError(`${who} wrote to data it may only read (a declared input, not an output): ${error.message}`, { process: spec.name ?? undefined, cause: error })
-            : undefined);
-        return await abort(violation ?? error, isProcess && !violation && !(error instanceof TheusError));
+    if (isThenable(value)) {
+      return Promise.resolve(value).then(
+        (resolved) => settled(this.#commit(drafted, snapshot, snapshotVersion, resolved)),
+        (error: unknown) => settled(this.#failed(drafted, error)),
+      );
+    }
+    return this.#commit(drafted, snapshot, snapshotVersion, value);
+  }
+
+  #commit(drafted: DraftState, snapshot: Root, snapshotVersion: number, value: unknown): Ending<R> {
+    const { replica, spec } = this;
+    // The engine may have been disposed, or lost its authority, while the body ran.
+    const upstream = replica.upstream(spec.call);
+    let result: R;
+    let next: Root;
+    let patches: Patches;
+    let inversePatches: Patches;
+    try {
+      result = detachDrafts(value) as R;
+      [next, patches, inversePatches] = finish<Root>(drafted, true);
+      refuseUnsendable(replica.store, upstream, patches, spec);
+    } catch (error) {
+      return this.#failed(drafted, error);
+    }
+    const made = { base: snapshot, root: next };
+    const message = { tx: this.#tx, kind: spec.kind, process: spec.process, name: spec.name, elapsedMs: performance.now() - this.#started, snapshot: snapshotVersion, writes: encodeWritten(patches, next), patches, inversePatches };
+    const decided = (outcome: Outcome) => this.#decided(outcome, result, made, patches, inversePatches);
+    // An authority in another thread that is gone leaves nothing to abort;
+    // this thread's authority refusing data it could not pass on does.
+    const unsent = (error: unknown): Ending<R> => (upstream.remote ? Promise.reject(error) : this.#abort(error, false));
+    let pending;
+    try {
+      pending = upstream.commit(message, made);
+    } catch (error) {
+      return unsent(error);
+    }
+    return pending instanceof Promise ? pending.then((outcome) => settled(decided(outcome)), (error: unknown) => settled(unsent(error))) : decided(pending);
+  }
+
+  #decided(outcome: Outcome, result: R, made: Made, patches: Patches, inversePatches: Patches): Ending<R> {
+    const { replica, spec } = this;
+    const { store } = replica;
+    const { verdict } = outcome;
+    if (verdict.outcome === 'committed') {
+      replica.committed(verdict.version, patches, inversePatches, made.root, spec.step);
+      if (store.version < verdict.version) {
+        // The authority is in another thread: install our own commit from our own data (identity kept).
+        store.offer({ version: verdict.version, process: spec.name, patches, inversePatches, at: outcome.at ?? Date.now() }, made);
+        return store.whenAt(verdict.version).then(() => {
+          if (outcome.events.length > 0) replica.deliver(outcome.events);
+          return result;
+        });
       }
-      const made = { base: snapshot, root: next };
-      // The engine may have been disposed, or lost its authority, while the body ran.
-      upstream = replica.upstream(spec.call);
-      let outcome: Outcome;
-      try {
-        const message = { tx, kind: spec.kind, process: spec.process, name: spec.name, elapsedMs: performance.now() - started, snapshot: snapshotVersion, writes: encodeWritten(patches, next), patches, inversePatches };
-        const pending = upstream.commit(message, made);
-        outcome = pending instanceof Promise ? await pending : pending;
-      } catch (error) {
-        // An authority in another thread is gone: there is nothing left to abort.
-        if (upstream.remote) throw error;
-        // This thread's authority refused data it could not pass on to other threads.
-        return await abort(error, false);
-      }
-      const { verdict } = outcome;
-      if (verdict.outcome === 'committed') {
-        replica.committed(verdict.version, patches, inversePatches, next, spec.step);
-        if (store.version < verdict.version) {
-          // The authority is in another thread: install our own commit from our own data (identity kept).
-          store.offer({ version: verdict.version, process: spec.name, patches, inversePatches, at: outcome.at ?? Date.now() }, made);
-          await store.whenAt(verdict.version);
-        }
-        if (outcome.events.length > 0) replica.deliver(outcome.events);
-        return result;
-      }
-      replica.deliver(outcome.events);
-      if (verdict.outcome === 'refused') throw fromCore(verdict.error);
-      if (verdict.outcome === 'wait') throw new TheusError(`${spec.call}: the authority answered 'wait', which it resolves itself; this is a bug`);
-      tx = verdict.tx;
-      await sleep(verdict.delayMs);
+      if (outcome.events.length > 0) replica.deliver(outcome.events);
+      return { value: result };
+    }
+    replica.deliver(outcome.events);
+    if (verdict.outcome === 'refused') throw fromCore(verdict.error);
+    if (verdict.outcome === 'wait') throw new TheusError(`${spec.call}: the authority answered 'wait', which it resolves itself; this is a bug`);
+    this.#tx = verdict.tx;
+    return sleep(verdict.delayMs).then(async () => {
       if (store.version < verdict.version) await store.whenAt(verdict.version);
+      return settled(this.#attempt());
+    });
+  }
+
+  /** The body failed: its drafts are revoked, the failure named and reported to the core. */
+  #failed(drafted: DraftState, error: unknown): Ending<R> {
+    const { spec } = this;
+    revokeAll(drafted.session);
+    const who = this.#isProcess ? `process '${spec.name}'` : spec.call;
+    const violation =
+      draftViolation(error, who, spec.name ?? undefined) ??
+      (this.#isProcess && isFrozenWriteError(error)
+        ? new ContractViolationError(`${who} wrote to data it may only read (a declared input, not an output): ${error.message}`, { process: spec.name ?? undefined, cause: error })
+        : undefined);
+    return this.#abort(violation ?? error, this.#isProcess && !violation && !(error instanceof TheusError));
+  }
+
+  /** Ends the transaction in the core after it failed, then fails with `error`. */
+  #abort(error: unknown, threw: boolean): Ending<R> {
+    const { replica, spec } = this;
+    if (!this.#isProcess && this.#tx === 0) throw error;
+    const requester = spec.kind === TX_CAS ? spec.name : null;
+    let pending;
+    try {
+      pending = replica.upstream(spec.call).abort(this.#tx, spec.kind, spec.process, requester, performance.now() - this.#started, messageOf(error), threw);
+    } catch {
+      // The authority cannot record the failure (it is gone or lost its
+      // state): the failure itself is what the caller needs to see.
+      throw error;
     }
-  } catch (error) {
-    throw replica.explain(spec.call, error);
+    const delivered = (answer: Answer<null>): never => {
+      replica.deliver(answer.events);
+      throw error;
+    };
+    if (pending instanceof Promise) {
+      return pending.then(delivered, () => {
+        throw error;
+      });
+    }
+    return delivered(pending);
   }
 }
 

@@ -3,7 +3,8 @@
 //! rules and dual thresholds, counting each violation exactly once (the
 //! origin misses the first and double-counts the second).
 
-use std::collections::{HashMap, VecDeque};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::VecDeque;
 
 use serde::Serialize;
 

@@ -15,7 +15,8 @@
 //!     reset_on_success: true
 //! ```
 
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 
 use regex_lite::Regex;
 use serde::Serialize;
@@ -189,7 +190,7 @@ impl Recipe {
         let default_max = count(top, "default_threshold_max", "the recipe")?.unwrap_or(3);
         let default_min = count(top, "default_threshold_min", "the recipe")?.unwrap_or(1);
         let default_reset = flag(top, "default_reset_on_success", "the recipe")?.unwrap_or(true);
-        let mut processes = HashMap::new();
+        let mut processes = HashMap::default();
         let no_recipes = BTreeMap::new();
         let recipes = match top.get("process_recipes") {
             None | Some(Value::Null) => &no_recipes,

@@ -5,6 +5,8 @@
 
 use serde::Serialize;
 
+use std::borrow::Cow;
+
 use crate::audit::{AuditRecord, Decision, Finding, Outcome, Stage};
 use crate::audit_recipe::Level;
 use crate::contract::{keys_view, Semantic};
@@ -148,11 +150,12 @@ impl Engine {
             Ok(writes) => writes,
             Err(error) => return Err(Refusal::new(tx, error)),
         };
-        let touched: Vec<Path> = writes
-            .iter()
-            .cloned()
-            .chain(self.read_set(&tx.kind))
-            .collect();
+        let read_set = self.read_set(&tx.kind);
+        let touched: Cow<[Path]> = if read_set.is_empty() {
+            Cow::Borrowed(&writes)
+        } else {
+            Cow::Owned(writes.iter().cloned().chain(read_set).collect())
+        };
         if self.priority.blocker(&touched, tx.ticket).is_some() {
             return Ok(Verdict::Wait {
                 tx: self.reopen(id, tx),
@@ -251,12 +254,14 @@ impl Engine {
     /// The paths the patches count as (see `written.rs`), each within the
     /// process's outputs in strict mode; none at all for a pure process.
     fn written_paths(&self, kind: &TxKind, written: &[Written]) -> Result<Vec<Path>, EngineError> {
-        let label = kind.label();
         let mut paths = Vec::with_capacity(written.len());
         for w in written {
             let path = w.path().map_err(|e| {
-                EngineError::new(ErrorKind::ContractViolation, format!("{label} wrote {e}"))
-                    .at_path(&e.text)
+                EngineError::new(
+                    ErrorKind::ContractViolation,
+                    format!("{} wrote {e}", kind.label()),
+                )
+                .at_path(&e.text)
             })?;
             paths.push(path);
         }
@@ -271,8 +276,8 @@ impl Engine {
             .for_process(name)
         })?;
         for path in &paths {
-            let shown = path.to_string();
             if contract.semantic == Semantic::Pure {
+                let shown = path.to_string();
                 return Err(EngineError::new(
                     ErrorKind::ContractViolation,
                     format!(
@@ -287,6 +292,7 @@ impl Engine {
                 .iter()
                 .any(|&o| path.is_within(self.paths.path(o)));
             if self.options.strict && !allowed {
+                let shown = path.to_string();
                 let outputs: Vec<String> = contract
                     .outputs
                     .iter()

@@ -1,6 +1,6 @@
 //! The engine: one per TheusEngine, owning the path table and the registry.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::audit::{AuditLog, AuditRecord, Auditor};
 use crate::audit_recipe::Recipe;
@@ -117,7 +117,7 @@ impl Engine {
             backoff: Backoff::new(options.backoff, options.seed),
             audit: AuditLog::new(options.audit_log_limit),
             auditor: Auditor::new(recipe),
-            transactions: HashMap::new(),
+            transactions: HashMap::default(),
             next_tx: 0,
             events: EventQueue::default(),
             workflows: WorkflowRuns::default(),

@@ -1,7 +1,7 @@
 //! Interned paths: every contract path gets a small integer id, the same for
 //! every spelling of one path, and its zone is classified once.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 

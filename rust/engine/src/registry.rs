@@ -1,7 +1,7 @@
 //! Registered processes by name. Registration is all or nothing: a batch
 //! with one bad contract registers none of them.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::contract::{CompiledContract, ContractSpec};
 use crate::error::{EngineError, ErrorKind};

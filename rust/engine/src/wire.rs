@@ -12,6 +12,13 @@ pub fn decode_paths(text: &str) -> Vec<Vec<String>> {
     if text.is_empty() {
         return Vec::new();
     }
+    if !text.contains(ESCAPE) {
+        // The common case, no key holding a separator: each key copied once, at its size.
+        return text
+            .split(PATH_END)
+            .map(|path| path.split(KEY_END).map(str::to_string).collect())
+            .collect();
+    }
     let mut paths = Vec::new();
     let mut keys = Vec::new();
     let mut key = String::new();

@@ -4,7 +4,7 @@
 //! steps (each its own transaction) and answers the conditions' needs from
 //! the authoritative state.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 

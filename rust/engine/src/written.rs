@@ -80,35 +80,38 @@ impl Written {
 pub fn decode_written(text: &str) -> Vec<Written> {
     decode_paths(text)
         .into_iter()
-        .map(|raw| {
-            let mut keys = raw.into_iter();
-            let first = keys.next().unwrap_or_default();
-            let mut chars = first.chars();
-            let op = match chars.next() {
+        .map(|mut keys| {
+            // Tags are stripped in place: no key is copied again.
+            let op = match keys.first_mut().map(take_tag) {
                 Some('a') => Op::Add,
                 Some('d') => Op::Remove,
                 _ => Op::Replace,
             };
-            let first = chars.as_str().to_string();
-            let keys = std::iter::once(first)
-                .chain(keys)
-                .map(|key| holder_key(&key))
+            let keys = keys
+                .into_iter()
+                .map(|mut key| {
+                    let holder = match take_tag(&mut key) {
+                        'o' => Holder::Object,
+                        'a' => Holder::Array,
+                        'm' => Holder::Map,
+                        's' => Holder::Set,
+                        _ => Holder::Unnamed,
+                    };
+                    (holder, key)
+                })
                 .collect();
             Written { op, keys }
         })
         .collect()
 }
 
-fn holder_key(key: &str) -> (Holder, String) {
-    let mut chars = key.chars();
-    let holder = match chars.next() {
-        Some('o') => Holder::Object,
-        Some('a') => Holder::Array,
-        Some('m') => Holder::Map,
-        Some('s') => Holder::Set,
-        _ => Holder::Unnamed,
-    };
-    (holder, chars.as_str().to_string())
+/// Removes a key's leading tag character (none: `'\0'`).
+fn take_tag(key: &mut String) -> char {
+    if key.is_empty() {
+        '\0'
+    } else {
+        key.remove(0)
+    }
 }
 
 #[cfg(test)]
