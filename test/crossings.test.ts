@@ -79,4 +79,22 @@ describe('crossings to the core', () => {
     expect(runs).toBe(2);
     engine.dispose();
   });
+  it('one per iteration of a while loop besides its commit: the condition is answered with the step', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } });
+    const tick = process({ inputs: ['domain_ctx.n'], outputs: ['domain_ctx.n'], name: 'tick' }, function tick(ctx) {
+      ctx.domain_ctx.n += 1;
+    });
+    engine.register(tick);
+    const before = counter.count;
+    await engine.executeWorkflow({ steps: [{ flux: 'while', condition: "domain['n'] < 10", do: ['tick'] }] });
+    expect(engine.state.domain_ctx.n).toBe(10);
+    const calls = counter.calls.slice(before);
+    expect(calls.filter((c) => c === 'commit')).toHaveLength(10);
+    // Locally the first condition is asked for (two calls), each later one
+    // answered ahead; in worker mode each step is one message.
+    const steps = calls.filter((c) => c === 'workflowResume' || c === 'workflowStep');
+    expect(steps.length).toBeGreaterThanOrEqual(11);
+    expect(steps.length).toBeLessThanOrEqual(12);
+    engine.dispose();
+  });
 });

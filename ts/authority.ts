@@ -26,6 +26,7 @@ import {
   type CoreEvent,
   type EngineConfig,
   type EngineError,
+  type NeedView,
   type Verdict,
   type WorkflowStarted,
 } from './core.ts';
@@ -127,6 +128,8 @@ export class Authority {
   readonly #replicas = new Map<number, Replica>();
   readonly #outputRules = new Map<string, string[][]>();
   #parked: Parked[] = [];
+  /** By workflow run: the condition its last process step said comes next. */
+  readonly #ahead = new Map<number, { condition: number; needs: NeedView[] }>();
   /** Transactions waiting for their turn to run again, by ticket. */
   readonly #turns = new Map<number, { replica: number; go: () => void }>();
   /** The version of the last commit decided. */
@@ -187,7 +190,10 @@ export class Authority {
     for (const tx of gone.transactions) {
       events.push(...this.#events(this.#core.abort(tx, TX_PROCESS, 0, undefined, 0, 'the replica that ran it left', false, performance.now()).events, 0));
     }
-    for (const workflow of gone.workflows) events.push(...this.#events(this.#core.workflowFail(workflow).events, 0));
+    for (const workflow of gone.workflows) {
+      this.#ahead.delete(workflow);
+      events.push(...this.#events(this.#core.workflowFail(workflow).events, 0));
+    }
     this.#listen();
   }
 
@@ -304,22 +310,32 @@ export class Authority {
   workflowStep(replica: number, workflow: number): Answer<Exclude<ActionView, { kind: 'evaluate' }>> {
     this.#settle();
     const events: ReplicaEvent[] = [];
-    let values: unknown[] | undefined;
+    // The condition the last process step said comes next is answered now,
+    // with this call, as it would be when asked: one call into the core per step.
+    let asked = this.#ahead.get(workflow);
+    this.#ahead.delete(workflow);
     for (;;) {
-      const reply = this.#core.workflowResume(workflow, values);
+      const reply = this.#core.workflowResume(workflow, asked?.condition, asked && this.#conditionValues(asked.needs));
       events.push(...this.#events(reply.events, replica));
       const action = reply.result;
       if (!action) {
         this.#replicas.get(replica)?.workflows.delete(workflow);
         return { error: reply.error ?? undefined, events };
       }
-      if (action.kind !== 'evaluate') {
-        if (action.kind === 'done') this.#replicas.get(replica)?.workflows.delete(workflow);
-        return { result: action, events };
+      if (action.kind === 'evaluate') {
+        asked = action;
+        continue;
       }
-      const root = this.#store.root;
-      values = action.needs.map((need) => (need.kind === 'signal' ? conditionValue(this.#signals.last(need.topic), 'value') : conditionValue(valueAt(root, need.path), need.kind)));
+      if (action.kind === 'done') this.#replicas.get(replica)?.workflows.delete(workflow);
+      else if (action.next) this.#ahead.set(workflow, action.next);
+      return { result: action, events };
     }
+  }
+
+  /** The values of a condition's needs, read from the authoritative state. */
+  #conditionValues(needs: NeedView[]): unknown[] {
+    const root = this.#store.root;
+    return needs.map((need) => (need.kind === 'signal' ? conditionValue(this.#signals.last(need.topic), 'value') : conditionValue(valueAt(root, need.path), need.kind)));
   }
 
   workflowWaiting(replica: number, workflow: number): Answer<null> {
@@ -329,6 +345,7 @@ export class Authority {
 
   workflowFail(replica: number, workflow: number): Answer<null> {
     this.#replicas.get(replica)?.workflows.delete(workflow);
+    this.#ahead.delete(workflow);
     return { events: this.#events(this.#core.workflowFail(workflow).events, replica) };
   }
 

@@ -19,6 +19,7 @@ import initGlue, {
   type EngineConfig,
   type EngineError,
   type Event as CoreEvent,
+  type NeedView,
   type PathView,
   type Reply,
   type SegmentView,
@@ -29,7 +30,7 @@ import { callCore, TheusError } from './errors.ts';
 import type { HostWasmModule } from './host-types.ts';
 
 export { Core };
-export type { ActionView, AuditRecord, BeginReply, CommitReply, ContractView, CoreEvent, EngineConfig, EngineError, PathView, Reply, SegmentView, Verdict, WorkflowStarted };
+export type { ActionView, AuditRecord, BeginReply, CommitReply, ContractView, CoreEvent, EngineConfig, EngineError, NeedView, PathView, Reply, SegmentView, Verdict, WorkflowStarted };
 
 /** Exports a module must have to be the Theus core. */
 export const REQUIRED_EXPORTS = ['memory', 'coreVersion', '__wbindgen_start'];
@@ -141,8 +142,8 @@ export class CoreEngine {
     return JSON.parse(this.#call((core) => core.workflowStart(tree, maxOps)));
   }
 
-  workflowResume(workflow: number, values: unknown[] | undefined): Reply<ActionView> {
-    return JSON.parse(this.#call((core) => core.workflowResume(workflow, values)));
+  workflowResume(workflow: number, condition: number | undefined, values: unknown[] | undefined): Reply<ActionView> {
+    return JSON.parse(this.#call((core) => core.workflowResume(workflow, condition, values)));
   }
 
   workflowWaiting(workflow: number): Reply<null> {

@@ -95,7 +95,9 @@ export async function runWorkflow(host: WorkflowHost, source: WorkflowSource, op
     }
     for (;;) {
       signal?.throwIfAborted();
-      const step = await host.upstream().workflowStep(workflow);
+      // A local authority answers at once: no microtask spent waiting for it.
+      const stepping = host.upstream().workflowStep(workflow);
+      const step = stepping instanceof Promise ? await stepping : stepping;
       host.deliver(step.events);
       if (!step.result) throw loaded.locate(fromCore(step.error!));
       if (step.result.kind === 'done') return { state: 'Complete', stateHistory, executed };
@@ -108,7 +110,7 @@ export async function runWorkflow(host: WorkflowHost, source: WorkflowSource, op
         if (answer instanceof Promise) waiting = answer.then((a) => host.deliver(a.events));
         else host.deliver(answer.events);
       });
-      await waiting;
+      if (waiting) await waiting;
     }
   } catch (error) {
     // The core ends a run itself when it fails there; anything else ends it here.

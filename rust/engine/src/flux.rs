@@ -27,8 +27,16 @@ enum Op {
 /// What the host should do next.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    Process { name: String },
-    Evaluate { needs: Vec<Need> },
+    /// Run this process; `next`: the condition met next, with its needs,
+    /// which the host may answer ahead when it resumes.
+    Process {
+        name: String,
+        next: Option<(usize, Vec<Need>)>,
+    },
+    Evaluate {
+        condition: usize,
+        needs: Vec<Need>,
+    },
     Done,
 }
 
@@ -115,44 +123,24 @@ impl Workflow {
         self.ops
     }
 
-    /// Advances to the next action. `values` answer the needs of the
-    /// condition the previous action asked about.
-    pub fn resume(&mut self, values: Option<&[Datum]>) -> Result<Action, EngineError> {
+    /// Advances to the next action. `answer` gives the values of condition
+    /// `cond`'s needs: the condition the previous action asked about, or,
+    /// after a process step, the one that step's action announced as `next`
+    /// (read by the host just before this call, as it would be read when
+    /// asked), which saves a round trip per condition.
+    pub fn resume(&mut self, answer: Option<(usize, &[Datum])>) -> Result<Action, EngineError> {
+        let mut answer = answer;
         if let Some(index) = self.pending.take() {
-            let (condition, location) = &self.conditions[index];
-            let values = values.ok_or_else(|| {
-                EngineError::new(
-                    ErrorKind::InvalidArgument,
-                    "resume(): the condition's values are missing",
-                )
-            })?;
-            let value = condition.evaluate(values).map_err(|e| {
-                workflow_error(
-                    format!(
-                        "condition '{}' at {}: {}",
-                        condition.text,
-                        show_location(location),
-                        e.message
-                    ),
-                    &at(location, "condition"),
-                    Some(e.offset),
-                )
-            })?;
-            self.last_condition = Some((condition.text.clone(), value));
-            let Op::Branch {
-                otherwise, is_loop, ..
-            } = self.program[self.pc]
-            else {
-                unreachable!("a pending condition sits on a branch")
-            };
-            if value {
-                if is_loop {
-                    self.count()?;
+            let values = match answer.take() {
+                Some((cond, values)) if cond == index => values,
+                _ => {
+                    return Err(EngineError::new(
+                        ErrorKind::InvalidArgument,
+                        "resume(): the condition's values are missing",
+                    ))
                 }
-                self.pc += 1;
-            } else {
-                self.pc = otherwise;
-            }
+            };
+            self.decide(index, values)?;
         }
         loop {
             match self.program.get(self.pc) {
@@ -162,20 +150,78 @@ impl Workflow {
                     let name = name.clone();
                     self.count()?;
                     self.pc += 1;
-                    return Ok(Action::Process { name });
+                    let next = self
+                        .next_condition()
+                        .map(|cond| (cond, self.conditions[cond].0.needs.clone()));
+                    return Ok(Action::Process { name, next });
                 }
                 Some(Op::Branch { cond, is_loop, .. }) => {
                     let (cond, is_loop) = (*cond, *is_loop);
                     if !is_loop {
                         self.count()?;
                     }
-                    self.pending = Some(cond);
-                    return Ok(Action::Evaluate {
-                        needs: self.conditions[cond].0.needs.clone(),
-                    });
+                    match answer.take() {
+                        Some((given, values)) if given == cond => self.decide(cond, values)?,
+                        _ => {
+                            self.pending = Some(cond);
+                            return Ok(Action::Evaluate {
+                                condition: cond,
+                                needs: self.conditions[cond].0.needs.clone(),
+                            });
+                        }
+                    }
                 }
             }
         }
+    }
+
+    /// Evaluates condition `index` (its branch is at `pc`) and takes the branch.
+    fn decide(&mut self, index: usize, values: &[Datum]) -> Result<(), EngineError> {
+        let (condition, location) = &self.conditions[index];
+        let value = condition.evaluate(values).map_err(|e| {
+            workflow_error(
+                format!(
+                    "condition '{}' at {}: {}",
+                    condition.text,
+                    show_location(location),
+                    e.message
+                ),
+                &at(location, "condition"),
+                Some(e.offset),
+            )
+        })?;
+        self.last_condition = Some((condition.text.clone(), value));
+        let Op::Branch {
+            otherwise, is_loop, ..
+        } = self.program[self.pc]
+        else {
+            unreachable!("a condition is decided on its branch")
+        };
+        if value {
+            if is_loop {
+                self.count()?;
+            }
+            self.pc += 1;
+        } else {
+            self.pc = otherwise;
+        }
+        Ok(())
+    }
+
+    /// The condition the run evaluates next, if it meets one (past jumps)
+    /// before any process step.
+    fn next_condition(&self) -> Option<usize> {
+        let mut pc = self.pc;
+        // Jumps never chain into a cycle without a branch (see Compiler); the
+        // bound only keeps a bug from hanging.
+        for _ in 0..=self.program.len() {
+            match self.program.get(pc) {
+                Some(Op::Jump(target)) => pc = *target,
+                Some(Op::Branch { cond, .. }) => return Some(*cond),
+                _ => return None,
+            }
+        }
+        None
     }
 
     fn count(&mut self) -> Result<(), EngineError> {
@@ -393,22 +439,34 @@ mod tests {
 
     /// Runs a workflow whose conditions read one number, `domain['n']`,
     /// which each process named "inc" increments.
-    fn run(mut w: Workflow) -> Result<Vec<String>, EngineError> {
+    fn run(w: Workflow) -> Result<Vec<String>, EngineError> {
+        let asked = run_answering(w.clone(), false);
+        let ahead = run_answering(w, true);
+        assert_eq!(asked, ahead, "answering ahead changes nothing");
+        ahead
+    }
+
+    fn run_answering(mut w: Workflow, ahead: bool) -> Result<Vec<String>, EngineError> {
         let mut n = 0.0;
         let mut executed = Vec::new();
-        let mut values: Option<Vec<Datum>> = None;
+        let mut answer: Option<(usize, Vec<Datum>)> = None;
         loop {
-            match w.resume(values.as_deref())? {
+            let given = answer.as_ref().map(|(c, v)| (*c, v.as_slice()));
+            match w.resume(given)? {
                 Action::Done => return Ok(executed),
-                Action::Process { name } => {
+                Action::Process { name, next } => {
                     if name == "inc" {
                         n += 1.0;
                     }
                     executed.push(name);
-                    values = None;
+                    // Answered ahead when announced, as the host does, with
+                    // the value as of after the step.
+                    answer = next
+                        .filter(|_| ahead)
+                        .map(|(c, needs)| (c, needs.iter().map(|_| Datum::Number(n)).collect()));
                 }
-                Action::Evaluate { needs } => {
-                    values = Some(needs.iter().map(|_| Datum::Number(n)).collect())
+                Action::Evaluate { condition, needs } => {
+                    answer = Some((condition, needs.iter().map(|_| Datum::Number(n)).collect()))
                 }
             }
         }
@@ -439,6 +497,34 @@ mod tests {
             s("done"),
         ]);
         assert_eq!(run(w).unwrap(), ["inc", "inc", "inc", "inc", "inc", "done"]);
+    }
+
+    #[test]
+    fn a_process_step_announces_the_condition_met_next_and_takes_its_answer_ahead() {
+        let mut w = workflow(vec![map(vec![
+            ("flux", s("while")),
+            ("condition", s("domain['n'] < 2")),
+            ("do", list(vec![s("inc")])),
+        ])]);
+        let Action::Evaluate { condition, .. } = w.resume(None).unwrap() else {
+            panic!("a while starts with its condition")
+        };
+        let Action::Process { next, .. } =
+            w.resume(Some((condition, &[Datum::Number(0.0)]))).unwrap()
+        else {
+            panic!("then its body")
+        };
+        let (next, needs) = next.expect("the loop's condition comes next");
+        assert_eq!(next, condition);
+        assert_eq!(needs.len(), 1);
+        // An answer for a condition the run does not meet next is not taken:
+        // the run asks, as if none had been given.
+        assert!(matches!(
+            w.resume(Some((next + 1, &[Datum::Number(1.0)]))).unwrap(),
+            Action::Evaluate { .. }
+        ));
+        // The condition it asked about needs its own answer.
+        assert!(w.resume(Some((next + 1, &[Datum::Number(2.0)]))).is_err());
     }
 
     #[test]

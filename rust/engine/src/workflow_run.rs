@@ -88,12 +88,13 @@ impl Engine {
     }
 
     /// Advances a run to its next action: a process to run, a condition's
-    /// needs, or done (the run is then Complete and ends). `values` answer
-    /// the needs of the previous action. An error ends the run, Failed.
+    /// needs, or done (the run is then Complete and ends). `answer`: the
+    /// values of a condition's needs (see `Workflow::resume`). An error ends
+    /// the run, Failed.
     pub fn workflow_resume(
         &mut self,
         id: WorkflowId,
-        values: Option<&[Datum]>,
+        answer: Option<(usize, &[Datum])>,
     ) -> Result<Action, EngineError> {
         let run = self
             .workflows
@@ -107,7 +108,7 @@ impl Engine {
                 state: WorkflowState::Running,
             }
         });
-        let result = run.workflow.resume(values);
+        let result = run.workflow.resume(answer);
         let condition = run.workflow.last_condition.take();
         self.events.extend(entered);
         if let Some((text, value)) = condition {
@@ -208,7 +209,10 @@ mod tests {
         assert_eq!(names, ["a"]);
         assert_eq!(
             e.workflow_resume(id, None).unwrap(),
-            Action::Process { name: "a".into() }
+            Action::Process {
+                name: "a".into(),
+                next: None
+            }
         );
         e.workflow_waiting(id).unwrap();
         assert_eq!(e.workflow_resume(id, None).unwrap(), Action::Done);
@@ -242,7 +246,7 @@ mod tests {
             Action::Evaluate { .. }
         ));
         let error = e
-            .workflow_resume(id, Some(&[Datum::Number(1.0)]))
+            .workflow_resume(id, Some((0, &[Datum::Number(1.0)])))
             .unwrap_err();
         assert_eq!(error.kind, ErrorKind::Workflow);
         use WorkflowState::*;

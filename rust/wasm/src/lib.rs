@@ -217,9 +217,36 @@ pub enum NeedView {
 #[derive(Serialize, Tsify)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum ActionView {
-    Process { name: String },
-    Evaluate { needs: Vec<NeedView> },
+    /// `next`: the condition the run meets next, which the host may answer
+    /// when it resumes (saving a call).
+    Process {
+        name: String,
+        next: Option<NextView>,
+    },
+    Evaluate {
+        condition: usize,
+        needs: Vec<NeedView>,
+    },
     Done,
+}
+
+#[derive(Serialize, Tsify)]
+pub struct NextView {
+    condition: usize,
+    needs: Vec<NeedView>,
+}
+
+fn needs_view(needs: &[Need]) -> Vec<NeedView> {
+    needs
+        .iter()
+        .map(|n| match n {
+            Need::Value(p) => NeedView::Value { path: keys_view(p) },
+            Need::Length(p) => NeedView::Length { path: keys_view(p) },
+            Need::Signal(topic) => NeedView::Signal {
+                topic: topic.clone(),
+            },
+        })
+        .collect()
 }
 
 #[derive(Serialize, Tsify)]
@@ -398,31 +425,36 @@ impl Core {
         self.reply(result)
     }
 
-    /// The run's next action; `values` answer the previous action's needs
-    /// (null, booleans, numbers, strings or `{ kind, size }`), or are
-    /// undefined after a process step.
+    /// The run's next action. `values` answer the needs of `condition`
+    /// (null, booleans, numbers, strings or `{ kind, size }`): the one the
+    /// previous action asked about, or the `next` a process step announced;
+    /// both undefined after a process step that announced none.
     #[wasm_bindgen(js_name = workflowResume, unchecked_return_type = "string")]
     pub fn workflow_resume(
         &mut self,
         workflow: u32,
+        condition: Option<u32>,
         #[wasm_bindgen(unchecked_param_type = "unknown[] | undefined")] values: JsValue,
     ) -> JsValue {
         let result = datums(values)
-            .and_then(|values| self.inner.workflow_resume(workflow, values.as_deref()))
+            .and_then(|values| {
+                let answer = condition
+                    .zip(values.as_deref())
+                    .map(|(c, v)| (c as usize, v));
+                self.inner.workflow_resume(workflow, answer)
+            })
             .map(|action| match action {
-                Action::Process { name } => ActionView::Process { name },
+                Action::Process { name, next } => ActionView::Process {
+                    name,
+                    next: next.map(|(condition, needs)| NextView {
+                        condition,
+                        needs: needs_view(&needs),
+                    }),
+                },
                 Action::Done => ActionView::Done,
-                Action::Evaluate { needs } => ActionView::Evaluate {
-                    needs: needs
-                        .iter()
-                        .map(|n| match n {
-                            Need::Value(p) => NeedView::Value { path: keys_view(p) },
-                            Need::Length(p) => NeedView::Length { path: keys_view(p) },
-                            Need::Signal(topic) => NeedView::Signal {
-                                topic: topic.clone(),
-                            },
-                        })
-                        .collect(),
+                Action::Evaluate { condition, needs } => ActionView::Evaluate {
+                    condition,
+                    needs: needs_view(&needs),
                 },
             });
         self.reply(result)
