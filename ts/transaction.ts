@@ -110,6 +110,7 @@ class Transaction<R> {
   /** Runs the body on a draft of the newest snapshot, then asks the authority to commit. */
   #attempt(): Ending<R> {
     const { replica, spec } = this;
+    // Throws if the engine can no longer commit: then no body runs.
     replica.upstream(spec.call);
     const snapshot = replica.store.root;
     const snapshotVersion = spec.snapshot ?? replica.store.version;
