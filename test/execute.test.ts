@@ -168,4 +168,17 @@ describe('execute()', () => {
     expect(engine.state.domain_ctx.n).toBe(0);
     expect(engine.version).toBe(0);
   });
+  it('commits a synchronous process before execute() returns on a local engine; a worker-mode engine shows it once resolved', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } });
+    const inc = process({ name: 'inc', outputs: ['domain_ctx.n'] }, (ctx) => {
+      ctx.domain_ctx.n += 1;
+    });
+    const pending = engine.execute(inc);
+    // Local: already committed. Worker mode: the authority answers later.
+    expect(engine.state.domain_ctx.n).toBe(engine.remote ? 0 : 1);
+    await pending;
+    expect(engine.state.domain_ctx.n).toBe(1);
+    expect(engine.version).toBe(1);
+    engine.dispose();
+  });
 });

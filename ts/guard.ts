@@ -109,12 +109,15 @@ export function guardContext(scope: GuardScope, tree: AccessNode): Guard {
   return { ctx, finish: () => finishers.forEach((f) => f()) };
 }
 
+const NONE: readonly unknown[] = Object.freeze([]);
+
 /** One guarded node: its place in the contract, the snapshot and the draft. */
 class NodeState {
   #draft: Obj | undefined;
   /** Values of the declared keys that are not outputs, for plain guards. */
-  values: unknown[] = [];
-  readonly #children = new Map<string, unknown>();
+  values: readonly unknown[] = NONE;
+  /** Guards made for the declared prefixes beneath, once read (made on first use). */
+  #children: Map<string, unknown> | undefined;
   readonly rules = layerRules();
 
   constructor(
@@ -158,12 +161,12 @@ class NodeState {
     const child = this.node.children.get(key);
     if (child?.output) return this.draft()[key];
     if (child && (child.outputBelow || !(this.withinInput || child.input))) {
-      if (this.#children.has(key)) return this.#children.get(key);
+      if (this.#children?.has(key)) return this.#children.get(key);
       const value = this.base[key];
       const guarded = isObject(value)
         ? guardNode(new NodeState(this.scope, child, [...this.path, key], value, () => this.draft()[key] as Obj, this.withinInput || child.input, this.finishers))
         : value;
-      this.#children.set(key, guarded);
+      (this.#children ??= new Map()).set(key, guarded);
       return guarded;
     }
     // An array's length is its shape, not its data: readable at any prefix.
@@ -176,7 +179,7 @@ class NodeState {
     this.checkKey(key, 'wrote');
     if (!this.isOutput(key)) throw this.violation(key, 'wrote');
     this.draft()[key] = unwrapGuard(value);
-    this.#children.delete(key);
+    this.#children?.delete(key);
   }
 
   remove(key: string): void {

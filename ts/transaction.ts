@@ -69,12 +69,12 @@ const settled = <R>(ending: Ending<R>): R | Promise<R> => (ending instanceof Pro
  * thread, storage, a backoff).
  */
 export function transact<R>(replica: ReplicaHost, spec: TxSpec<R>): Promise<R> {
-  const explain = (error: unknown) => replica.explain(spec.call, error);
   try {
     const ending = new Transaction(replica, spec).run();
-    return ending instanceof Promise ? ending.catch((error: unknown) => Promise.reject(explain(error))) : Promise.resolve(ending.value);
+    if (!(ending instanceof Promise)) return Promise.resolve(ending.value);
+    return ending.catch((error: unknown) => Promise.reject(replica.explain(spec.call, error)));
   } catch (error) {
-    return Promise.reject(explain(error));
+    return Promise.reject(replica.explain(spec.call, error));
   }
 }
 
@@ -147,17 +147,26 @@ class Transaction<R> {
     }
     const made = { base: snapshot, root: next };
     const message = { tx: this.#tx, kind: spec.kind, process: spec.process, name: spec.name, elapsedMs: performance.now() - this.#started, snapshot: snapshotVersion, writes: encodeWritten(patches, next), patches, inversePatches };
-    const decided = (outcome: Outcome) => this.#decided(outcome, result, made, patches, inversePatches);
-    // An authority in another thread that is gone leaves nothing to abort;
-    // this thread's authority refusing data it could not pass on does.
-    const unsent = (error: unknown): Ending<R> => (upstream.remote ? Promise.reject(error) : this.#abort(error, false));
     let pending;
     try {
       pending = upstream.commit(message, made);
     } catch (error) {
-      return unsent(error);
+      return this.#unsent(upstream, error);
     }
-    return pending instanceof Promise ? pending.then((outcome) => settled(decided(outcome)), (error: unknown) => settled(unsent(error))) : decided(pending);
+    if (!(pending instanceof Promise)) return this.#decided(pending, result, made, patches, inversePatches);
+    return pending.then(
+      (outcome) => settled(this.#decided(outcome, result, made, patches, inversePatches)),
+      (error: unknown) => settled(this.#unsent(upstream, error)),
+    );
+  }
+
+  /**
+   * The commit request failed: an authority in another thread that is gone
+   * leaves nothing to abort; this thread's authority refusing data it could
+   * not pass on does.
+   */
+  #unsent(upstream: Upstream, error: unknown): Ending<R> {
+    return upstream.remote ? Promise.reject(error) : this.#abort(error, false);
   }
 
   #decided(outcome: Outcome, result: R, made: Made, patches: Patches, inversePatches: Patches): Ending<R> {
