@@ -16,7 +16,7 @@ import { isProcess, processName, type ArgsOf, type CompiledContract, type Compil
 import { compileContracts, parsePaths, TX_CAS, TX_EDIT, TX_PROCESS, type AuditRecord as CoreAuditRecord, type ContractView } from './core.ts';
 import { NO_FILE_SYSTEM, processesIn } from './discovery.ts';
 import { AuditStopError, callCore, ContractViolationError, fromCore, ProcessNotFoundError, TheusError } from './errors.ts';
-import { accessTree, guardContext, type AccessNode } from './guard.ts';
+import { accessTree, guardContext, type AccessNode, type Guard } from './guard.ts';
 import type { CommitRecord } from './history.ts';
 import { assertInitialized, init, loadedModule } from './init.ts';
 import { checkDepth, layerRules } from './layers.ts';
@@ -775,17 +775,19 @@ export class TheusEngine<C extends Context = Context> {
       inputs,
       body: (draft, snapshot) => {
         const guard = this.#options.strict ? guardContext({ process: name, snapshot, draft }, access) : undefined;
-        const returned = (result: unknown) => {
-          guard?.finish();
-          if (result instanceof StateUpdate) this.#write(draft, result, name);
-          return result;
-        };
         const result = this.#inBody(() => fn(guard ? guard.ctx : draft, args)) as unknown;
-        if (!isThenable(result)) return returned(result);
+        if (!isThenable(result)) return this.#returned(result, guard, draft, name);
         onAwait?.();
-        return Promise.resolve(result).then(returned);
+        return Promise.resolve(result).then((value) => this.#returned(value, guard, draft, name));
       },
     });
+  }
+
+  /** A process body returned `result`: the guard's end checks run, and a StateUpdate is written. */
+  #returned(result: unknown, guard: Guard | undefined, draft: Root, name: string): unknown {
+    guard?.finish();
+    if (result instanceof StateUpdate) this.#write(draft, result, name);
+    return result;
   }
 
   /** Writes a StateUpdate's entries into a draft; each path is parsed once per engine. */

@@ -133,11 +133,15 @@ impl Workflow {
         if let Some(index) = self.pending.take() {
             let values = match answer.take() {
                 Some((cond, values)) if cond == index => values,
-                _ => {
+                other => {
+                    let given = match other {
+                        Some((cond, _)) => format!("values for condition {cond}"),
+                        None => "no values".to_string(),
+                    };
                     return Err(EngineError::new(
                         ErrorKind::InvalidArgument,
-                        "resume(): the condition's values are missing",
-                    ))
+                        format!("resume(): the run asked about condition {index}, and got {given}"),
+                    ));
                 }
             };
             self.decide(index, values)?;
@@ -524,7 +528,16 @@ mod tests {
             Action::Evaluate { .. }
         ));
         // The condition it asked about needs its own answer.
-        assert!(w.resume(Some((next + 1, &[Datum::Number(2.0)]))).is_err());
+        let error = w
+            .resume(Some((next + 1, &[Datum::Number(2.0)])))
+            .unwrap_err();
+        assert!(
+            error
+                .message
+                .contains("asked about condition 0, and got values for condition 1"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]
