@@ -133,6 +133,43 @@ describe('hostile recipes and contracts', () => {
   });
 });
 
+describe('values that are not plain data', () => {
+  it('a function in a contract: a ContractViolationError naming it, and the engine goes on', async () => {
+    const engine = await engineWithInc();
+    const odd = process({ outputs: ['domain_ctx.n'], errors: [(() => 'x') as unknown as string], name: 'odd' }, () => {});
+    expect(() => engine.register(odd)).toThrow(ContractViolationError);
+    expect(() => engine.register(odd)).toThrow(/contract of 'odd': not plain data: a function/);
+    await stillWorks(engine);
+  });
+
+  it('a Map in an audit recipe: refused at create, not read as an empty object', async () => {
+    const recipe = { process_recipes: { inc: { inputs: new Map([['field', 'x']]) } } };
+    await expect(TheusEngine.create({ domain_ctx: { n: 0 } }, { auditRecipe: recipe })).rejects.toThrow(/not plain data: a Map/);
+  });
+
+  it('a bigint in a workflow: a WorkflowError', async () => {
+    const engine = await engineWithInc();
+    const error = await engine.executeWorkflow({ steps: ['inc'], max_ops: 10n } as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkflowError);
+    expect((error as Error).message).toMatch(/not plain data: a bigint/);
+    await stillWorks(engine);
+  });
+
+  it('a state string that starts with U+0000 reaches a condition as that string', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0, s: '\u0000Infinity' } });
+    engine.register(inc);
+    const { executed } = await engine.executeWorkflow(ifStep("domain_ctx.s == '\u0000Infinity'"));
+    expect(executed).toEqual(['inc']);
+  });
+
+  it('an infinite state number reaches a condition as a number', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0, x: Number.NEGATIVE_INFINITY } });
+    engine.register(inc);
+    const { executed } = await engine.executeWorkflow(ifStep('domain_ctx.x < -99999999'));
+    expect(executed).toEqual(['inc']);
+  });
+});
+
 describe('a trap in the core', () => {
   it('restarts the core: engines of the old instance say so, new engines work', async (context) => {
     // Worker mode: the core is in the worker, out of this test's reach.

@@ -100,6 +100,8 @@ export interface Welcome {
 
 export interface AuthorityConfig extends EngineConfig {
   historyLimit: number;
+  /** The audit recipe as plain data (parsed YAML or an object), if any. */
+  auditRecipe?: unknown;
 }
 
 interface Replica {
@@ -145,7 +147,8 @@ export class Authority {
 
   /** @throws what the core throws for a bad configuration or recipe (as its error object). */
   constructor(config: AuthorityConfig, store: Store, storage?: Storage) {
-    this.#core = new CoreEngine(config);
+    const { auditRecipe, ...engineConfig } = config;
+    this.#core = new CoreEngine(engineConfig, auditRecipe);
     this.#store = store;
     this.#version = store.version;
     this.#config = config;

@@ -1,8 +1,9 @@
 /**
  * The binding to the WebAssembly core: the only module that imports
- * wasm-pkg. The types of everything that crosses are generated from the Rust
- * definitions (wasm-pkg/theus_wasm.d.ts), so none is restated here; this
- * module only turns the core's error objects into `TheusError`s.
+ * wasm-pkg. Values cross as JSON text both ways (ts/value-text.ts in, the
+ * replies parsed here); the types of everything that crosses are generated
+ * from the Rust definitions (wasm-pkg/theus_wasm.d.ts), so none is restated
+ * here. This module turns the core's error objects into `TheusError`s.
  */
 import initGlue, {
   __theus_restart,
@@ -25,8 +26,10 @@ import initGlue, {
   type SegmentView,
   type Verdict,
   type WorkflowStarted,
+  type PathRules,
 } from '../wasm-pkg/theus_wasm.js';
-import { callCore, TheusError } from './errors.ts';
+import { fromCore, TheusError } from './errors.ts';
+import { flatText, RECORD_END, valueText } from './value-text.ts';
 import type { HostWasmModule } from './host-types.ts';
 
 export { Core };
@@ -57,8 +60,10 @@ const isTrap = (error: unknown): boolean =>
  */
 function guarded<T>(call: () => T): T {
   try {
-    return callCore(call);
+    return call();
   } catch (error) {
+    // The core throws its refusals as JSON text, and nothing else in it throws a string.
+    if (typeof error === 'string') throw fromCore(JSON.parse(error));
     if (!isTrap(error)) throw error;
     generation = __theus_restart();
     throw new TheusError(`the WebAssembly core failed (${(error as Error).message}) and was restarted; this engine's state in it is lost: create a new engine`, { cause: error });
@@ -67,16 +72,24 @@ function guarded<T>(call: () => T): T {
 
 export const coreVersion = (): string => guarded(() => glueCoreVersion());
 
-export const pathRules = () => guarded(() => gluePathRules());
+let rules: PathRules | undefined;
+
+export const pathRules = (): PathRules => (rules ??= JSON.parse(guarded(() => gluePathRules())));
+
+/** Contracts as the core reads them: names as JSON, each spec's value text on its own. */
+function contractTexts(names: string[], specs: object[]): [string, string] {
+  const limit = pathRules().maxValueDepth;
+  return [JSON.stringify(names), specs.map((spec) => valueText(spec, limit)).join(RECORD_END)];
+}
 
 /** Validates contracts without an engine; throws a ContractViolationError. */
 export function compileContracts(names: string[], specs: object[], strict: boolean): ContractView[] {
-  return guarded(() => glueCompileContracts(names, specs, strict));
+  return JSON.parse(guarded(() => glueCompileContracts(...contractTexts(names, specs), strict)));
 }
 
 /** Parses paths written as text; throws a ContractViolationError. */
 export function parsePaths(texts: string[]): PathView[] {
-  return guarded(() => glueParsePaths(texts));
+  return JSON.parse(guarded(() => glueParsePaths(JSON.stringify(texts))));
 }
 
 /**
@@ -89,9 +102,13 @@ export class CoreEngine {
   readonly #generation = generation;
   #freed = false;
 
-  /** @throws the error class of the core's refusal (a bad configuration or recipe). */
-  constructor(config: EngineConfig) {
-    this.#core = guarded(() => new Core(config));
+  /**
+   * `recipe`: the audit recipe as plain data, if any.
+   * @throws the error class of the core's refusal (a bad configuration or recipe).
+   */
+  constructor(config: EngineConfig, recipe: unknown) {
+    const recipeText = recipe === undefined ? undefined : valueText(recipe, pathRules().maxValueDepth);
+    this.#core = guarded(() => new Core(JSON.stringify(config), recipeText));
   }
 
   /** Runs a call on this engine's core, which must still be in the live instance. */
@@ -105,16 +122,19 @@ export class CoreEngine {
 
   /** @throws ContractViolationError for a bad contract (none of the batch is registered). */
   register(names: string[], specs: object[]): ContractView[] {
-    return this.#call((core) => core.register(names, specs));
+    const [nameText, specText] = contractTexts(names, specs);
+    return JSON.parse(this.#call((core) => core.register(nameText, specText)));
   }
 
   begin(kind: number, process: number, requester: string | undefined, values: unknown[], now: number): BeginReply {
-    return JSON.parse(this.#call((core) => core.begin(kind, process, requester, values, now)));
+    const text = flatText(values);
+    return JSON.parse(this.#call((core) => core.begin(kind, process, requester, text, now)));
   }
 
   /** A number is the common answer: committed as that version, with no events. */
   commit(tx: number, kind: number, process: number, requester: string | undefined, elapsedMs: number, snapshot: number, writes: string, values: unknown[] | undefined, now: number): CommitReply | number {
-    const reply = this.#call((core) => core.commit(tx, kind, process, requester, elapsedMs, snapshot, writes, values, now));
+    const text = values && flatText(values);
+    const reply = this.#call((core) => core.commit(tx, kind, process, requester, elapsedMs, snapshot, writes, text, now));
     return typeof reply === 'number' ? reply : JSON.parse(reply);
   }
 
@@ -127,7 +147,7 @@ export class CoreEngine {
   }
 
   auditCounters(): Record<string, number> {
-    return this.#call((core) => core.auditCounters());
+    return JSON.parse(this.#call((core) => core.auditCounters()));
   }
 
   auditReset(): Reply<null> {
@@ -135,15 +155,17 @@ export class CoreEngine {
   }
 
   auditLogs(): AuditRecord[] {
-    return this.#call((core) => core.auditLogs());
+    return JSON.parse(this.#call((core) => core.auditLogs()));
   }
 
   workflowStart(tree: unknown, maxOps: number): Reply<WorkflowStarted> {
-    return JSON.parse(this.#call((core) => core.workflowStart(tree, maxOps)));
+    const text = valueText(tree, pathRules().maxValueDepth);
+    return JSON.parse(this.#call((core) => core.workflowStart(text, maxOps)));
   }
 
   workflowResume(workflow: number, condition: number | undefined, values: unknown[] | undefined): Reply<ActionView> {
-    return JSON.parse(this.#call((core) => core.workflowResume(workflow, condition, values)));
+    const text = values && flatText(values);
+    return JSON.parse(this.#call((core) => core.workflowResume(workflow, condition, text)));
   }
 
   workflowWaiting(workflow: number): Reply<null> {

@@ -15,7 +15,7 @@ import { valueAt } from './commit.ts';
 import { isProcess, processName, type ArgsOf, type CompiledContract, type CompiledPath, type Process, type ProcessFunction } from './contract.ts';
 import { compileContracts, parsePaths, TX_CAS, TX_EDIT, TX_PROCESS, type AuditRecord as CoreAuditRecord, type ContractView } from './core.ts';
 import { NO_FILE_SYSTEM, processesIn } from './discovery.ts';
-import { AuditStopError, callCore, ContractViolationError, fromCore, ProcessNotFoundError, TheusError } from './errors.ts';
+import { AuditStopError, ContractViolationError, fromCore, ProcessNotFoundError, TheusError } from './errors.ts';
 import { accessTree, guardContext, type AccessNode, type Guard } from './guard.ts';
 import type { CommitRecord } from './history.ts';
 import { assertInitialized, init, loadedModule } from './init.ts';
@@ -286,7 +286,7 @@ export class TheusEngine<C extends Context = Context> {
     } else {
       this.#store = new Store(rootOf(sysCtx), resumed?.version ?? 0, storeOptions, resumed?.history);
       const config = { ...coreConfig(o, sysCtx), startVersion: resumed?.version ?? 0, historyLimit: o.historyLimit };
-      const authority = callCore(() => new Authority(config, this.#store, o.storage));
+      const authority = new Authority(config, this.#store, o.storage);
       this.#upstream = new LocalUpstream(authority, this.#downstream());
       this.#stopped = null;
       this.signals = this.#hub();

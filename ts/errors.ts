@@ -180,11 +180,6 @@ export function auditError(level: 'S' | 'A' | 'B', message: string, details: Aud
   return new ErrorClass(message, details);
 }
 
-/** Whether a value is an error object of the core (see rust/engine/src/error.rs). */
-function isCoreError(value: unknown): value is EngineError {
-  return typeof value === 'object' && value !== null && 'kind' in value && 'message' in value && typeof (value as EngineError).message === 'string';
-}
-
 /**
  * The error class of a refusal the core reported as data. `InvalidArgument`
  * (a malformed call) is a TypeError.
@@ -211,15 +206,3 @@ export function fromCore(error: EngineError): Error {
   }
 }
 
-/**
- * Runs a call into the core and rethrows what it throws as the matching
- * error class. Anything that is not a core error object (a wasm trap, say)
- * is an engine bug and is rethrown as it is, never swallowed.
- */
-export function callCore<T>(call: () => T): T {
-  try {
-    return call();
-  } catch (thrown) {
-    throw isCoreError(thrown) ? fromCore(thrown) : thrown;
-  }
-}

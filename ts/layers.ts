@@ -3,6 +3,7 @@
  * the core (where they are defined) rather than restated here.
  */
 import { pathRules } from './core.ts';
+import { nestsDeeper } from './value-text.ts';
 
 /** The canonical layer names, in the core's order. */
 export type LayerName = 'global_ctx' | 'domain_ctx' | 'local_ctx';
@@ -45,12 +46,5 @@ export function layerRules(): LayerRules {
  */
 export function checkDepth(value: unknown, refuse: (message: string) => Error): void {
   const limit = layerRules().maxValueDepth;
-  const walk = (node: unknown, depth: number, path: Set<object>): void => {
-    if (typeof node !== 'object' || node === null) return;
-    if (depth >= limit || path.has(node)) throw refuse(`nested more than ${limit} levels deep (or cyclic)`);
-    path.add(node);
-    for (const child of Array.isArray(node) ? node : Object.values(node)) walk(child, depth + 1, path);
-    path.delete(node);
-  };
-  walk(value, 0, new Set());
+  if (nestsDeeper(value, limit)) throw refuse(`nested more than ${limit} levels deep (or cyclic)`);
 }

@@ -1,8 +1,7 @@
 //! A plain data value as it arrives from JavaScript. Inputs are read into
 //! this first and validated by hand, because serde's derived messages
 //! ("invalid type: string, expected a sequence") say nothing about which key
-//! of which contract was wrong, and serde-wasm-bindgen never reports unknown
-//! keys at all.
+//! of which contract was wrong, nor suggest the key probably meant.
 
 use std::cell::Cell;
 use std::collections::BTreeMap;

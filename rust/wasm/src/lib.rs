@@ -1,11 +1,15 @@
 //! The wasm-bindgen facade over `theus-engine`. It only converts: every
-//! method has the same shape (JS values -> serde -> one engine call -> serde
-//! -> JS value), and every call that can produce events returns them with
-//! its answer (`events`), taken from the engine's queue before returning.
-//! The TypeScript declarations of what crosses are generated from the Rust
-//! types (tsify), so `ts/core.ts` never restates them.
+//! method has the same shape (text -> one engine call -> text), and every
+//! call that can produce events returns them with its answer (`events`),
+//! taken from the engine's queue before returning. Values cross as JSON text
+//! both ways (`value_text` in, `json` out): one string costs far less than
+//! building objects through the boundary one property at a time, and the
+//! generated glue stays small. The TypeScript declarations of what crosses
+//! are generated from the Rust types (tsify), so `ts/core.ts` never restates
+//! them.
 
-use serde::de::DeserializeOwned;
+mod value_text;
+
 use serde::{Deserialize, Serialize};
 use theus_engine::audit::AuditRecord;
 use theus_engine::audit_recipe::Recipe;
@@ -23,44 +27,23 @@ use theus_engine::{
     TxRef, Value, Verdict,
 };
 use tsify::Tsify;
+use value_text::RECORD_END;
 use wasm_bindgen::prelude::*;
 
-/// Plain objects, not Maps, and `null` for a missing value: what JavaScript
-/// callers expect.
-fn to_js<T: Serialize>(value: &T) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or_else(|e| {
-            JsValue::from_str(&format!(
-                "theus: could not convert a reply to JavaScript: {e}"
-            ))
-        })
+/// A reply as JSON text, which `ts/core.ts` parses (its type is the tsify
+/// one). Serialising cannot fail: every type sent has string keys.
+fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("a reply with string keys serialises")
 }
 
-/// A reply that carries events, as JSON text: one string and a JSON.parse
-/// cost far less than building its objects through the boundary one
-/// property at a time. `ts/core.ts` parses it (its type is the tsify one).
-fn to_json<T: Serialize>(value: &T) -> JsValue {
-    match serde_json::to_string(value) {
-        Ok(text) => JsValue::from_str(&text),
-        Err(e) => to_js(&EngineError::new(
-            ErrorKind::InvalidArgument,
-            format!("theus: could not convert a reply: {e}"),
-        )),
-    }
+/// A value's text parsed, or the refusal of `kind` saying which value.
+fn value(text: &str, kind: ErrorKind, what: &str) -> Result<Value, EngineError> {
+    value_text::parse(text).map_err(|m| EngineError::new(kind, format!("{what}: {m}")))
 }
 
-fn from_js<T: DeserializeOwned>(
-    value: JsValue,
-    kind: ErrorKind,
-    what: &str,
-) -> Result<T, EngineError> {
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|e| EngineError::new(kind, format!("{what}: {e}")))
-}
-
-fn error_to_js(error: &EngineError) -> JsValue {
-    to_js(error)
+/// What a call throws: the core's error object as JSON text.
+fn thrown(error: &EngineError) -> String {
+    json(error)
 }
 
 /// The version of the Rust core.
@@ -81,24 +64,44 @@ pub struct PathRules {
     max_value_depth: usize,
 }
 
-#[wasm_bindgen(js_name = pathRules, unchecked_return_type = "PathRules")]
-pub fn path_rules() -> JsValue {
-    to_js(&PathRules {
+/// As JSON text.
+#[wasm_bindgen(js_name = pathRules)]
+pub fn path_rules() -> String {
+    json(&PathRules {
         layers: Layer::ALL.iter().map(|l| (l.name(), l.alias())).collect(),
         forbidden_keys: FORBIDDEN_KEYS,
         max_value_depth: theus_engine::value::MAX_VALUE_DEPTH,
     })
 }
 
-/// Contract specs from JavaScript, each under its registered name (passed
-/// alone too, so that a spec that fails to convert is still named).
-fn specs(names: &[String], specs: Vec<JsValue>) -> Result<Vec<ContractSpec>, EngineError> {
+/// Contract specs from JavaScript: their names as a JSON array, and each
+/// spec's value text, separated by RECORD_END (each text on its own, so a
+/// spec that fails to convert is named, and nests as deeply as alone).
+fn specs(names: &str, specs: &str) -> Result<Vec<ContractSpec>, EngineError> {
+    let names: Vec<String> = serde_json::from_str(names).map_err(|e| {
+        EngineError::new(ErrorKind::InvalidArgument, format!("contract names: {e}"))
+    })?;
+    let texts: Vec<&str> = if names.is_empty() {
+        Vec::new()
+    } else {
+        specs.split(RECORD_END).collect()
+    };
+    if texts.len() != names.len() {
+        return Err(EngineError::new(
+            ErrorKind::InvalidArgument,
+            format!(
+                "{} contract names for {} contracts",
+                names.len(),
+                texts.len()
+            ),
+        ));
+    }
     names
         .iter()
-        .zip(specs)
-        .map(|(name, spec)| {
-            let value = from_js::<Value>(
-                spec,
+        .zip(texts)
+        .map(|(name, text)| {
+            let value = value(
+                text,
                 ErrorKind::ContractViolation,
                 &format!("contract of '{name}'"),
             )
@@ -109,25 +112,25 @@ fn specs(names: &[String], specs: Vec<JsValue>) -> Result<Vec<ContractSpec>, Eng
 }
 
 /// Validates and compiles contracts without an engine (a replica checks
-/// them at once; its authority registers them too). Throws an error object.
-#[wasm_bindgen(js_name = compileContracts, unchecked_return_type = "ContractView[]")]
-pub fn compile_contracts(
-    names: Vec<String>,
-    contracts: Vec<JsValue>,
-    strict: bool,
-) -> Result<JsValue, JsValue> {
-    specs(&names, contracts)
+/// them at once; its authority registers them too). Answers
+/// `ContractView[]` as JSON; throws an error object's JSON.
+#[wasm_bindgen(js_name = compileContracts)]
+pub fn compile_contracts(names: &str, contracts: &str, strict: bool) -> Result<String, String> {
+    specs(names, contracts)
         .and_then(|s| compile_views(&s, strict))
-        .map(|v| to_js(&v))
-        .map_err(|e| error_to_js(&e))
+        .map(|v| json(&v))
+        .map_err(|e| thrown(&e))
 }
 
-/// Parses paths written as text (StateUpdate and compareAndSwap keys).
-#[wasm_bindgen(js_name = parsePaths, unchecked_return_type = "PathView[]")]
-pub fn parse_paths(texts: Vec<String>) -> Result<JsValue, JsValue> {
-    parse_views(&texts)
-        .map(|v: Vec<PathView>| to_js(&v))
-        .map_err(|e| error_to_js(&e))
+/// Parses paths written as text (StateUpdate and compareAndSwap keys),
+/// given as a JSON array. Answers `PathView[]` as JSON.
+#[wasm_bindgen(js_name = parsePaths)]
+pub fn parse_paths(texts: &str) -> Result<String, String> {
+    serde_json::from_str::<Vec<String>>(texts)
+        .map_err(|e| EngineError::new(ErrorKind::InvalidArgument, format!("paths: {e}")))
+        .and_then(|texts| parse_views(&texts))
+        .map(|v: Vec<PathView>| json(&v))
+        .map_err(|e| thrown(&e))
 }
 
 /// Built by the TypeScript layer from checked options (ts/options.ts).
@@ -148,9 +151,6 @@ pub struct EngineConfig {
     #[serde(default)]
     #[tsify(optional)]
     start_version: f64,
-    /// The audit recipe as plain data (parsed YAML or an object), if any.
-    #[tsify(optional, type = "unknown")]
-    audit_recipe: Option<Value>,
 }
 
 impl EngineConfig {
@@ -263,60 +263,62 @@ pub struct Core {
 
 #[wasm_bindgen]
 impl Core {
+    /// `config`: an EngineConfig as JSON; `recipe`: the audit recipe's
+    /// value text (parsed YAML or an object), if any.
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "EngineConfig")] config: JsValue,
-    ) -> Result<Core, JsValue> {
+    pub fn new(config: &str, recipe: Option<String>) -> Result<Core, String> {
         let run = || {
-            let config: EngineConfig =
-                from_js(config, ErrorKind::InvalidArgument, "engine configuration")?;
-            let recipe = match &config.audit_recipe {
-                Some(tree) => Recipe::from_value(tree)?,
+            let config: EngineConfig = serde_json::from_str(config).map_err(|e| {
+                EngineError::new(
+                    ErrorKind::InvalidArgument,
+                    format!("engine configuration: {e}"),
+                )
+            })?;
+            let recipe = match recipe {
+                Some(text) => Recipe::from_value(&value(
+                    &text,
+                    ErrorKind::InvalidArgument,
+                    "engine configuration",
+                )?)?,
                 None => Recipe::default(),
             };
             theus_engine::Engine::with_recipe(config.options(), &config.context_keys, recipe)
         };
-        run()
-            .map(|inner| Core { inner })
-            .map_err(|e| error_to_js(&e))
+        run().map(|inner| Core { inner }).map_err(|e| thrown(&e))
     }
 
     /// Registers contracts (all or none; the same contract again is a
-    /// no-op). Returns one compiled view per contract, with its audit rules'
-    /// fields; throws an error object.
-    #[wasm_bindgen(unchecked_return_type = "ContractView[]")]
-    pub fn register(
-        &mut self,
-        names: Vec<String>,
-        contracts: Vec<JsValue>,
-    ) -> Result<JsValue, JsValue> {
-        specs(&names, contracts)
+    /// no-op), given as for `compileContracts`. Answers one compiled view
+    /// per contract, with its audit rules' fields (`ContractView[]` as
+    /// JSON); throws an error object's JSON.
+    pub fn register(&mut self, names: &str, contracts: &str) -> Result<String, String> {
+        specs(names, contracts)
             .and_then(|s| self.inner.register(&s))
-            .map(|v: Vec<ContractView>| to_js(&v))
-            .map_err(|e| error_to_js(&e))
+            .map(|v: Vec<ContractView>| json(&v))
+            .map_err(|e| thrown(&e))
     }
 
     /// Begins a transaction: for processes with input audit rules, which
-    /// must pass before the process runs (`values`: the args at each rule's
-    /// field). `now`: the caller's clock in ms. Answers a BeginReply as JSON.
-    #[wasm_bindgen(unchecked_return_type = "string")]
+    /// must pass before the process runs (`values`: the value text of the
+    /// args at each rule's field). `now`: the caller's clock in ms. Answers
+    /// a BeginReply as JSON.
     pub fn begin(
         &mut self,
         kind: u8,
         process: u32,
         requester: Option<String>,
-        #[wasm_bindgen(unchecked_param_type = "unknown[]")] values: JsValue,
+        values: &str,
         now: f64,
-    ) -> JsValue {
+    ) -> String {
         let kind = self.tx_kind(kind, process, requester);
-        let verdict = match self::values(values) {
+        let verdict = match self::values(Some(values)) {
             Ok(values) => match self.inner.begin(kind, &values, now) {
                 Began::Started { tx } => BeginVerdict::Started { tx },
                 Began::Refused { error } => BeginVerdict::Refused { error },
             },
             Err(error) => BeginVerdict::Refused { error },
         };
-        to_json(&BeginReply {
+        json(&BeginReply {
             verdict,
             events: self.inner.take_events(),
         })
@@ -324,7 +326,8 @@ impl Core {
 
     /// Decides a commit: the one call a transaction attempt makes. `writes`
     /// are its patches in wire text (rust/engine/src/wire.rs); `values` the
-    /// state at its output audit rules. Flat arguments, and the common
+    /// value text of the state at its output audit rules, if it has any.
+    /// Flat arguments, and the common
     /// answer (committed, no events) as just the new version, any other as
     /// a CommitReply in JSON: converting nested objects cost more than the
     /// decision.
@@ -339,11 +342,11 @@ impl Core {
         elapsed_ms: f64,
         snapshot: f64,
         writes: &str,
-        #[wasm_bindgen(unchecked_param_type = "unknown[] | undefined")] values: JsValue,
+        values: Option<String>,
         now: f64,
     ) -> JsValue {
         let tx = self.tx_ref(tx, kind, process, requester, elapsed_ms);
-        let verdict = match self::values(values) {
+        let verdict = match self::values(values.as_deref()) {
             Ok(audit_values) => self.inner.commit(&CommitRequest {
                 tx,
                 snapshot: snapshot as u64,
@@ -358,14 +361,13 @@ impl Core {
             Verdict::Committed { version } if events.is_empty() => {
                 JsValue::from_f64(version as f64)
             }
-            verdict => to_json(&CommitReply { verdict, events }),
+            verdict => JsValue::from_str(&json(&CommitReply { verdict, events })),
         }
     }
 
     /// Ends a transaction whose body failed. `threw`: the process itself
     /// threw (that counts toward its audit threshold).
     #[allow(clippy::too_many_arguments)]
-    #[wasm_bindgen(unchecked_return_type = "string")]
     pub fn abort(
         &mut self,
         tx: u32,
@@ -376,7 +378,7 @@ impl Core {
         message: String,
         threw: bool,
         now: f64,
-    ) -> JsValue {
+    ) -> String {
         let tx = self.tx_ref(tx, kind, process, requester, elapsed_ms);
         let result = self.inner.abort(tx, &message, threw, now);
         self.reply(result)
@@ -388,10 +390,10 @@ impl Core {
         self.inner.listen_audit(on);
     }
 
-    /// `{ process: count }` for every process with violations counted.
-    #[wasm_bindgen(js_name = auditCounters, unchecked_return_type = "Record<string, number>")]
-    pub fn audit_counters(&self) -> JsValue {
-        to_js(
+    /// `{ process: count }` for every process with violations counted, as JSON.
+    #[wasm_bindgen(js_name = auditCounters)]
+    pub fn audit_counters(&self) -> String {
+        json(
             &self
                 .inner
                 .auditor()
@@ -401,22 +403,23 @@ impl Core {
     }
 
     /// Clears the counters and lifts a level S stop.
-    #[wasm_bindgen(js_name = auditReset, unchecked_return_type = "string")]
-    pub fn audit_reset(&mut self) -> JsValue {
+    #[wasm_bindgen(js_name = auditReset)]
+    pub fn audit_reset(&mut self) -> String {
         self.inner.audit_reset();
         self.reply(Ok(()))
     }
 
-    /// The audit log, oldest record first.
-    #[wasm_bindgen(js_name = auditLogs, unchecked_return_type = "AuditRecord[]")]
-    pub fn audit_logs(&self) -> JsValue {
-        to_js(&self.inner.audit_records().collect::<Vec<&AuditRecord>>())
+    /// The audit log, oldest record first (`AuditRecord[]` as JSON).
+    #[wasm_bindgen(js_name = auditLogs)]
+    pub fn audit_logs(&self) -> String {
+        json(&self.inner.audit_records().collect::<Vec<&AuditRecord>>())
     }
 
-    /// Compiles a workflow (parsed YAML or an object) and starts a run.
-    #[wasm_bindgen(js_name = workflowStart, unchecked_return_type = "string")]
-    pub fn workflow_start(&mut self, tree: JsValue, max_ops: f64) -> JsValue {
-        let result = from_js::<Value>(tree, ErrorKind::Workflow, "workflow")
+    /// Compiles a workflow (the value text of parsed YAML or an object) and
+    /// starts a run.
+    #[wasm_bindgen(js_name = workflowStart)]
+    pub fn workflow_start(&mut self, tree: &str, max_ops: f64) -> String {
+        let result = value(tree, ErrorKind::Workflow, "workflow")
             .and_then(|tree| self.inner.workflow_start(&tree, max_ops as u64))
             .map(|(workflow, processes)| WorkflowStarted {
                 workflow,
@@ -426,17 +429,18 @@ impl Core {
     }
 
     /// The run's next action. `values` answer the needs of `condition`
-    /// (null, booleans, numbers, strings or `{ kind, size }`): the one the
-    /// previous action asked about, or the `next` a process step announced;
-    /// both undefined after a process step that announced none.
-    #[wasm_bindgen(js_name = workflowResume, unchecked_return_type = "string")]
+    /// (the value text of an array of nulls, booleans, numbers, strings or
+    /// `{ kind, size }`): the one the previous action asked about, or the
+    /// `next` a process step announced; both undefined after a process step
+    /// that announced none.
+    #[wasm_bindgen(js_name = workflowResume)]
     pub fn workflow_resume(
         &mut self,
         workflow: u32,
         condition: Option<u32>,
-        #[wasm_bindgen(unchecked_param_type = "unknown[] | undefined")] values: JsValue,
-    ) -> JsValue {
-        let result = datums(values)
+        values: Option<String>,
+    ) -> String {
+        let result = datums(values.as_deref())
             .and_then(|values| {
                 let answer = condition
                     .zip(values.as_deref())
@@ -461,15 +465,15 @@ impl Core {
     }
 
     /// The run's current process step is waiting (it returned a promise).
-    #[wasm_bindgen(js_name = workflowWaiting, unchecked_return_type = "string")]
-    pub fn workflow_waiting(&mut self, workflow: u32) -> JsValue {
+    #[wasm_bindgen(js_name = workflowWaiting)]
+    pub fn workflow_waiting(&mut self, workflow: u32) -> String {
         let result = self.inner.workflow_waiting(workflow);
         self.reply(result)
     }
 
     /// Ends a run as Failed.
-    #[wasm_bindgen(js_name = workflowFail, unchecked_return_type = "string")]
-    pub fn workflow_fail(&mut self, workflow: u32) -> JsValue {
+    #[wasm_bindgen(js_name = workflowFail)]
+    pub fn workflow_fail(&mut self, workflow: u32) -> String {
         self.inner.workflow_fail(workflow);
         self.reply(Ok(()))
     }
@@ -510,7 +514,7 @@ impl Core {
         }
     }
 
-    fn reply<T: Serialize>(&mut self, result: Result<T, EngineError>) -> JsValue {
+    fn reply<T: Serialize>(&mut self, result: Result<T, EngineError>) -> String {
         let events = self.inner.take_events();
         let reply = match result {
             Ok(value) => Reply {
@@ -524,38 +528,28 @@ impl Core {
                 events,
             },
         };
-        to_json(&reply)
+        json(&reply)
     }
 }
 
-/// Plain values from JavaScript: `undefined` is none.
-fn values(value: JsValue) -> Result<Vec<Value>, EngineError> {
-    if value.is_undefined() {
-        return Ok(Vec::new());
-    }
-    match from_js::<Value>(value, ErrorKind::InvalidArgument, "audit values")? {
-        Value::Array(items) => Ok(items),
-        other => Err(EngineError::new(
-            ErrorKind::InvalidArgument,
-            format!("audit values must be an array, got {}", other.kind()),
-        )),
-    }
+/// Audit values as value text: none is none.
+fn values(text: Option<&str>) -> Result<Vec<Value>, EngineError> {
+    text.map_or(Ok(Vec::new()), |text| {
+        value_text::parse_items(text)
+            .map_err(|m| EngineError::new(ErrorKind::InvalidArgument, format!("audit values: {m}")))
+    })
 }
 
-/// A condition's values from JavaScript: `undefined` is none.
-fn datums(value: JsValue) -> Result<Option<Vec<Datum>>, EngineError> {
-    if value.is_undefined() {
-        return Ok(None);
-    }
-    let Value::Array(items) =
-        from_js::<Value>(value, ErrorKind::InvalidArgument, "condition values")?
-    else {
-        return Err(EngineError::new(
-            ErrorKind::InvalidArgument,
-            "condition values must be an array",
-        ));
-    };
-    Ok(Some(items.iter().map(datum).collect()))
+/// A condition's values as value text: none is none.
+fn datums(text: Option<&str>) -> Result<Option<Vec<Datum>>, EngineError> {
+    text.map(|text| {
+        value_text::parse_items(text)
+            .map(|items| items.iter().map(datum).collect())
+            .map_err(|m| {
+                EngineError::new(ErrorKind::InvalidArgument, format!("condition values: {m}"))
+            })
+    })
+    .transpose()
 }
 
 fn datum(value: &Value) -> Datum {
