@@ -318,7 +318,9 @@ describe('worker faults', () => {
     const first = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: worker as Worker });
     expect((await rejection(TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: worker as Worker }))).message).toMatch(/already serves an authority/);
     expect(() => new TheusEngine({ domain_ctx: {} }, { worker: true })).toThrow(/needs `await TheusEngine.create/);
-    expect(() => new TheusEngine({ domain_ctx: {} }, { worker: 'yes' as never })).toThrow(/option 'worker' must be true, a Worker/);
+    // The constructor refuses any worker option; create() checks its value.
+    expect(() => new TheusEngine({ domain_ctx: {} }, { worker: 'yes' as never })).toThrow(/needs `await TheusEngine.create/);
+    expect((await rejection(TheusEngine.create({ domain_ctx: {} }, { worker: 'yes' as never }))).message).toMatch(/option 'worker' must be true, a Worker/);
     expect(await rejection(TheusEngine.join('port' as never))).toBeInstanceOf(TypeError);
     first.dispose();
     await worker.terminate();

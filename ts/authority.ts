@@ -13,7 +13,7 @@
  */
 import type { Patches } from './patch.ts';
 import { applyPatches, valueAt } from './commit.ts';
-import { Saver, type Storage } from './storage.ts';
+import type { Saver, Saving } from './storage.ts';
 import { conditionValue } from './condition-values.ts';
 import {
   CoreEngine,
@@ -146,13 +146,13 @@ export class Authority {
   #stopped: string | null = null;
 
   /** @throws what the core throws for a bad configuration or recipe (as its error object). */
-  constructor(config: AuthorityConfig, store: Store, storage?: Storage) {
+  constructor(config: AuthorityConfig, store: Store, saving?: Saving) {
     const { auditRecipe, ...engineConfig } = config;
     this.#core = new CoreEngine(engineConfig, auditRecipe);
     this.#store = store;
     this.#version = store.version;
     this.#config = config;
-    this.#saver = storage && new Saver(storage, (error) => this.#halt(error));
+    this.#saver = saving?.((error) => this.#halt(error));
   }
 
   get store(): Store {

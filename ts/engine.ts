@@ -21,18 +21,18 @@ import type { CommitRecord } from './history.ts';
 import { assertInitialized, init, loadedModule } from './init.ts';
 import { checkDepth, layerRules } from './layers.ts';
 import { notify } from './listeners.ts';
-import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.ts';
-import { isShared, type SharedOption } from './worker-option.ts';
+import { isShared, resolveOptions, type EngineOptions, type ResolvedOptions } from './options.ts';
+import type { SharedOption } from './worker-option.ts';
 import type { RemoteUpstream } from './remote.ts';
 import type { TabUpstream } from './tab-upstream.ts';
 import { fileSystem, fileUrl } from './runtime.ts';
 import { SignalHub } from './signals.ts';
-import { resume } from './storage.ts';
+import type { Saving } from './storage.ts';
 import { StateUpdate, type StateUpdateInit } from './state-update.ts';
 import { Store, writable, type CommitEvent, type Root } from './store.ts';
 import { isThenable, transact, type ReplicaHost } from './transaction.ts';
 import { LocalUpstream, type Upstream } from './upstream.ts';
-import { reverse, UndoHistory, type UndoStep } from './undo.ts';
+import { UndoHistory, type UndoStep } from './undo.ts';
 import type { WorkflowOptions, WorkflowResult, WorkflowSource } from './workflow.ts';
 import type { HostMessagePort, HostURL } from './host-types.ts';
 
@@ -104,7 +104,7 @@ interface Attachment {
 /** Where an engine with storage resumes (module-private; made by create). */
 const RESUMED = Symbol('theus.resumed');
 
-type InternalOptions = EngineOptions & { [ATTACH]?: Attachment; [RESUMED]?: { version: number; history: CommitRecord[] } };
+type InternalOptions = EngineOptions & { [ATTACH]?: Attachment; [RESUMED]?: { version: number; history: CommitRecord[]; saving: Saving } };
 
 /** StateUpdate and compareAndSwap paths kept parsed, per engine. */
 const PARSED_PATHS_KEPT = 1000;
@@ -199,11 +199,18 @@ export class TheusEngine<C extends Context = Context> {
       options = { ...options, auditRecipe: tree as object };
     }
     const resolved = resolveOptions(options);
+    if (resolved.worker !== undefined) {
+      // The worker option's check loads with the rest of worker mode.
+      const { checkWorkerOption } = await import('./worker-option.ts');
+      checkWorkerOption(resolved.worker);
+    }
     if (isShared(resolved.worker)) return shareAmongTabs(this, sysCtx, options, resolved) as Promise<TheusEngine<C>>;
     if (resolved.storage) {
       checkContext(sysCtx);
+      // The storage code loads only where a storage is used.
+      const { resume, savingTo } = await import('./storage.ts');
       const resumed = await resume(resolved.storage, sysCtx as Record<string, unknown>, rootOf(sysCtx), resolved.historyLimit);
-      return new this(sysCtx, { ...options, [RESUMED]: resumed } as InternalOptions) as TheusEngine<C>;
+      return new this(sysCtx, { ...options, [RESUMED]: { ...resumed, saving: savingTo(resolved.storage) } } as InternalOptions) as TheusEngine<C>;
     }
     if (!resolved.worker) return new this(sysCtx, options) as TheusEngine<C>;
     checkContext(sysCtx);
@@ -286,7 +293,7 @@ export class TheusEngine<C extends Context = Context> {
     } else {
       this.#store = new Store(rootOf(sysCtx), resumed?.version ?? 0, storeOptions, resumed?.history);
       const config = { ...coreConfig(o, sysCtx), startVersion: resumed?.version ?? 0, historyLimit: o.historyLimit };
-      const authority = new Authority(config, this.#store, o.storage);
+      const authority = new Authority(config, this.#store, resumed?.saving);
       this.#upstream = new LocalUpstream(authority, this.#downstream());
       this.#stopped = null;
       this.signals = this.#hub();
@@ -592,6 +599,7 @@ export class TheusEngine<C extends Context = Context> {
       return Promise.reject(error);
     }
     const run = async (): Promise<number> => {
+      const { reverse } = await import('./reverse.ts');
       const commit = this.#undoHistory.take(step);
       if (!commit) throw new TheusError(`${call}: there is nothing to ${step} (see engine.can${step === 'undo' ? 'Undo' : 'Redo'})`);
       try {

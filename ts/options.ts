@@ -2,8 +2,8 @@
  * Engine options: checked once, with messages that name the option, and
  * turned into the core's configuration.
  */
-import { checkWorkerOption, isShared, type WorkerOption } from './worker-option.ts';
-import { checkStorage, type Storage } from './storage.ts';
+import type { SharedOption, WorkerOption } from './worker-option.ts';
+import type { Storage } from './storage.ts';
 import { logListenerError, type ListenerErrorHandler } from './listeners.ts';
 import type { HostURL } from './host-types.ts';
 
@@ -158,11 +158,27 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
     historyLimit: count(raw, 'historyLimit', 1000),
     auditLogLimit: count(raw, 'auditLogLimit', 1000),
     auditRecipe: recipe(options.auditRecipe),
-    worker: checkWorkerOption(raw.worker),
+    // Checked by create(), where the check loads with the rest of worker mode.
+    worker: raw.worker === false ? undefined : (raw.worker as WorkerOption | undefined),
     storage: storageOption(raw),
     onListenerError: listenerErrorHandler(raw.onListenerError),
   };
 }
+
+/** Checks a `storage` option. */
+function checkStorage(value: unknown): Storage | undefined {
+  if (value === undefined) return undefined;
+  const missing =
+    typeof value === 'object' && value !== null ? (['load', 'start', 'save'] as const).filter((m) => typeof (value as Record<string, unknown>)[m] !== 'function') : ['load', 'start', 'save'];
+  if (missing.length > 0) {
+    throw new TypeError(`TheusEngine: option 'storage' must be a storage such as durableObjectStorage(ctx.storage), an object with load, start and save; this one lacks ${missing.join(', ')}`);
+  }
+  return value as Storage;
+}
+
+/** Whether the worker option is `{ shared }` (tabs sharing one authority). */
+export const isShared = (value: unknown): value is SharedOption =>
+  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype && 'shared' in value;
 
 function storageOption(raw: Record<string, unknown>): Storage | undefined {
   const storage = checkStorage(raw.storage);

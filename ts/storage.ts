@@ -70,17 +70,6 @@ export interface StorageRecipe {
   args: unknown[];
 }
 
-/** Checks a `storage` option. */
-export function checkStorage(value: unknown): Storage | undefined {
-  if (value === undefined) return undefined;
-  const missing =
-    typeof value === 'object' && value !== null ? (['load', 'start', 'save'] as const).filter((m) => typeof (value as Record<string, unknown>)[m] !== 'function') : ['load', 'start', 'save'];
-  if (missing.length > 0) {
-    throw new TypeError(`TheusEngine: option 'storage' must be a storage such as durableObjectStorage(ctx.storage), an object with load, start and save; this one lacks ${missing.join(', ')}`);
-  }
-  return value as Storage;
-}
-
 /**
  * Saves commits in the order they were decided, one save at a time; the
  * commits decided while a save runs go together in the next one where the
@@ -135,6 +124,18 @@ export class Saver {
     this.#onFailure(this.#failed);
   }
 }
+
+/**
+ * How an authority starts saving to `storage`: it makes the Saver, giving
+ * it what to do when a save fails. Passed as a function so that the storage
+ * code loads only where a storage is used.
+ */
+export type Saving = (onFailure: (error: TheusError) => void) => Saver;
+
+export const savingTo =
+  (storage: Storage): Saving =>
+  (onFailure) =>
+    new Saver(storage, onFailure);
 
 /**
  * Opens a storage for a new engine: puts a saved state on `sysCtx` (its

@@ -12,7 +12,7 @@ import { layerRules } from './layers.ts';
 import { logListenerError } from './listeners.ts';
 import type { HostEndpoint } from './remote.ts';
 import { endpointOf } from './serve-port.ts';
-import { resume, type Storage } from './storage.ts';
+import { resume, savingTo, type Storage } from './storage.ts';
 import { Store, type Root } from './store.ts';
 
 export class TabHost {
@@ -51,7 +51,7 @@ export class TabHost {
     }
     let host: TabHost;
     try {
-      host = new TabHost(new Authority({ ...config, startVersion: version }, store, watched), version);
+      host = new TabHost(new Authority({ ...config, startVersion: version }, store, savingTo(watched)), version);
       saved = (version) => host.#saved(version);
     } catch (thrown) {
       // The core's refusal of the configuration comes as its error object.

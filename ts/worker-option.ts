@@ -3,6 +3,7 @@
  * anything that worker mode needs (comlink comes with worker mode only).
  */
 import type { HostMessagePort } from './host-types.ts';
+import { isShared } from './options.ts';
 
 /** A Node `worker_threads.Worker`, described by what is used of it. */
 export interface NodeWorkerLike {
@@ -50,9 +51,6 @@ export const isNodeWorker = (value: unknown): value is NodeWorkerLike =>
 export const isWebWorker = (value: unknown): value is WebWorkerLike => typeof Worker === 'function' && value instanceof Worker;
 
 export const isPort = (value: unknown): value is HostMessagePort => typeof MessagePort === 'function' && value instanceof MessagePort;
-
-export const isShared = (value: unknown): value is SharedOption =>
-  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype && 'shared' in value;
 
 /** Checks a `worker` option; the message names what is accepted. */
 export function checkWorkerOption(value: unknown): WorkerOption | undefined {
