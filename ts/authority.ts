@@ -131,7 +131,11 @@ export class Authority {
   readonly #outputRules = new Map<string, string[][]>();
   #parked: Parked[] = [];
   /** By workflow run: the condition its last process step said comes next. */
-  readonly #ahead = new Map<number, { condition: number; needs: NeedView[] }>();
+  /**
+   * Each running workflow's conditions' needs (from its start) and the
+   * condition its last process step said comes next, if any.
+   */
+  readonly #runs = new Map<number, { needs: NeedView[][]; ahead?: number }>();
   /** Transactions waiting for their turn to run again, by ticket. */
   readonly #turns = new Map<number, { replica: number; go: () => void }>();
   /** The version of the last commit decided. */
@@ -194,7 +198,7 @@ export class Authority {
       events.push(...this.#events(this.#core.abort(tx, TX_PROCESS, 0, undefined, 0, 'the replica that ran it left', false, performance.now()).events, 0));
     }
     for (const workflow of gone.workflows) {
-      this.#ahead.delete(workflow);
+      this.#runs.delete(workflow);
       events.push(...this.#events(this.#core.workflowFail(workflow).events, 0));
     }
     this.#listen();
@@ -300,9 +304,12 @@ export class Authority {
     this.#broadcast(replica, { kind: 'events', events: [{ kind: 'signal', message }] });
   }
 
-  workflowStart(replica: number, tree: unknown, maxOps: number): Answer<WorkflowStarted> {
-    const reply = this.#core.workflowStart(tree, maxOps);
-    if (reply.result) this.#replicas.get(replica)?.workflows.add(reply.result.workflow);
+  workflowStart(replica: number, tree: unknown, maxOps: number, reportsConditions: boolean): Answer<WorkflowStarted> {
+    const reply = this.#core.workflowStart(tree, maxOps, reportsConditions);
+    if (reply.result) {
+      this.#replicas.get(replica)?.workflows.add(reply.result.workflow);
+      this.#runs.set(reply.result.workflow, { needs: reply.result.needs });
+    }
     return { result: reply.result ?? undefined, error: reply.error ?? undefined, events: this.#events(reply.events, replica) };
   }
 
@@ -313,24 +320,25 @@ export class Authority {
   workflowStep(replica: number, workflow: number): Answer<Exclude<ActionView, { kind: 'evaluate' }>> {
     this.#settle();
     const events: ReplicaEvent[] = [];
+    const run = this.#runs.get(workflow);
     // The condition the last process step said comes next is answered now,
     // with this call, as it would be when asked: one call into the core per step.
-    let asked = this.#ahead.get(workflow);
-    this.#ahead.delete(workflow);
+    let asked = run?.ahead;
+    if (run) run.ahead = undefined;
     for (;;) {
-      const reply = this.#core.workflowResume(workflow, asked?.condition, asked && this.#conditionValues(asked.needs));
-      events.push(...this.#events(reply.events, replica));
+      const values = run && asked !== undefined ? this.#conditionValues(run.needs[asked]!) : undefined;
+      const reply = this.#core.workflowResume(workflow, asked, values);
+      if (reply.events.length > 0) events.push(...this.#events(reply.events, replica));
       const action = reply.result;
-      if (!action) {
-        this.#replicas.get(replica)?.workflows.delete(workflow);
-        return { error: reply.error ?? undefined, events };
+      if (!action || action.kind === 'done') {
+        this.#ended(replica, workflow);
+        return action ? { result: action, events } : { error: reply.error ?? undefined, events };
       }
       if (action.kind === 'evaluate') {
-        asked = action;
+        asked = action.condition;
         continue;
       }
-      if (action.kind === 'done') this.#replicas.get(replica)?.workflows.delete(workflow);
-      else if (action.next) this.#ahead.set(workflow, action.next);
+      if (run && action.next !== null) run.ahead = action.next;
       return { result: action, events };
     }
   }
@@ -347,9 +355,14 @@ export class Authority {
   }
 
   workflowFail(replica: number, workflow: number): Answer<null> {
-    this.#replicas.get(replica)?.workflows.delete(workflow);
-    this.#ahead.delete(workflow);
+    this.#ended(replica, workflow);
     return { events: this.#events(this.#core.workflowFail(workflow).events, replica) };
+  }
+
+  /** A run ended (done, failed, or failed by its host). */
+  #ended(replica: number, workflow: number): void {
+    this.#replicas.get(replica)?.workflows.delete(workflow);
+    this.#runs.delete(workflow);
   }
 
   /** Frees the core. The authority cannot be used afterwards. */

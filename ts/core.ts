@@ -158,9 +158,9 @@ export class CoreEngine {
     return JSON.parse(this.#call((core) => core.auditLogs()));
   }
 
-  workflowStart(tree: unknown, maxOps: number): Reply<WorkflowStarted> {
+  workflowStart(tree: unknown, maxOps: number, reportsConditions: boolean): Reply<WorkflowStarted> {
     const text = valueText(tree, pathRules().maxValueDepth);
-    return JSON.parse(this.#call((core) => core.workflowStart(text, maxOps)));
+    return JSON.parse(this.#call((core) => core.workflowStart(text, maxOps, reportsConditions)));
   }
 
   workflowResume(workflow: number, condition: number | undefined, values: unknown[] | undefined): Reply<ActionView> {

@@ -225,8 +225,8 @@ export class RemoteUpstream implements Upstream {
     this.#remote.publish(this.welcome.replica, message).catch(() => {});
   }
 
-  workflowStart(tree: unknown, maxOps: number): Promise<Answer<WorkflowStarted>> {
-    return this.#call(() => this.#remote.workflowStart(this.welcome.replica, tree, maxOps));
+  workflowStart(tree: unknown, maxOps: number, reportsConditions: boolean): Promise<Answer<WorkflowStarted>> {
+    return this.#call(() => this.#remote.workflowStart(this.welcome.replica, tree, maxOps, reportsConditions));
   }
 
   workflowStep(workflow: number): Promise<Answer<StepAction>> {

@@ -191,8 +191,8 @@ export class TabUpstream implements Upstream {
     void this.#host().then((host) => host.publish(message), () => {});
   }
 
-  async workflowStart(tree: unknown, maxOps: number) {
-    return (await this.#host()).workflowStart(tree, maxOps);
+  async workflowStart(tree: unknown, maxOps: number, reportsConditions: boolean) {
+    return (await this.#host()).workflowStart(tree, maxOps, reportsConditions);
   }
 
   async workflowStep(workflow: number) {

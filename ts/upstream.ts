@@ -42,7 +42,8 @@ export interface Upstream {
   auditReset(): MaybePromise<Answer<null>>;
   listenAudit(on: boolean): void;
   publish(message: SignalMessage): void;
-  workflowStart(tree: unknown, maxOps: number): MaybePromise<Answer<WorkflowStarted>>;
+  /** `reportsConditions`: each condition's value comes as an event (debug output). */
+  workflowStart(tree: unknown, maxOps: number, reportsConditions: boolean): MaybePromise<Answer<WorkflowStarted>>;
   workflowStep(workflow: number): MaybePromise<Answer<StepAction>>;
   workflowWaiting(workflow: number): MaybePromise<Answer<null>>;
   workflowFail(workflow: number): MaybePromise<Answer<null>>;
@@ -109,8 +110,8 @@ export class LocalUpstream implements Upstream {
     this.#authority.publish(this.#replica, message);
   }
 
-  workflowStart(tree: unknown, maxOps: number) {
-    return this.#authority.workflowStart(this.#replica, tree, maxOps);
+  workflowStart(tree: unknown, maxOps: number, reportsConditions: boolean) {
+    return this.#authority.workflowStart(this.#replica, tree, maxOps, reportsConditions);
   }
 
   workflowStep(workflow: number) {

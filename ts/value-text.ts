@@ -57,7 +57,14 @@ export function valueText(value: unknown, limit: number): string {
   return JSON.stringify(value, tagged) ?? 'null';
 }
 
-/** Flat values (null, booleans, numbers, strings): no depth to check. */
+/**
+ * Flat values (nulls, booleans, numbers, strings, or objects of finite
+ * numbers and strings such as a condition's `{ kind, size }`): no depth to
+ * check, and item by item, which is several times faster than a replacer
+ * for the one or two values a commit or a workflow step sends.
+ */
 export function flatText(values: readonly unknown[]): string {
-  return JSON.stringify(values, tagged);
+  let text = '[';
+  for (let i = 0; i < values.length; i++) text += (i === 0 ? '' : ',') + (JSON.stringify(tagged('', values[i])) ?? 'null');
+  return text + ']';
 }

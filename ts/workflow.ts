@@ -64,7 +64,7 @@ export async function runWorkflow(host: WorkflowHost, source: WorkflowSource, op
   const { maxOps, log, signal, onStateChange } = checkOptions(options);
   const loaded = await loadYaml(source, 'the workflow', (message, details) => new WorkflowError(message, details));
   checkDepth(loaded.tree, (message) => new WorkflowError(`workflow: ${message}`));
-  const started = await host.upstream().workflowStart(loaded.tree, maxOps);
+  const started = await host.upstream().workflowStart(loaded.tree, maxOps, log !== undefined);
   if (!started.result) throw loaded.locate(fromCore(started.error!));
   const workflow = started.result.workflow;
   const stateHistory: WorkflowState[] = [];

@@ -27,15 +27,16 @@ enum Op {
 /// What the host should do next.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    /// Run this process; `next`: the condition met next, with its needs,
-    /// which the host may answer ahead when it resumes.
+    /// Run this process; `next`: the condition met next, which the host
+    /// may answer ahead when it resumes. Conditions are named by index: the
+    /// host has every condition's needs from the start (`Workflow::needs`),
+    /// so no step repeats them.
     Process {
         name: String,
-        next: Option<(usize, Vec<Need>)>,
+        next: Option<usize>,
     },
     Evaluate {
         condition: usize,
-        needs: Vec<Need>,
     },
     Done,
 }
@@ -48,8 +49,8 @@ pub struct Workflow {
     ops: u64,
     max_ops: u64,
     pending: Option<usize>,
-    /// The last condition evaluated and its value, for debug output.
-    pub last_condition: Option<(String, bool)>,
+    /// The last condition evaluated (its index) and its value, for debug output.
+    pub last_condition: Option<(usize, bool)>,
 }
 
 fn workflow_error(message: String, location: &Location, offset: Option<usize>) -> EngineError {
@@ -119,6 +120,16 @@ impl Workflow {
         names
     }
 
+    /// Each condition's needs, by index.
+    pub fn needs(&self) -> impl Iterator<Item = &[Need]> {
+        self.conditions.iter().map(|(c, _)| c.needs.as_slice())
+    }
+
+    /// A condition's text, as written.
+    pub fn condition_text(&self, index: usize) -> &str {
+        &self.conditions[index].0.text
+    }
+
     pub fn ops(&self) -> u64 {
         self.ops
     }
@@ -154,9 +165,7 @@ impl Workflow {
                     let name = name.clone();
                     self.count()?;
                     self.pc += 1;
-                    let next = self
-                        .next_condition()
-                        .map(|cond| (cond, self.conditions[cond].0.needs.clone()));
+                    let next = self.next_condition();
                     return Ok(Action::Process { name, next });
                 }
                 Some(Op::Branch { cond, is_loop, .. }) => {
@@ -168,10 +177,7 @@ impl Workflow {
                         Some((given, values)) if given == cond => self.decide(cond, values)?,
                         _ => {
                             self.pending = Some(cond);
-                            return Ok(Action::Evaluate {
-                                condition: cond,
-                                needs: self.conditions[cond].0.needs.clone(),
-                            });
+                            return Ok(Action::Evaluate { condition: cond });
                         }
                     }
                 }
@@ -194,7 +200,7 @@ impl Workflow {
                 Some(e.offset),
             )
         })?;
-        self.last_condition = Some((condition.text.clone(), value));
+        self.last_condition = Some((index, value));
         let Op::Branch {
             otherwise, is_loop, ..
         } = self.program[self.pc]
@@ -454,6 +460,8 @@ mod tests {
         let mut n = 0.0;
         let mut executed = Vec::new();
         let mut answer: Option<(usize, Vec<Datum>)> = None;
+        let needs: Vec<usize> = w.needs().map(<[Need]>::len).collect();
+        let values = |c: usize, n: f64| (c, vec![Datum::Number(n); needs[c]]);
         loop {
             let given = answer.as_ref().map(|(c, v)| (*c, v.as_slice()));
             match w.resume(given)? {
@@ -465,13 +473,9 @@ mod tests {
                     executed.push(name);
                     // Answered ahead when announced, as the host does, with
                     // the value as of after the step.
-                    answer = next
-                        .filter(|_| ahead)
-                        .map(|(c, needs)| (c, needs.iter().map(|_| Datum::Number(n)).collect()));
+                    answer = next.filter(|_| ahead).map(|c| values(c, n));
                 }
-                Action::Evaluate { condition, needs } => {
-                    answer = Some((condition, needs.iter().map(|_| Datum::Number(n)).collect()))
-                }
+                Action::Evaluate { condition } => answer = Some(values(condition, n)),
             }
         }
     }
@@ -518,9 +522,9 @@ mod tests {
         else {
             panic!("then its body")
         };
-        let (next, needs) = next.expect("the loop's condition comes next");
+        let next = next.expect("the loop's condition comes next");
         assert_eq!(next, condition);
-        assert_eq!(needs.len(), 1);
+        assert_eq!(w.needs().nth(next).map(<[Need]>::len), Some(1));
         // An answer for a condition the run does not meet next is not taken:
         // the run asks, as if none had been given.
         assert!(matches!(

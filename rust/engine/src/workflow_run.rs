@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
-use crate::condition::Datum;
+use crate::condition::{Datum, Need};
 use crate::engine::Engine;
 use crate::error::{EngineError, ErrorKind};
 use crate::event::Event;
@@ -32,6 +32,18 @@ pub enum WorkflowState {
 struct Run {
     workflow: Workflow,
     state: WorkflowState,
+    /// Whether each condition's value is reported as an event (debug output).
+    reports_conditions: bool,
+}
+
+/// A run just started: its id, every process it can run (in
+/// first-appearance order), and each condition's needs by index, which the
+/// host keeps for the run's length.
+#[derive(Debug)]
+pub struct Started {
+    pub id: WorkflowId,
+    pub processes: Vec<String>,
+    pub needs: Vec<Vec<Need>>,
 }
 
 /// The runs of one engine.
@@ -52,19 +64,23 @@ impl WorkflowRuns {
 }
 
 impl Engine {
-    /// Compiles a workflow and starts a run of it, Pending. Returns its id
-    /// and every process it can run.
+    /// Compiles a workflow and starts a run of it, Pending.
+    /// `reports_conditions`: each condition evaluated is reported as an
+    /// event with its text and value (only for debug output: on every step
+    /// of a loop it would cost more than the step's own work).
     pub fn workflow_start(
         &mut self,
         tree: &Value,
         max_ops: u64,
-    ) -> Result<(WorkflowId, Vec<String>), EngineError> {
+        reports_conditions: bool,
+    ) -> Result<Started, EngineError> {
         let workflow = Workflow::compile(tree, max_ops)?;
-        let names = workflow
+        let processes = workflow
             .process_names()
             .into_iter()
             .map(str::to_string)
             .collect();
+        let needs = workflow.needs().map(<[Need]>::to_vec).collect();
         let runs = &mut self.workflows;
         loop {
             runs.next = runs.next.wrapping_add(1).max(1);
@@ -78,13 +94,18 @@ impl Engine {
             Run {
                 workflow,
                 state: WorkflowState::Pending,
+                reports_conditions,
             },
         );
         self.events.push(Event::Workflow {
             workflow: id,
             state: WorkflowState::Pending,
         });
-        Ok((id, names))
+        Ok(Started {
+            id,
+            processes,
+            needs,
+        })
     }
 
     /// Advances a run to its next action: a process to run, a condition's
@@ -111,10 +132,10 @@ impl Engine {
         let result = run.workflow.resume(answer);
         let condition = run.workflow.last_condition.take();
         self.events.extend(entered);
-        if let Some((text, value)) = condition {
+        if let Some((index, value)) = condition.filter(|_| run.reports_conditions) {
             self.events.push(Event::Condition {
                 workflow: id,
-                text,
+                text: run.workflow.condition_text(index).to_string(),
                 value,
             });
         }
@@ -203,10 +224,10 @@ mod tests {
     #[test]
     fn a_run_reports_each_state_it_enters_and_ends_when_done() {
         let mut e = Engine::new(EngineOptions::default(), &[]).unwrap();
-        let (id, names) = e
-            .workflow_start(&tree(vec![Value::String("a".into())]), 10)
+        let Started { id, processes, .. } = e
+            .workflow_start(&tree(vec![Value::String("a".into())]), 10, false)
             .unwrap();
-        assert_eq!(names, ["a"]);
+        assert_eq!(processes, ["a"]);
         assert_eq!(
             e.workflow_resume(id, None).unwrap(),
             Action::Process {
@@ -225,22 +246,51 @@ mod tests {
         assert!(e.workflow_resume(id, None).is_err());
     }
 
-    #[test]
-    fn conditions_are_reported_and_a_failing_run_ends_failed() {
-        let mut e = Engine::new(EngineOptions::default(), &[]).unwrap();
-        let branch = Value::Object(
+    fn branch(condition: &str) -> Value {
+        Value::Object(
             [
                 ("flux".to_string(), Value::String("if".into())),
-                (
-                    "condition".to_string(),
-                    Value::String("domain['n'] < 'x'".into()),
-                ),
+                ("condition".to_string(), Value::String(condition.into())),
                 ("then".to_string(), Value::Array(vec![])),
             ]
             .into_iter()
             .collect(),
-        );
-        let (id, _) = e.workflow_start(&tree(vec![branch]), 10).unwrap();
+        )
+    }
+
+    #[test]
+    fn a_condition_is_reported_only_when_asked_and_its_needs_come_at_start() {
+        for reports in [false, true] {
+            let mut e = Engine::new(EngineOptions::default(), &[]).unwrap();
+            let started = e
+                .workflow_start(&tree(vec![branch("domain['n'] < 3")]), 10, reports)
+                .unwrap();
+            assert_eq!(started.needs.len(), 1);
+            assert_eq!(started.needs[0].len(), 1);
+            e.workflow_resume(started.id, None).unwrap();
+            e.workflow_resume(started.id, Some((0, &[Datum::Number(1.0)])))
+                .unwrap();
+            let reported: Vec<Event> = e
+                .take_events()
+                .into_iter()
+                .filter(|event| matches!(event, Event::Condition { .. }))
+                .collect();
+            let expected = reports.then(|| Event::Condition {
+                workflow: started.id,
+                text: "domain['n'] < 3".into(),
+                value: true,
+            });
+            assert_eq!(reported, Vec::from_iter(expected));
+        }
+    }
+
+    #[test]
+    fn a_failing_run_ends_failed() {
+        let mut e = Engine::new(EngineOptions::default(), &[]).unwrap();
+        let id = e
+            .workflow_start(&tree(vec![branch("domain['n'] < 'x'")]), 10, true)
+            .unwrap()
+            .id;
         assert!(matches!(
             e.workflow_resume(id, None).unwrap(),
             Action::Evaluate { .. }
@@ -260,9 +310,10 @@ mod tests {
     #[test]
     fn the_host_can_fail_a_run() {
         let mut e = Engine::new(EngineOptions::default(), &[]).unwrap();
-        let (id, _) = e
-            .workflow_start(&tree(vec![Value::String("a".into())]), 10)
-            .unwrap();
+        let id = e
+            .workflow_start(&tree(vec![Value::String("a".into())]), 10, false)
+            .unwrap()
+            .id;
         e.workflow_fail(id);
         assert_eq!(
             states(&mut e),

@@ -9,12 +9,18 @@ use theus_engine::value::Value;
 fuzz_target!(|text: &str| {
     let Ok(value) = serde_json::from_str::<Value>(text) else { return };
     let Ok(mut workflow) = Workflow::compile(&value, 200) else { return };
-    let mut values: Option<Vec<Datum>> = None;
+    let needs: Vec<usize> = workflow.needs().map(<[_]>::len).collect();
+    let mut answer: Option<(usize, Vec<Datum>)> = None;
     for _ in 0..1000 {
-        match workflow.resume(values.as_deref()) {
+        let given = answer.as_ref().map(|(c, v)| (*c, v.as_slice()));
+        match workflow.resume(given) {
             Ok(Action::Done) | Err(_) => return,
-            Ok(Action::Process { .. }) => values = None,
-            Ok(Action::Evaluate { needs }) => values = Some(needs.iter().enumerate().map(|(i, _)| Datum::Number(i as f64)).collect()),
+            Ok(Action::Process { next, .. }) => answer = next.map(|c| (c, numbers(needs[c]))),
+            Ok(Action::Evaluate { condition }) => answer = Some((condition, numbers(needs[condition]))),
         }
     }
 });
+
+fn numbers(count: usize) -> Vec<Datum> {
+    (0..count).map(|i| Datum::Number(i as f64)).collect()
+}

@@ -213,7 +213,8 @@ pub enum NeedView {
     Signal { topic: String },
 }
 
-/// The next thing a workflow run asks of its host.
+/// The next thing a workflow run asks of its host. Conditions are named by
+/// index into the needs the run's start answered.
 #[derive(Serialize, Tsify)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum ActionView {
@@ -221,19 +222,12 @@ pub enum ActionView {
     /// when it resumes (saving a call).
     Process {
         name: String,
-        next: Option<NextView>,
+        next: Option<usize>,
     },
     Evaluate {
         condition: usize,
-        needs: Vec<NeedView>,
     },
     Done,
-}
-
-#[derive(Serialize, Tsify)]
-pub struct NextView {
-    condition: usize,
-    needs: Vec<NeedView>,
 }
 
 fn needs_view(needs: &[Need]) -> Vec<NeedView> {
@@ -249,10 +243,12 @@ fn needs_view(needs: &[Need]) -> Vec<NeedView> {
         .collect()
 }
 
+/// `needs`: each condition's needs, by index.
 #[derive(Serialize, Tsify)]
 pub struct WorkflowStarted {
     workflow: u32,
     processes: Vec<String>,
+    needs: Vec<Vec<NeedView>>,
 }
 
 /// The engine of one Theus state (its authority).
@@ -416,14 +412,19 @@ impl Core {
     }
 
     /// Compiles a workflow (the value text of parsed YAML or an object) and
-    /// starts a run.
+    /// starts a run; `reports_conditions`: each condition's value comes as
+    /// an event (debug output).
     #[wasm_bindgen(js_name = workflowStart)]
-    pub fn workflow_start(&mut self, tree: &str, max_ops: f64) -> String {
+    pub fn workflow_start(&mut self, tree: &str, max_ops: f64, reports_conditions: bool) -> String {
         let result = value(tree, ErrorKind::Workflow, "workflow")
-            .and_then(|tree| self.inner.workflow_start(&tree, max_ops as u64))
-            .map(|(workflow, processes)| WorkflowStarted {
-                workflow,
-                processes,
+            .and_then(|tree| {
+                self.inner
+                    .workflow_start(&tree, max_ops as u64, reports_conditions)
+            })
+            .map(|started| WorkflowStarted {
+                workflow: started.id,
+                processes: started.processes,
+                needs: started.needs.iter().map(|n| needs_view(n)).collect(),
             });
         self.reply(result)
     }
@@ -448,18 +449,9 @@ impl Core {
                 self.inner.workflow_resume(workflow, answer)
             })
             .map(|action| match action {
-                Action::Process { name, next } => ActionView::Process {
-                    name,
-                    next: next.map(|(condition, needs)| NextView {
-                        condition,
-                        needs: needs_view(&needs),
-                    }),
-                },
+                Action::Process { name, next } => ActionView::Process { name, next },
                 Action::Done => ActionView::Done,
-                Action::Evaluate { condition, needs } => ActionView::Evaluate {
-                    condition,
-                    needs: needs_view(&needs),
-                },
+                Action::Evaluate { condition } => ActionView::Evaluate { condition },
             });
         self.reply(result)
     }
