@@ -19,7 +19,6 @@ import {
   CoreEngine,
   TX_CAS,
   TX_PROCESS,
-  type ActionView,
   type AuditRecord,
   type BeginReply,
   type ContractView,
@@ -34,6 +33,7 @@ import { TheusError } from './errors.ts';
 import type { CommitRecord } from './history.ts';
 import { SignalMemory, type SignalMessage } from './signals.ts';
 import type { Made, Root, Store } from './store.ts';
+import type { StepAction } from './upstream.ts';
 import { unclonablePatches } from './cloneable.ts';
 
 /** An event as replicas receive it. */
@@ -135,7 +135,7 @@ export class Authority {
    * Each running workflow's conditions' needs (from its start) and the
    * condition its last process step said comes next, if any.
    */
-  readonly #runs = new Map<number, { needs: NeedView[][]; ahead?: number }>();
+  readonly #runs = new Map<number, { processes: string[]; needs: NeedView[][]; ahead?: number }>();
   /** Transactions waiting for their turn to run again, by ticket. */
   readonly #turns = new Map<number, { replica: number; go: () => void }>();
   /** The version of the last commit decided. */
@@ -308,7 +308,7 @@ export class Authority {
     const reply = this.#core.workflowStart(tree, maxOps, reportsConditions);
     if (reply.result) {
       this.#replicas.get(replica)?.workflows.add(reply.result.workflow);
-      this.#runs.set(reply.result.workflow, { needs: reply.result.needs });
+      this.#runs.set(reply.result.workflow, { processes: reply.result.processes, needs: reply.result.needs });
     }
     return { result: reply.result ?? undefined, error: reply.error ?? undefined, events: this.#events(reply.events, replica) };
   }
@@ -317,7 +317,7 @@ export class Authority {
    * Advances a run to its next process step (or its end), evaluating the
    * conditions on the way against the authoritative state.
    */
-  workflowStep(replica: number, workflow: number): Answer<Exclude<ActionView, { kind: 'evaluate' }>> {
+  workflowStep(replica: number, workflow: number): Answer<StepAction> {
     this.#settle();
     const events: ReplicaEvent[] = [];
     const run = this.#runs.get(workflow);
@@ -338,8 +338,10 @@ export class Authority {
         asked = action.condition;
         continue;
       }
-      if (run && action.next !== null) run.ahead = action.next;
-      return { result: action, events };
+      // A run is always known here: the core answers only for runs it started.
+      const known = run!;
+      if (action.next !== null) known.ahead = action.next;
+      return { result: { kind: 'process', name: known.processes[action.process]! }, events };
     }
   }
 

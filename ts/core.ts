@@ -163,9 +163,13 @@ export class CoreEngine {
     return JSON.parse(this.#call((core) => core.workflowStart(text, maxOps, reportsConditions)));
   }
 
+  /** A number is the common answer: a process step with no events (see `STEP_STRIDE` in rust/wasm/src/lib.rs). */
   workflowResume(workflow: number, condition: number | undefined, values: unknown[] | undefined): Reply<ActionView> {
     const text = values && flatText(values);
-    return JSON.parse(this.#call((core) => core.workflowResume(workflow, condition, text)));
+    const reply = this.#call((core) => core.workflowResume(workflow, condition, text));
+    if (typeof reply !== 'number') return JSON.parse(reply);
+    const next = reply % STEP_STRIDE;
+    return { result: { kind: 'process', process: (reply - next) / STEP_STRIDE, next: next === 0 ? null : next - 1 }, error: null, events: [] };
   }
 
   workflowWaiting(workflow: number): Reply<null> {
@@ -184,6 +188,9 @@ export class CoreEngine {
     else (this.#core as unknown as { __destroy_into_raw(): number }).__destroy_into_raw();
   }
 }
+
+/** How the core packs a process step's process index above its next condition's. */
+const STEP_STRIDE = 2 ** 26;
 
 /** Transaction kinds as the core's calls number them. */
 export const TX_PROCESS = 0;

@@ -6,7 +6,7 @@
  * mode never waits a microtask it does not need.
  */
 import type { Answer, Authority, Broadcast, CommitMessage, Outcome, ReplicaEvent, Welcome } from './authority.ts';
-import type { AuditRecord, BeginReply, ContractView, WorkflowStarted, ActionView } from './core.ts';
+import type { AuditRecord, BeginReply, ContractView, WorkflowStarted } from './core.ts';
 import { TheusError } from './errors.ts';
 import type { SignalMessage } from './signals.ts';
 import type { Made, Store } from './store.ts';
@@ -19,7 +19,8 @@ export interface BeginOutcome {
   events: ReplicaEvent[];
 }
 
-export type StepAction = Exclude<ActionView, { kind: 'evaluate' }>;
+/** A workflow run's next step, as its host runs it: a process (by name), or the end. */
+export type StepAction = { kind: 'process'; name: string } | { kind: 'done' };
 
 /** What the replica (the engine) gives its upstream: where commits and events go. */
 export interface Downstream {

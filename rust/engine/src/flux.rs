@@ -11,8 +11,9 @@ use crate::value::{unknown_key, Value};
 
 #[derive(Clone, Debug, PartialEq)]
 enum Op {
+    /// Run the process at this index of `Workflow::process_names`.
     Process {
-        name: String,
+        process: usize,
     },
     /// Evaluate condition `cond`; when false go to `otherwise`. A loop's
     /// branch counts one op per iteration.
@@ -28,11 +29,12 @@ enum Op {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// Run this process; `next`: the condition met next, which the host
-    /// may answer ahead when it resumes. Conditions are named by index: the
-    /// host has every condition's needs from the start (`Workflow::needs`),
-    /// so no step repeats them.
+    /// may answer ahead when it resumes. Processes and conditions are named
+    /// by index: the host has the names (`Workflow::process_names`) and
+    /// every condition's needs (`Workflow::needs`) from the start, so no
+    /// step repeats them.
     Process {
-        name: String,
+        process: usize,
         next: Option<usize>,
     },
     Evaluate {
@@ -45,6 +47,7 @@ pub enum Action {
 pub struct Workflow {
     program: Vec<Op>,
     conditions: Vec<(Condition, Location)>,
+    processes: Vec<String>,
     pc: usize,
     ops: u64,
     max_ops: u64,
@@ -64,6 +67,7 @@ fn workflow_error(message: String, location: &Location, offset: Option<usize>) -
 struct Compiler {
     program: Vec<Op>,
     conditions: Vec<(Condition, Location)>,
+    processes: Vec<String>,
 }
 
 const ROOT_KEYS: [&str; 3] = ["steps", "name", "description"];
@@ -94,11 +98,13 @@ impl Workflow {
         let mut compiler = Compiler {
             program: Vec::new(),
             conditions: Vec::new(),
+            processes: Vec::new(),
         };
         compiler.steps(steps, &at(&root, "steps"))?;
         Ok(Workflow {
             program: compiler.program,
             conditions: compiler.conditions,
+            processes: compiler.processes,
             pc: 0,
             ops: 0,
             max_ops,
@@ -108,16 +114,8 @@ impl Workflow {
     }
 
     /// Every process the workflow can run, in first-appearance order.
-    pub fn process_names(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = Vec::new();
-        for op in &self.program {
-            if let Op::Process { name } = op {
-                if !names.contains(&name.as_str()) {
-                    names.push(name);
-                }
-            }
-        }
-        names
+    pub fn process_names(&self) -> &[String] {
+        &self.processes
     }
 
     /// Each condition's needs, by index.
@@ -161,12 +159,12 @@ impl Workflow {
             match self.program.get(self.pc) {
                 None => return Ok(Action::Done),
                 Some(Op::Jump(target)) => self.pc = *target,
-                Some(Op::Process { name }) => {
-                    let name = name.clone();
+                Some(Op::Process { process }) => {
+                    let process = *process;
                     self.count()?;
                     self.pc += 1;
                     let next = self.next_condition();
-                    return Ok(Action::Process { name, next });
+                    return Ok(Action::Process { process, next });
                 }
                 Some(Op::Branch { cond, is_loop, .. }) => {
                     let (cond, is_loop) = (*cond, *is_loop);
@@ -384,9 +382,14 @@ impl Compiler {
                 None,
             ));
         }
-        self.program.push(Op::Process {
-            name: name.to_string(),
-        });
+        let process = match self.processes.iter().position(|p| p == name) {
+            Some(index) => index,
+            None => {
+                self.processes.push(name.to_string());
+                self.processes.len() - 1
+            }
+        };
+        self.program.push(Op::Process { process });
         Ok(())
     }
 
@@ -466,7 +469,8 @@ mod tests {
             let given = answer.as_ref().map(|(c, v)| (*c, v.as_slice()));
             match w.resume(given)? {
                 Action::Done => return Ok(executed),
-                Action::Process { name, next } => {
+                Action::Process { process, next } => {
+                    let name = w.process_names()[process].clone();
                     if name == "inc" {
                         n += 1.0;
                     }

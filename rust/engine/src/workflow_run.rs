@@ -75,11 +75,7 @@ impl Engine {
         reports_conditions: bool,
     ) -> Result<Started, EngineError> {
         let workflow = Workflow::compile(tree, max_ops)?;
-        let processes = workflow
-            .process_names()
-            .into_iter()
-            .map(str::to_string)
-            .collect();
+        let processes = workflow.process_names().to_vec();
         let needs = workflow.needs().map(<[Need]>::to_vec).collect();
         let runs = &mut self.workflows;
         loop {
@@ -231,7 +227,7 @@ mod tests {
         assert_eq!(
             e.workflow_resume(id, None).unwrap(),
             Action::Process {
-                name: "a".into(),
+                process: 0,
                 next: None
             }
         );

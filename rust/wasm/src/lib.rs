@@ -213,15 +213,16 @@ pub enum NeedView {
     Signal { topic: String },
 }
 
-/// The next thing a workflow run asks of its host. Conditions are named by
-/// index into the needs the run's start answered.
+/// The next thing a workflow run asks of its host. Processes and conditions
+/// are named by index into the lists the run's start answered.
 #[derive(Serialize, Tsify)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum ActionView {
     /// `next`: the condition the run meets next, which the host may answer
     /// when it resumes (saving a call).
     Process {
-        name: String,
+        process: usize,
+        #[tsify(type = "number | null")]
         next: Option<usize>,
     },
     Evaluate {
@@ -250,6 +251,12 @@ pub struct WorkflowStarted {
     processes: Vec<String>,
     needs: Vec<Vec<NeedView>>,
 }
+
+/// How a process step's number packs the process's index above the next
+/// condition's (ts/core.ts reads it the same way): 2^26 conditions is more
+/// than any workflow can hold, and 2^26 processes times it stays an exact
+/// f64 integer.
+const STEP_STRIDE: f64 = 67_108_864.0;
 
 /// The engine of one Theus state (its authority).
 #[wasm_bindgen]
@@ -433,27 +440,35 @@ impl Core {
     /// (the value text of an array of nulls, booleans, numbers, strings or
     /// `{ kind, size }`): the one the previous action asked about, or the
     /// `next` a process step announced; both undefined after a process step
-    /// that announced none.
-    #[wasm_bindgen(js_name = workflowResume)]
+    /// that announced none. The common answer, a process step with no
+    /// events, is a number: `process * STEP_STRIDE + next + 1` (`next + 1`
+    /// is 0 for none); any other is a Reply in JSON.
+    #[wasm_bindgen(js_name = workflowResume, unchecked_return_type = "string | number")]
     pub fn workflow_resume(
         &mut self,
         workflow: u32,
         condition: Option<u32>,
         values: Option<String>,
-    ) -> String {
-        let result = datums(values.as_deref())
-            .and_then(|values| {
-                let answer = condition
-                    .zip(values.as_deref())
-                    .map(|(c, v)| (c as usize, v));
-                self.inner.workflow_resume(workflow, answer)
-            })
-            .map(|action| match action {
-                Action::Process { name, next } => ActionView::Process { name, next },
-                Action::Done => ActionView::Done,
-                Action::Evaluate { condition } => ActionView::Evaluate { condition },
-            });
-        self.reply(result)
+    ) -> JsValue {
+        let result = datums(values.as_deref()).and_then(|values| {
+            let answer = condition
+                .zip(values.as_deref())
+                .map(|(c, v)| (c as usize, v));
+            self.inner.workflow_resume(workflow, answer)
+        });
+        let events = self.inner.take_events();
+        if let Ok(Action::Process { process, next }) = result {
+            if events.is_empty() {
+                let next = next.map_or(0.0, |c| c as f64 + 1.0);
+                return JsValue::from_f64(process as f64 * STEP_STRIDE + next);
+            }
+        }
+        let result = result.map(|action| match action {
+            Action::Process { process, next } => ActionView::Process { process, next },
+            Action::Done => ActionView::Done,
+            Action::Evaluate { condition } => ActionView::Evaluate { condition },
+        });
+        JsValue::from_str(&json(&reply(result, events)))
     }
 
     /// The run's current process step is waiting (it returned a promise).
@@ -507,20 +522,22 @@ impl Core {
     }
 
     fn reply<T: Serialize>(&mut self, result: Result<T, EngineError>) -> String {
-        let events = self.inner.take_events();
-        let reply = match result {
-            Ok(value) => Reply {
-                result: Some(value),
-                error: None,
-                events,
-            },
-            Err(error) => Reply {
-                result: None,
-                error: Some(error),
-                events,
-            },
-        };
-        json(&reply)
+        json(&reply(result, self.inner.take_events()))
+    }
+}
+
+fn reply<T>(result: Result<T, EngineError>, events: Vec<Event>) -> Reply<T> {
+    match result {
+        Ok(value) => Reply {
+            result: Some(value),
+            error: None,
+            events,
+        },
+        Err(error) => Reply {
+            result: None,
+            error: Some(error),
+            events,
+        },
     }
 }
 
