@@ -5,8 +5,9 @@
  * from the Rust definitions (wasm-pkg/theus_wasm.d.ts), so none is restated
  * here. This module turns the core's error objects into `TheusError`s.
  */
-import initGlue, {
+import {
   __theus_restart,
+  initSync,
   compileContracts as glueCompileContracts,
   Core,
   coreVersion as glueCoreVersion,
@@ -38,9 +39,13 @@ export type { ActionView, AuditRecord, BeginReply, CommitReply, ContractView, Co
 /** Exports a module must have to be the Theus core. */
 export const REQUIRED_EXPORTS = ['memory', 'coreVersion', '__wbindgen_start'];
 
-/** Instantiates the core from a compiled module. */
-export async function instantiate(module: HostWasmModule): Promise<void> {
-  await initGlue({ module_or_path: module });
+/**
+ * Instantiates the core from a compiled module. Synchronously: compiling,
+ * the slow part, was done asynchronously by the caller, and the glue's own
+ * loader (fetching, streaming) is then never shipped.
+ */
+export function instantiate(module: HostWasmModule): void {
+  initSync({ module });
 }
 
 /** Which instance of the core is live: a new one after each trap. */

@@ -177,7 +177,7 @@ async function load(source: WasmSource | undefined): Promise<WebAssembly.Module>
     const exported = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
     const missing = REQUIRED_EXPORTS.filter((name) => !exported.has(name));
     if (missing.length > 0) throw new Error(`this module is not the Theus core (it lacks the exports ${missing.join(', ')})`);
-    await instantiate(module);
+    instantiate(module);
     return module;
   } catch (cause) {
     const from = where === undefined ? '' : ` from ${where instanceof URL || typeof where === 'string' ? String(where) : describe(where)}`;
