@@ -28,6 +28,3 @@ export function processesIn(modules: Record<string, unknown>): Process[] {
   }
   return [...found.values()].map((f) => f.fn);
 }
-
-export const NO_FILE_SYSTEM =
-  'scanAndRegister needs a file system (Node, Deno or Bun); in a browser or an edge runtime, use registerModules(import.meta.glob(..., { eager: true }))';

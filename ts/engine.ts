@@ -14,7 +14,7 @@ import { unclonable } from './cloneable.ts';
 import { valueAt } from './commit.ts';
 import { isProcess, processName, type ArgsOf, type CompiledContract, type CompiledPath, type Process, type ProcessFunction } from './contract.ts';
 import { compileContracts, parsePaths, TX_CAS, TX_EDIT, TX_PROCESS, type AuditRecord as CoreAuditRecord, type ContractView } from './core.ts';
-import { NO_FILE_SYSTEM, processesIn } from './discovery.ts';
+import { processesIn } from './discovery.ts';
 import { AuditStopError, ContractViolationError, fromCore, ProcessNotFoundError, TheusError } from './errors.ts';
 import { accessTree, guardContext, type AccessNode, type Guard } from './guard.ts';
 import type { CommitRecord } from './history.ts';
@@ -25,7 +25,7 @@ import { isShared, resolveOptions, type EngineOptions, type ResolvedOptions } fr
 import type { SharedOption } from './worker-option.ts';
 import type { RemoteUpstream } from './remote.ts';
 import type { TabUpstream } from './tab-upstream.ts';
-import { fileSystem, fileUrl } from './runtime.ts';
+import { fileSystem, fileUrl, NO_FILE_SYSTEM } from './runtime.ts';
 import { SignalHub } from './signals.ts';
 import type { Saving } from './storage.ts';
 import { StateUpdate, type StateUpdateInit } from './state-update.ts';
@@ -89,10 +89,10 @@ interface Registered {
 export type State<C extends Context> = Readonly<Omit<Root, keyof C> & C>;
 
 /** What worker mode needs (comlink among it), loaded with the first engine that uses it. */
-async function workerMode() {
-  const [{ RemoteUpstream }, { linkTo }] = await Promise.all([import('./remote.ts'), import('./link.ts')]);
-  return { RemoteUpstream, linkTo };
-}
+const workerMode = () => import('./worker-mode.ts');
+
+/** Workflows, storage, the undo step and module discovery, loaded on first use. */
+const extras = () => import('./extras.ts');
 
 /** How an engine in worker mode, or a joined one, is put together (module-private). */
 const ATTACH = Symbol('theus.attach');
@@ -201,14 +201,14 @@ export class TheusEngine<C extends Context = Context> {
     const resolved = resolveOptions(options);
     if (resolved.worker !== undefined) {
       // The worker option's check loads with the rest of worker mode.
-      const { checkWorkerOption } = await import('./worker-option.ts');
+      const { checkWorkerOption } = await workerMode();
       checkWorkerOption(resolved.worker);
     }
     if (isShared(resolved.worker)) return shareAmongTabs(this, sysCtx, options, resolved) as Promise<TheusEngine<C>>;
     if (resolved.storage) {
       checkContext(sysCtx);
-      // The storage code loads only where a storage is used.
-      const { resume, savingTo } = await import('./storage.ts');
+      // The storage code loads only where a storage (or another extra) is used.
+      const { resume, savingTo } = await extras();
       const resumed = await resume(resolved.storage, sysCtx as Record<string, unknown>, rootOf(sysCtx), resolved.historyLimit);
       return new this(sysCtx, { ...options, [RESUMED]: { ...resumed, saving: savingTo(resolved.storage) } } as InternalOptions) as TheusEngine<C>;
     }
@@ -440,8 +440,8 @@ export class TheusEngine<C extends Context = Context> {
   async executeWorkflow(source: WorkflowSource, options?: WorkflowOptions): Promise<WorkflowResult> {
     this.#live('executeWorkflow()');
     this.#refuseNested('executeWorkflow()');
-    // Workflows (and the YAML parser) load with the first workflow.
-    const { runWorkflow } = await import('./workflow.ts');
+    // Workflows load with the first workflow (or another extra), the YAML parser with the first workflow.
+    const { runWorkflow } = await extras();
     return runWorkflow(
       {
         upstream: () => this.#live('executeWorkflow()'),
@@ -472,7 +472,7 @@ export class TheusEngine<C extends Context = Context> {
     this.#live('scanAndRegister()');
     const url = !fileSystem() ? undefined : dir instanceof URL ? dir : fileUrl(dir);
     if (!url) throw new TypeError(NO_FILE_SYSTEM);
-    const { importTree } = await import('./import-tree.ts');
+    const { importTree } = await extras();
     return this.registerModules(await importTree(url));
   }
 
@@ -599,7 +599,7 @@ export class TheusEngine<C extends Context = Context> {
       return Promise.reject(error);
     }
     const run = async (): Promise<number> => {
-      const { reverse } = await import('./reverse.ts');
+      const { reverse } = await extras();
       const commit = this.#undoHistory.take(step);
       if (!commit) throw new TheusError(`${call}: there is nothing to ${step} (see engine.can${step === 'undo' ? 'Undo' : 'Redo'})`);
       try {
@@ -834,7 +834,7 @@ async function shareAmongTabs<C extends Context>(Engine: typeof TheusEngine, sys
   const why = unclonable(root);
   if (why) throw new TypeError(`TheusEngine: with worker: { shared } the state crosses to other tabs, and ${why}`);
   const config: AuthorityConfig = { ...coreConfig(resolved, sysCtx), historyLimit: resolved.historyLimit };
-  const { tabsUpstream } = await import('./tabs.ts');
+  const { tabsUpstream } = await workerMode();
   const upstream = await tabsUpstream(resolved.worker as SharedOption, resolved.storage!, config, root);
   const { welcome } = upstream;
   for (const [key, layer] of Object.entries(welcome.root)) if (key in sysCtx || Object.keys(layer).length > 0) (sysCtx as Record<string, unknown>)[key] = layer;

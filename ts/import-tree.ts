@@ -4,8 +4,7 @@
  * edge runtimes lack.
  */
 import { TheusError } from './errors.ts';
-import { NO_FILE_SYSTEM } from './discovery.ts';
-import { fileSystem } from './runtime.ts';
+import { fileSystem, NO_FILE_SYSTEM } from './runtime.ts';
 
 const MODULE_FILE = /\.(m?js|m?ts)$/;
 

@@ -11,7 +11,7 @@ import { fromCore, ProcessNotFoundError } from './errors.ts';
 import { checkDepth } from './layers.ts';
 import { report, type ListenerErrorHandler } from './listeners.ts';
 import type { Upstream } from './upstream.ts';
-import { loadYaml, type YamlSource } from './yaml-source.ts';
+import type { YamlSource } from './yaml-source.ts';
 import { WorkflowError } from './errors.ts';
 import type { HostAbortSignal } from './host-types.ts';
 
@@ -62,6 +62,8 @@ const OPTION_KEYS = ['maxOps', 'debug', 'signal', 'onStateChange'];
 
 export async function runWorkflow(host: WorkflowHost, source: WorkflowSource, options: WorkflowOptions = {}): Promise<WorkflowResult> {
   const { maxOps, log, signal, onStateChange } = checkOptions(options);
+  // The YAML parser loads with the first workflow, not with the other extras.
+  const { loadYaml } = await import('./yaml-source.ts');
   const loaded = await loadYaml(source, 'the workflow', (message, details) => new WorkflowError(message, details));
   checkDepth(loaded.tree, (message) => new WorkflowError(`workflow: ${message}`));
   const started = await host.upstream().workflowStart(loaded.tree, maxOps, log !== undefined);
