@@ -114,6 +114,13 @@ describe('hostile recipes and contracts', () => {
     await stillWorks(await engineWithInc());
   });
 
+  it('a malformed audit recipe: a TypeError at create, in every mode (a refusal in the worker keeps its class)', async () => {
+    const recipe = { process_recipes: { inc: { inputs: [{ field: 'x', min: 'nope' }] } } };
+    const error = await TheusEngine.create({ domain_ctx: { n: 0 } }, { auditRecipe: recipe }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/inputs\[0\]\.min: expected a number, got a string/);
+  });
+
   it('a cyclic contract: a ContractViolationError, and the engine goes on', async () => {
     const engine = await engineWithInc();
     const errors: unknown[] = ['x'];

@@ -63,12 +63,12 @@ const isTrap = (error: unknown): boolean =>
  * behind: the module is instantiated again at once, so new engines work;
  * engines of the old instance have lost their state there and say so.
  */
-function guarded<T>(call: () => T): T {
+function guarded<T>(call: () => T, refusal: (error: EngineError) => unknown = fromCore): T {
   try {
     return call();
   } catch (error) {
     // The core throws its refusals as JSON text, and nothing else in it throws a string.
-    if (typeof error === 'string') throw fromCore(JSON.parse(error));
+    if (typeof error === 'string') throw refusal(JSON.parse(error));
     if (!isTrap(error)) throw error;
     generation = __theus_restart();
     throw new TheusError(`the WebAssembly core failed (${(error as Error).message}) and was restarted; this engine's state in it is lost: create a new engine`, { cause: error });
@@ -109,11 +109,15 @@ export class CoreEngine {
 
   /**
    * `recipe`: the audit recipe as plain data, if any.
-   * @throws the error class of the core's refusal (a bad configuration or recipe).
+   * @throws the core's refusal (a bad configuration or recipe) as its error
+   *   object, data that crosses to another thread as it is.
    */
   constructor(config: EngineConfig, recipe: unknown) {
     const recipeText = recipe === undefined ? undefined : valueText(recipe, pathRules().maxValueDepth);
-    this.#core = guarded(() => new Core(JSON.stringify(config), recipeText));
+    this.#core = guarded(
+      () => new Core(JSON.stringify(config), recipeText),
+      (error) => error,
+    );
   }
 
   /** Runs a call on this engine's core, which must still be in the live instance. */

@@ -15,7 +15,7 @@ import { valueAt } from './commit.ts';
 import { isProcess, processName, type ArgsOf, type CompiledContract, type CompiledPath, type Process, type ProcessFunction } from './contract.ts';
 import { compileContracts, parsePaths, TX_CAS, TX_EDIT, TX_PROCESS, type AuditRecord as CoreAuditRecord, type ContractView } from './core.ts';
 import { processesIn } from './discovery.ts';
-import { AuditStopError, ContractViolationError, fromCore, ProcessNotFoundError, TheusError } from './errors.ts';
+import { AuditStopError, ContractViolationError, isCoreError, fromCore, ProcessNotFoundError, TheusError } from './errors.ts';
 import { accessTree, guardContext, type AccessNode, type Guard } from './guard.ts';
 import type { CommitRecord } from './history.ts';
 import { assertInitialized, init, loadedModule } from './init.ts';
@@ -221,7 +221,7 @@ export class TheusEngine<C extends Context = Context> {
     const { RemoteUpstream, linkTo } = await workerMode();
     const upstream = await RemoteUpstream.open(linkTo(resolved.worker), { start: { config, root, wasm: loadedModule() }, state: false, owned: true }).catch(
       (error: unknown) => {
-        throw typeof error === 'object' && error !== null && 'kind' in error ? fromCore(error as never) : error;
+        throw isCoreError(error) ? fromCore(error) : error;
       },
     );
     try {
@@ -293,7 +293,12 @@ export class TheusEngine<C extends Context = Context> {
     } else {
       this.#store = new Store(rootOf(sysCtx), resumed?.version ?? 0, storeOptions, resumed?.history);
       const config = { ...coreConfig(o, sysCtx), startVersion: resumed?.version ?? 0, historyLimit: o.historyLimit };
-      const authority = new Authority(config, this.#store, resumed?.saving);
+      let authority: Authority;
+      try {
+        authority = new Authority(config, this.#store, resumed?.saving);
+      } catch (thrown) {
+        throw isCoreError(thrown) ? fromCore(thrown) : thrown;
+      }
       this.#upstream = new LocalUpstream(authority, this.#downstream());
       this.#stopped = null;
       this.signals = this.#hub();

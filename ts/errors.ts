@@ -180,6 +180,11 @@ export function auditError(level: 'S' | 'A' | 'B', message: string, details: Aud
   return new ErrorClass(message, details);
 }
 
+/** Whether a value is an error object of the core (see rust/engine/src/error.rs). */
+export function isCoreError(value: unknown): value is EngineError {
+  return typeof value === 'object' && value !== null && 'kind' in value && 'message' in value && typeof (value as EngineError).message === 'string';
+}
+
 /**
  * The error class of a refusal the core reported as data. `InvalidArgument`
  * (a malformed call) is a TypeError.

@@ -24,7 +24,7 @@ import type { HostEndpoint, StartMessage } from './remote.ts';
 import { builtin } from './runtime.ts';
 import { Store } from './store.ts';
 import { endpointOf } from './serve-port.ts';
-import { TheusError } from './errors.ts';
+import { isCoreError, TheusError } from './errors.ts';
 import type { MessageEndpoint } from './worker-option.ts';
 
 /**
@@ -51,7 +51,7 @@ export function serve(endpoint?: MessageEndpoint): void {
         return {};
       } catch (thrown) {
         // The core's refusal of the configuration (a bad audit recipe, say), as data.
-        if (typeof thrown === 'object' && thrown !== null && 'kind' in thrown) return { error: thrown as { kind: string; message: string } };
+        if (isCoreError(thrown)) return { error: thrown };
         throw thrown;
       }
     },
