@@ -4,6 +4,8 @@
 //! drives. It hands the host one action at a time: run this process (each
 //! step is its own transaction), or read these values for a condition.
 
+use rustc_hash::FxHashMap as HashMap;
+
 use crate::condition::{Condition, Datum, Need};
 use crate::error::{EngineError, ErrorKind};
 use crate::location::{at, show_location, Location};
@@ -68,6 +70,9 @@ struct Compiler {
     program: Vec<Op>,
     conditions: Vec<(Condition, Location)>,
     processes: Vec<String>,
+    /// Each process name's index in `processes`: a workflow of many steps
+    /// is compiled in linear time.
+    process_index: HashMap<String, usize>,
 }
 
 const ROOT_KEYS: [&str; 3] = ["steps", "name", "description"];
@@ -99,6 +104,7 @@ impl Workflow {
             program: Vec::new(),
             conditions: Vec::new(),
             processes: Vec::new(),
+            process_index: HashMap::default(),
         };
         compiler.steps(steps, &at(&root, "steps"))?;
         Ok(Workflow {
@@ -382,10 +388,12 @@ impl Compiler {
                 None,
             ));
         }
-        let process = match self.processes.iter().position(|p| p == name) {
-            Some(index) => index,
+        let process = match self.process_index.get(name) {
+            Some(&index) => index,
             None => {
                 self.processes.push(name.to_string());
+                self.process_index
+                    .insert(name.to_string(), self.processes.len() - 1);
                 self.processes.len() - 1
             }
         };
@@ -496,6 +504,17 @@ mod tests {
         ]);
         assert_eq!(w.process_names(), ["a", "b", "c", "d"]);
         assert_eq!(run(w).unwrap(), ["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn a_name_met_again_keeps_its_first_index() {
+        let mut w = workflow(vec![s("a"), s("b"), s("a")]);
+        assert_eq!(w.process_names(), ["a", "b"]);
+        let mut indices = Vec::new();
+        while let Action::Process { process, .. } = w.resume(None).unwrap() {
+            indices.push(process);
+        }
+        assert_eq!(indices, [0, 1, 0]);
     }
 
     #[test]
