@@ -130,7 +130,6 @@ export class Authority {
   readonly #replicas = new Map<number, Replica>();
   readonly #outputRules = new Map<string, string[][]>();
   #parked: Parked[] = [];
-  /** By workflow run: the condition its last process step said comes next. */
   /**
    * Each running workflow's conditions' needs (from its start) and the
    * condition its last process step said comes next, if any.

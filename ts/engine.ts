@@ -15,7 +15,7 @@ import { valueAt } from './commit.ts';
 import { isProcess, processName, type ArgsOf, type CompiledContract, type CompiledPath, type Process, type ProcessFunction } from './contract.ts';
 import { compileContracts, parsePaths, TX_CAS, TX_EDIT, TX_PROCESS, type AuditRecord as CoreAuditRecord, type ContractView } from './core.ts';
 import { processesIn } from './discovery.ts';
-import { AuditStopError, ContractViolationError, isCoreError, fromCore, ProcessNotFoundError, TheusError } from './errors.ts';
+import { AuditStopError, classed, ContractViolationError, fromCore, ProcessNotFoundError, TheusError } from './errors.ts';
 import { accessTree, guardContext, type AccessNode, type Guard } from './guard.ts';
 import type { CommitRecord } from './history.ts';
 import { assertInitialized, init, loadedModule } from './init.ts';
@@ -207,7 +207,7 @@ export class TheusEngine<C extends Context = Context> {
     if (isShared(resolved.worker)) return shareAmongTabs(this, sysCtx, options, resolved) as Promise<TheusEngine<C>>;
     if (resolved.storage) {
       checkContext(sysCtx);
-      // The storage code loads only where a storage (or another extra) is used.
+      // The storage code loads with the extras, only where they are used.
       const { resume, savingTo } = await extras();
       const resumed = await resume(resolved.storage, sysCtx as Record<string, unknown>, rootOf(sysCtx), resolved.historyLimit);
       return new this(sysCtx, { ...options, [RESUMED]: { ...resumed, saving: savingTo(resolved.storage) } } as InternalOptions) as TheusEngine<C>;
@@ -221,7 +221,7 @@ export class TheusEngine<C extends Context = Context> {
     const { RemoteUpstream, linkTo } = await workerMode();
     const upstream = await RemoteUpstream.open(linkTo(resolved.worker), { start: { config, root, wasm: loadedModule() }, state: false, owned: true }).catch(
       (error: unknown) => {
-        throw isCoreError(error) ? fromCore(error) : error;
+        throw classed(error);
       },
     );
     try {
@@ -297,7 +297,7 @@ export class TheusEngine<C extends Context = Context> {
       try {
         authority = new Authority(config, this.#store, resumed?.saving);
       } catch (thrown) {
-        throw isCoreError(thrown) ? fromCore(thrown) : thrown;
+        throw classed(thrown);
       }
       this.#upstream = new LocalUpstream(authority, this.#downstream());
       this.#stopped = null;
@@ -445,7 +445,7 @@ export class TheusEngine<C extends Context = Context> {
   async executeWorkflow(source: WorkflowSource, options?: WorkflowOptions): Promise<WorkflowResult> {
     this.#live('executeWorkflow()');
     this.#refuseNested('executeWorkflow()');
-    // Workflows load with the first workflow (or another extra), the YAML parser with the first workflow.
+    // Workflows load with the extras; the YAML parser with the first workflow.
     const { runWorkflow } = await extras();
     return runWorkflow(
       {

@@ -185,6 +185,9 @@ export function isCoreError(value: unknown): value is EngineError {
   return typeof value === 'object' && value !== null && 'kind' in value && 'message' in value && typeof (value as EngineError).message === 'string';
 }
 
+/** A thrown core error object as its error class; anything else as it is. */
+export const classed = (thrown: unknown): unknown => (isCoreError(thrown) ? fromCore(thrown) : thrown);
+
 /**
  * The error class of a refusal the core reported as data. `InvalidArgument`
  * (a malformed call) is a TypeError.

@@ -7,7 +7,7 @@
  */
 import { expose } from 'comlink';
 import { Authority, type AuthorityConfig, type Broadcast } from './authority.ts';
-import { fromCore, isCoreError } from './errors.ts';
+import { classed } from './errors.ts';
 import { layerRules } from './layers.ts';
 import { logListenerError } from './listeners.ts';
 import type { HostEndpoint } from './remote.ts';
@@ -55,7 +55,7 @@ export class TabHost {
       saved = (version) => host.#saved(version);
     } catch (thrown) {
       // The core's refusal of the configuration comes as its error object.
-      throw isCoreError(thrown) ? fromCore(thrown) : thrown;
+      throw classed(thrown);
     }
     return host;
   }
