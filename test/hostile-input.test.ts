@@ -169,6 +169,24 @@ describe('values that are not plain data', () => {
     expect(executed).toEqual(['inc']);
   });
 
+  it('an invalid Date reaches a condition as None, not a RangeError', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0, d: new Date(Number.NaN) } });
+    engine.register(inc);
+    const { executed } = await engine.executeWorkflow(ifStep("domain['d'] == None"));
+    expect(executed).toEqual(['inc']);
+  });
+
+  it('a container whose class name starts with U+0000 reaches a condition as a container', async () => {
+    class Odd {
+      a = 1;
+    }
+    Object.defineProperty(Odd, 'name', { value: '\u0000xyz' });
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0, x: new Odd() } });
+    engine.register(inc);
+    const { executed } = await engine.executeWorkflow(ifStep("domain['x']"));
+    expect(executed).toEqual(['inc']);
+  });
+
   it('an infinite state number reaches a condition as a number', async () => {
     const engine = await TheusEngine.create({ domain_ctx: { n: 0, x: Number.NEGATIVE_INFINITY } });
     engine.register(inc);

@@ -14,7 +14,8 @@ function datum(value: unknown): unknown {
   if (value === undefined || value === null) return null;
   if (typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string') return value;
   if (typeof value === 'bigint') return Number(value);
-  if (value instanceof Date) return value.toISOString();
+  // An invalid Date has no ISO text (toISOString throws): None, like a missing value.
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   return { kind: kindOf(value), size: sizeOf(value) ?? 0 };
 }
 

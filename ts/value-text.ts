@@ -65,6 +65,11 @@ export function valueText(value: unknown, limit: number): string {
  */
 export function flatText(values: readonly unknown[]): string {
   let text = '[';
-  for (let i = 0; i < values.length; i++) text += (i === 0 ? '' : ',') + (JSON.stringify(tagged('', values[i])) ?? 'null');
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    // An object's own strings and numbers are tagged too (a `kind` is a constructor's name, which may be anything).
+    const item = typeof value === 'object' && value !== null ? JSON.stringify(value, tagged) : JSON.stringify(tagged('', value));
+    text += (i === 0 ? '' : ',') + (item ?? 'null');
+  }
   return text + ']';
 }
