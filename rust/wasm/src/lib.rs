@@ -541,24 +541,21 @@ fn reply<T>(result: Result<T, EngineError>, events: Vec<Event>) -> Reply<T> {
     }
 }
 
+/// An array's items from value text, or a refusal saying which values.
+fn items(text: &str, what: &str) -> Result<Vec<Value>, EngineError> {
+    value_text::parse_items(text)
+        .map_err(|m| EngineError::new(ErrorKind::InvalidArgument, format!("{what}: {m}")))
+}
+
 /// Audit values as value text: none is none.
 fn values(text: Option<&str>) -> Result<Vec<Value>, EngineError> {
-    text.map_or(Ok(Vec::new()), |text| {
-        value_text::parse_items(text)
-            .map_err(|m| EngineError::new(ErrorKind::InvalidArgument, format!("audit values: {m}")))
-    })
+    text.map_or(Ok(Vec::new()), |text| items(text, "audit values"))
 }
 
 /// A condition's values as value text: none is none.
 fn datums(text: Option<&str>) -> Result<Option<Vec<Datum>>, EngineError> {
-    text.map(|text| {
-        value_text::parse_items(text)
-            .map(|items| items.iter().map(datum).collect())
-            .map_err(|m| {
-                EngineError::new(ErrorKind::InvalidArgument, format!("condition values: {m}"))
-            })
-    })
-    .transpose()
+    text.map(|text| items(text, "condition values").map(|v| v.iter().map(datum).collect()))
+        .transpose()
 }
 
 fn datum(value: &Value) -> Datum {
