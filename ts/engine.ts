@@ -9,8 +9,7 @@
  */
 import type { Draft } from './draft.ts';
 import type { Patches } from './patch.ts';
-import { Authority, auditValue, type AuthorityConfig, type ReplicaEvent } from './authority.ts';
-import { unclonable } from './cloneable.ts';
+import { Authority, auditValue, type ReplicaEvent } from './authority.ts';
 import { valueAt } from './commit.ts';
 import { isProcess, processName, type ArgsOf, type CompiledContract, type CompiledPath, type Process, type ProcessFunction } from './contract.ts';
 import { compileContracts, parsePaths, TX_CAS, TX_EDIT, TX_PROCESS, type AuditRecord as CoreAuditRecord, type ContractView } from './core.ts';
@@ -18,11 +17,11 @@ import { processesIn } from './discovery.ts';
 import { AuditStopError, classed, ContractViolationError, fromCore, ProcessNotFoundError, TheusError } from './errors.ts';
 import { accessTree, guardContext, type AccessNode, type Guard } from './guard.ts';
 import type { CommitRecord } from './history.ts';
-import { assertInitialized, init, loadedModule } from './init.ts';
+import { assertInitialized, init } from './init.ts';
 import { checkDepth, layerRules } from './layers.ts';
 import { notify } from './listeners.ts';
-import { isShared, resolveOptions, type EngineOptions, type ResolvedOptions } from './options.ts';
-import type { SharedOption } from './worker-option.ts';
+import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.ts';
+import type { EngineMaker } from './remote-engine.ts';
 import type { RemoteUpstream } from './remote.ts';
 import type { TabUpstream } from './tab-upstream.ts';
 import { fileSystem, fileUrl, NO_FILE_SYSTEM } from './runtime.ts';
@@ -200,11 +199,11 @@ export class TheusEngine<C extends Context = Context> {
     }
     const resolved = resolveOptions(options);
     if (resolved.worker !== undefined) {
-      // The worker option's check loads with the rest of worker mode.
-      const { checkWorkerOption } = await workerMode();
+      // Worker mode, the worker option's check among it, loads on first use.
+      const { checkWorkerOption, remoteEngine } = await workerMode();
       checkWorkerOption(resolved.worker);
+      return remoteEngine(maker<C>(this), sysCtx, options, resolved);
     }
-    if (isShared(resolved.worker)) return shareAmongTabs(this, sysCtx, options, resolved) as Promise<TheusEngine<C>>;
     if (resolved.storage) {
       checkContext(sysCtx);
       // The storage code loads with the extras, only where they are used.
@@ -212,24 +211,7 @@ export class TheusEngine<C extends Context = Context> {
       const resumed = await resume(resolved.storage, sysCtx as Record<string, unknown>, rootOf(sysCtx), resolved.historyLimit);
       return new this(sysCtx, { ...options, [RESUMED]: { ...resumed, saving: savingTo(resolved.storage) } } as InternalOptions) as TheusEngine<C>;
     }
-    if (!resolved.worker) return new this(sysCtx, options) as TheusEngine<C>;
-    checkContext(sysCtx);
-    const root = rootOf(sysCtx);
-    const why = unclonable(root);
-    if (why) throw new TypeError(`TheusEngine: in worker mode the state crosses to another thread, and ${why}`);
-    const config: AuthorityConfig = { ...coreConfig(resolved, sysCtx), historyLimit: resolved.historyLimit };
-    const { RemoteUpstream, linkTo } = await workerMode();
-    const upstream = await RemoteUpstream.open(linkTo(resolved.worker), { start: { config, root, wasm: loadedModule() }, state: false, owned: true }).catch(
-      (error: unknown) => {
-        throw classed(error);
-      },
-    );
-    try {
-      return new this(sysCtx, { ...options, worker: undefined, [ATTACH]: { upstream } } as InternalOptions) as TheusEngine<C>;
-    } catch (error) {
-      upstream.close(error instanceof TheusError ? error : new TheusError('the engine could not be made', { cause: error }));
-      throw error;
-    }
+    return new this(sysCtx, options) as TheusEngine<C>;
   }
 
   /**
@@ -248,17 +230,8 @@ export class TheusEngine<C extends Context = Context> {
   static async join<C extends Context = Context>(this: typeof TheusEngine, port: HostMessagePort, options: Pick<EngineOptions, 'onListenerError'> = {}): Promise<TheusEngine<C>> {
     if (typeof MessagePort !== 'function' || !(port instanceof MessagePort)) throw new TypeError('TheusEngine.join(port): port must be a MessagePort from engine.connect()');
     await init();
-    const { RemoteUpstream, linkTo } = await workerMode();
-    const upstream = await RemoteUpstream.open(linkTo(port), { state: true, owned: false });
-    const { welcome } = upstream;
-    const context = { ...welcome.root } as unknown as C;
-    return new this(context, {
-      strictMode: welcome.strict,
-      historyLimit: welcome.historyLimit,
-      auditLogLimit: welcome.auditLogLimit,
-      ...options,
-      [ATTACH]: { upstream },
-    } as InternalOptions) as TheusEngine<C>;
+    const { joinedEngine } = await workerMode();
+    return joinedEngine(maker<C>(this), port, options);
   }
 
   /**
@@ -832,32 +805,14 @@ export class TheusEngine<C extends Context = Context> {
   }
 }
 
-/** `worker: { shared }`: a replica of the authority the tabs share, its state put on `sysCtx` (see tabs.ts). */
-async function shareAmongTabs<C extends Context>(Engine: typeof TheusEngine, sysCtx: C, options: EngineOptions, resolved: ResolvedOptions): Promise<TheusEngine<C>> {
-  checkContext(sysCtx);
-  const root = rootOf(sysCtx);
-  const why = unclonable(root);
-  if (why) throw new TypeError(`TheusEngine: with worker: { shared } the state crosses to other tabs, and ${why}`);
-  const config: AuthorityConfig = { ...coreConfig(resolved, sysCtx), historyLimit: resolved.historyLimit };
-  const { tabsUpstream } = await workerMode();
-  const upstream = await tabsUpstream(resolved.worker as SharedOption, resolved.storage!, config, root);
-  const { welcome } = upstream;
-  for (const [key, layer] of Object.entries(welcome.root)) if (key in sysCtx || Object.keys(layer).length > 0) (sysCtx as Record<string, unknown>)[key] = layer;
-  try {
-    return new Engine(sysCtx, {
-      ...options,
-      strictMode: welcome.strict,
-      strictGuards: undefined,
-      historyLimit: welcome.historyLimit,
-      auditLogLimit: welcome.auditLogLimit,
-      worker: undefined,
-      storage: undefined,
-      [ATTACH]: { upstream },
-    } as InternalOptions) as TheusEngine<C>;
-  } catch (error) {
-    upstream.close(error instanceof TheusError ? error : new TheusError('the engine could not be made', { cause: error }));
-    throw error;
-  }
+/** How worker mode makes engines of this class (see remote-engine.ts). */
+function maker<C extends Context>(Engine: typeof TheusEngine): EngineMaker<TheusEngine<C>> {
+  return {
+    attach: (sysCtx, options, upstream) => new Engine(sysCtx as C, { ...options, [ATTACH]: { upstream } } as InternalOptions),
+    checkContext,
+    rootOf,
+    coreConfig,
+  };
 }
 
 /** A context must be an object whose layers the engine can replace after each commit. */

@@ -7,7 +7,7 @@
  * into chunks of their own, and every chunk costs its own compression.
  */
 export { linkTo } from './link.ts';
-export { RemoteUpstream } from './remote.ts';
+export { joinedEngine, remoteEngine } from './remote-engine.ts';
 export { servePort } from './serve-port.ts';
 export { tabsUpstream } from './tabs.ts';
 export { checkWorkerOption } from './worker-option.ts';
