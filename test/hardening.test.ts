@@ -281,3 +281,22 @@ describe('signals written as bare topics, as the origin\'s docs do', () => {
     expect(engine.signals.last('cmd_stop')).toBe('now');
   });
 });
+
+describe('what a body returns is written only when it is a StateUpdate the package made', () => {
+  it('a look-alike object, or one made from the prototype, is a plain return value', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } });
+    const lookAlike = { data: { 'domain_ctx.n': 1 }, signal: {}, heavy: {} };
+    const fromPrototype = Object.assign(Object.create(StateUpdate.prototype) as object, { data: { 'domain_ctx.n': 2 }, signal: {}, heavy: {} });
+    const forge = process({ outputs: ['domain_ctx.n'], name: 'forge' }, function forge(_ctx, { which }: { which: string }) {
+      return which === 'plain' ? lookAlike : fromPrototype;
+    });
+    expect(await engine.execute(forge, { which: 'plain' })).toBe(lookAlike);
+    expect(await engine.execute(forge, { which: 'prototype' })).toBe(fromPrototype);
+    expect(engine.state.domain_ctx.n).toBe(0);
+    const real = process({ outputs: ['domain_ctx.n'], name: 'real' }, function real() {
+      return new StateUpdate({ data: { 'domain_ctx.n': 3 } });
+    });
+    await engine.execute(real);
+    expect(engine.state.domain_ctx.n).toBe(3);
+  });
+});

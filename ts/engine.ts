@@ -12,7 +12,7 @@ import type { Patches } from './patch.ts';
 import { Authority, auditValue, type ReplicaEvent } from './authority.ts';
 import { valueAt } from './commit.ts';
 import { isProcess, processName, type ArgsOf, type CompiledContract, type CompiledPath, type Process, type ProcessFunction } from './contract.ts';
-import { compileContracts, parsePaths, TX_CAS, TX_EDIT, TX_PROCESS, type AuditRecord as CoreAuditRecord, type ContractView } from './core.ts';
+import { compileContracts, TX_CAS, TX_EDIT, TX_PROCESS, type AuditRecord as CoreAuditRecord, type ContractView } from './core.ts';
 import { processesIn } from './discovery.ts';
 import { AuditStopError, classed, ContractViolationError, fromCore, ProcessNotFoundError, TheusError } from './errors.ts';
 import { accessTree, guardContext, type AccessNode, type Guard } from './guard.ts';
@@ -27,7 +27,8 @@ import type { TabUpstream } from './tab-upstream.ts';
 import { fileSystem, fileUrl, NO_FILE_SYSTEM } from './runtime.ts';
 import { SignalHub } from './signals.ts';
 import type { Saving } from './storage.ts';
-import { StateUpdate, type StateUpdateInit } from './state-update.ts';
+import type { StateUpdate, StateUpdateInit } from './state-update.ts';
+import { stateUpdates } from './state-updates.ts';
 import { Store, writable, type CommitEvent, type Root } from './store.ts';
 import { isThenable, transact, type ReplicaHost } from './transaction.ts';
 import { LocalUpstream, type Upstream } from './upstream.ts';
@@ -104,9 +105,6 @@ interface Attachment {
 const RESUMED = Symbol('theus.resumed');
 
 type InternalOptions = EngineOptions & { [ATTACH]?: Attachment; [RESUMED]?: { version: number; history: CommitRecord[]; saving: Saving } };
-
-/** StateUpdate and compareAndSwap paths kept parsed, per engine. */
-const PARSED_PATHS_KEPT = 1000;
 
 // Declared as TypeScript's esnext.disposable and @types/node declare it, so
 // that these types hold for projects whose `lib` stops before ESNext.
@@ -508,7 +506,9 @@ export class TheusEngine<C extends Context = Context> {
     if (expectedVersion > this.#store.version) {
       throw new TypeError(`compareAndSwap: snapshot version ${expectedVersion} is ahead of the engine's version ${this.#store.version}`);
     }
-    const writes = new StateUpdate(update);
+    // The StateUpdate's check and writer load with the extras.
+    const { updateParts, writeUpdate } = await extras();
+    const writes = updateParts(update);
     const label = requester === undefined ? 'compareAndSwap' : `compareAndSwap by '${requester}'`;
     await transact(this.#host(), {
       kind: TX_CAS,
@@ -516,7 +516,7 @@ export class TheusEngine<C extends Context = Context> {
       name: requester ?? null,
       call: 'compareAndSwap()',
       snapshot: expectedVersion,
-      body: (draft) => this.#write(draft, writes, label),
+      body: (draft) => writeUpdate(writes, draft, label, this.#parsedPaths),
     });
     return this.#store.version;
   }
@@ -772,37 +772,10 @@ export class TheusEngine<C extends Context = Context> {
   /** A process body returned `result`: the guard's end checks run, and a StateUpdate is written. */
   #returned(result: unknown, guard: Guard | undefined, draft: Root, name: string): unknown {
     guard?.finish();
-    if (result instanceof StateUpdate) this.#write(draft, result, name);
+    stateUpdates.get(result as object)?.(result as StateUpdate, draft, name, this.#parsedPaths);
     return result;
   }
 
-  /** Writes a StateUpdate's entries into a draft; each path is parsed once per engine. */
-  #write(draft: Root, update: StateUpdate, who: string): void {
-    const parts = [
-      ['data', update.data, ['DATA', 'META']],
-      ['signal', update.signal, ['SIGNAL']],
-      ['heavy', update.heavy, ['HEAVY']],
-    ] as const;
-    const texts = parts.flatMap(([, entries]) => Object.keys(entries)).filter((t) => !this.#parsedPaths.has(t));
-    if (texts.length > 0) {
-      // A cache of what is written often, not a record of every key ever written.
-      if (this.#parsedPaths.size + texts.length > PARSED_PATHS_KEPT) this.#parsedPaths.clear();
-      const parsed = parsePaths(texts) as unknown as CompiledPath[];
-      texts.forEach((text, i) => this.#parsedPaths.set(text, parsed[i]));
-    }
-    for (const [part, entries, zones] of parts) {
-      for (const [text, value] of Object.entries(entries)) {
-        const path = this.#parsedPaths.get(text)!;
-        if (!(zones as readonly string[]).includes(path.zone)) {
-          throw new ContractViolationError(
-            `${who}: '${text}' is in the ${path.zone} zone, so it belongs in StateUpdate's '${path.zone === 'SIGNAL' ? 'signal' : path.zone === 'HEAVY' ? 'heavy' : 'data'}', not '${part}'`,
-            { process: who, path: text },
-          );
-        }
-        setAt(draft, [path.layer, ...path.segments], value, who, text);
-      }
-    }
-  }
 }
 
 /** How worker mode makes engines of this class (see remote-engine.ts). */
@@ -857,27 +830,6 @@ function coreConfig(o: ResolvedOptions, sysCtx: object) {
     contextKeys: Object.keys(sysCtx),
     auditRecipe,
   };
-}
-
-/** Assigns `value` at `keys` in a draft, making plain objects for missing steps. */
-function setAt(draft: object, keys: (string | number)[], value: unknown, who: string, text: string): void {
-  let node = draft as Record<PropertyKey, unknown>;
-  for (const key of keys.slice(0, -1)) {
-    let next = node instanceof Map ? node.get(key) : node[key];
-    if (next === undefined) {
-      next = {};
-      if (node instanceof Map) node.set(key, next);
-      else node[key] = next;
-      next = node instanceof Map ? node.get(key) : node[key];
-    }
-    if (typeof next !== 'object' || next === null) {
-      throw new ContractViolationError(`${who}: cannot write '${text}': '${key}' holds ${next === null ? 'null' : typeof next}, not an object`, { process: who, path: text });
-    }
-    node = next as Record<PropertyKey, unknown>;
-  }
-  const last = keys[keys.length - 1];
-  if (node instanceof Map) node.set(last, value);
-  else node[last] = value;
 }
 
 /** The recipe as plain data; YAML (text, a file, a URL) is loaded by `TheusEngine.create`. */

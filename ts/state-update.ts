@@ -6,6 +6,8 @@
 
 import type { Context } from './engine.ts';
 import type { PathWrites } from './path-types.ts';
+import { updateParts, writeUpdate } from './update-write.ts';
+import { stateUpdates } from './state-updates.ts';
 
 /**
  * The three kinds of write a `StateUpdate` carries, each keyed by dotted
@@ -44,18 +46,10 @@ export class StateUpdate<C extends object = Context> {
   readonly heavy: Readonly<Record<string, unknown>>;
 
   constructor(init: StateUpdateInit<C> = {} as StateUpdateInit<C>) {
-    if (typeof init !== 'object' || init === null) throw new TypeError('StateUpdate: expected { data, signal, heavy }');
-    const unknown = Object.keys(init).find((k) => k !== 'data' && k !== 'signal' && k !== 'heavy');
-    if (unknown !== undefined) throw new TypeError(`StateUpdate: unknown key '${unknown}'; a StateUpdate has data, signal and heavy`);
-    const part = (key: keyof StateUpdateInit): Readonly<Record<string, unknown>> => {
-      const value = (init as StateUpdateInit)[key] ?? {};
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new TypeError(`StateUpdate: '${key}' must be an object of path: value`);
-      }
-      return Object.freeze({ ...value });
-    };
-    this.data = part('data');
-    this.signal = part('signal');
-    this.heavy = part('heavy');
+    const { data, signal, heavy } = updateParts(init);
+    this.data = data;
+    this.signal = signal;
+    this.heavy = heavy;
+    stateUpdates.set(this, writeUpdate);
   }
 }
