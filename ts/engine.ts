@@ -21,10 +21,8 @@ import { assertInitialized, init } from './init.ts';
 import { checkDepth, layerRules } from './layers.ts';
 import { notify } from './listeners.ts';
 import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.ts';
-import type { EngineMaker } from './remote-engine.ts';
 import type { RemoteUpstream } from './remote.ts';
 import type { TabUpstream } from './tab-upstream.ts';
-import { fileSystem, fileUrl, NO_FILE_SYSTEM } from './runtime.ts';
 import { SignalHub } from './signals.ts';
 import type { Saving } from './storage.ts';
 import type { StateUpdate, StateUpdateInit } from './state-update.ts';
@@ -88,14 +86,11 @@ interface Registered {
 /** The committed state: the context's layers (a missing layer is `{}`). */
 export type State<C extends Context> = Readonly<Omit<Root, keyof C> & C>;
 
-/** What worker mode needs (comlink among it), loaded with the first engine that uses it. */
-const workerMode = () => import('./worker-mode.ts');
-
-/** Workflows, storage, the undo step and module discovery, loaded on first use. */
+/** Worker mode, workflows, storage, the undo step and more, loaded on first use (see extras.ts). */
 const extras = () => import('./extras.ts');
 
-/** How an engine in worker mode, or a joined one, is put together (module-private). */
-const ATTACH = Symbol('theus.attach');
+/** How an engine in worker mode, or a joined one, is put together (internal to the package). */
+export const ATTACH = Symbol('theus.attach');
 
 interface Attachment {
   upstream: RemoteUpstream | TabUpstream;
@@ -104,7 +99,7 @@ interface Attachment {
 /** Where an engine with storage resumes (module-private; made by create). */
 const RESUMED = Symbol('theus.resumed');
 
-type InternalOptions = EngineOptions & { [ATTACH]?: Attachment; [RESUMED]?: { version: number; history: CommitRecord[]; saving: Saving } };
+export type InternalOptions = EngineOptions & { [ATTACH]?: Attachment; [RESUMED]?: { version: number; history: CommitRecord[]; saving: Saving } };
 
 // Declared as TypeScript's esnext.disposable and @types/node declare it, so
 // that these types hold for projects whose `lib` stops before ESNext.
@@ -191,16 +186,16 @@ export class TheusEngine<C extends Context = Context> {
     const source = options?.auditRecipe;
     if (source instanceof URL || typeof source === 'string') {
       // The YAML parser loads only where YAML is read.
-      const { loadYaml } = await import('./yaml-source.ts');
-      const { tree } = await loadYaml(source, 'the audit recipe', (message, { cause }) => new TypeError(message, { cause }));
+      const { readYaml } = await extras();
+      const { tree } = await readYaml(source, 'the audit recipe', (message, { cause }) => new TypeError(message, { cause }));
       options = { ...options, auditRecipe: tree as object };
     }
     const resolved = resolveOptions(options);
     if (resolved.worker !== undefined) {
       // Worker mode, the worker option's check among it, loads on first use.
-      const { checkWorkerOption, remoteEngine } = await workerMode();
+      const { checkWorkerOption, remoteEngine } = await extras();
       checkWorkerOption(resolved.worker);
-      return remoteEngine(maker<C>(this), sysCtx, options, resolved);
+      return remoteEngine(this, sysCtx, options, resolved) as Promise<TheusEngine<C>>;
     }
     if (resolved.storage) {
       checkContext(sysCtx);
@@ -228,8 +223,8 @@ export class TheusEngine<C extends Context = Context> {
   static async join<C extends Context = Context>(this: typeof TheusEngine, port: HostMessagePort, options: Pick<EngineOptions, 'onListenerError'> = {}): Promise<TheusEngine<C>> {
     if (typeof MessagePort !== 'function' || !(port instanceof MessagePort)) throw new TypeError('TheusEngine.join(port): port must be a MessagePort from engine.connect()');
     await init();
-    const { joinedEngine } = await workerMode();
-    return joinedEngine(maker<C>(this), port, options);
+    const { joinedEngine } = await extras();
+    return joinedEngine(this, port, options) as Promise<TheusEngine<C>>;
   }
 
   /**
@@ -446,10 +441,8 @@ export class TheusEngine<C extends Context = Context> {
    */
   async scanAndRegister(dir: string | HostURL): Promise<string[]> {
     this.#live('scanAndRegister()');
-    const url = !fileSystem() ? undefined : dir instanceof URL ? dir : fileUrl(dir);
-    if (!url) throw new TypeError(NO_FILE_SYSTEM);
     const { importTree } = await extras();
-    return this.registerModules(await importTree(url));
+    return this.registerModules(await importTree(dir));
   }
 
   /**
@@ -778,18 +771,8 @@ export class TheusEngine<C extends Context = Context> {
 
 }
 
-/** How worker mode makes engines of this class (see remote-engine.ts). */
-function maker<C extends Context>(Engine: typeof TheusEngine): EngineMaker<TheusEngine<C>> {
-  return {
-    attach: (sysCtx, options, upstream) => new Engine(sysCtx as C, { ...options, [ATTACH]: { upstream } } as InternalOptions),
-    checkContext,
-    rootOf,
-    coreConfig,
-  };
-}
-
 /** A context must be an object whose layers the engine can replace after each commit. */
-function checkContext(sysCtx: unknown): void {
+export function checkContext(sysCtx: unknown): void {
   if (typeof sysCtx !== 'object' || sysCtx === null) {
     throw new TypeError(`TheusEngine: the context must be an object with layers such as { global_ctx, domain_ctx }, got ${sysCtx === null ? 'null' : typeof sysCtx}`);
   }
@@ -808,13 +791,13 @@ function checkContext(sysCtx: unknown): void {
 }
 
 /** The state a context holds: each layer (a missing one is `{}`), frozen in strict mode by the store. */
-function rootOf(sysCtx: object): Root {
+export function rootOf(sysCtx: object): Root {
   const layers = sysCtx as Record<string, object | undefined>;
   return Object.fromEntries(layerRules().names.map((name) => [name, layers[name] ?? {}])) as Root;
 }
 
 /** The core's configuration from checked options. */
-function coreConfig(o: ResolvedOptions, sysCtx: object) {
+export function coreConfig(o: ResolvedOptions, sysCtx: object) {
   const auditRecipe = recipeTree(o.auditRecipe);
   checkDepth(auditRecipe, (message) => new TypeError(`engine configuration: ${message}`));
   return {

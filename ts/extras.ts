@@ -1,15 +1,23 @@
 /**
- * The features a minimal app does not use (workflows, storage, the undo
- * step, module discovery, compareAndSwap's writes), as one module that
- * engines import on first use: a bundler ships them as one piece, off the
- * core path. One lazily loaded
- * module rather than one per feature: each separately loaded module would
- * split the code it shares with the core path into chunks of their own,
- * and every chunk costs its own compression. The YAML parser stays apart,
- * loaded only where YAML is read.
+ * Everything a minimal app does not use, as one module that engines import
+ * on first use: worker mode (comlink, workers, tabs, ports), workflows,
+ * storage, the undo step, module discovery, compareAndSwap's writes and
+ * YAML audit recipes.
+ * The YAML parser stays apart, loaded only where YAML is read.
+ *
+ * One module, because of how bundlers split code: a module that the core
+ * path and a lazily loaded module both import goes to a chunk of its own,
+ * and each chunk is compressed alone. With one lazily loaded module that
+ * reaches the whole engine (remote-engine.ts imports engine.ts), and a YAML
+ * module that imports nothing of the engine's, the core path is one chunk.
+ * The price: the first use of any of these features loads all of them.
  */
 export { importTree } from './import-tree.ts';
+export { joinedEngine, remoteEngine } from './remote-engine.ts';
 export { reverse } from './reverse.ts';
+export { servePort } from './serve-port.ts';
 export { resume, savingTo } from './storage.ts';
-export { runWorkflow } from './workflow.ts';
 export { updateParts, writeUpdate } from './update-write.ts';
+export { checkWorkerOption } from './worker-option.ts';
+export { runWorkflow } from './workflow.ts';
+export { readYaml } from './yaml.ts';

@@ -4,7 +4,7 @@
  * edge runtimes lack.
  */
 import { TheusError } from './errors.ts';
-import { fileSystem, NO_FILE_SYSTEM } from './runtime.ts';
+import { fileSystem, fileUrl } from './runtime.ts';
 
 const MODULE_FILE = /\.(m?js|m?ts)$/;
 
@@ -21,10 +21,13 @@ const isUnknownExtension = (error: unknown): boolean => (error as { code?: unkno
  * runtime cannot load it). A module that fails to import is reported with
  * its path, all of them in one error, after every file was tried.
  */
-export async function importTree(dir: URL): Promise<Record<string, unknown>> {
+export async function importTree(where: string | URL): Promise<Record<string, unknown>> {
   const fs = fileSystem();
-  if (!fs) {
-    throw new TypeError(NO_FILE_SYSTEM);
+  const dir = where instanceof URL ? where : fileUrl(where);
+  if (!fs || !dir) {
+    throw new TypeError(
+      'scanAndRegister needs a file system (Node, Deno or Bun); in a browser or an edge runtime, use registerModules(import.meta.glob(..., { eager: true }))',
+    );
   }
   const files: URL[] = [];
   const walk = async (folder: URL) => {

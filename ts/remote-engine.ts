@@ -5,38 +5,29 @@
  */
 import type { AuthorityConfig } from './authority.ts';
 import { unclonable } from './cloneable.ts';
+import { ATTACH, checkContext, coreConfig, rootOf, type InternalOptions, type TheusEngine } from './engine.ts';
 import { classed, TheusError } from './errors.ts';
 import { loadedModule } from './init.ts';
 import { linkTo } from './link.ts';
 import { isShared, type EngineOptions, type ResolvedOptions } from './options.ts';
 import { RemoteUpstream } from './remote.ts';
-import type { Root } from './store.ts';
 import { tabsUpstream } from './tabs.ts';
 import type { TabUpstream } from './tab-upstream.ts';
 import type { SharedOption, WorkerOption } from './worker-option.ts';
 import type { HostMessagePort } from './host-types.ts';
-
-/** What making an engine takes that only the engine's module has (its constructor's private door among it). */
-export interface EngineMaker<E> {
-  /** An engine replica over `upstream`; `options` as the constructor takes them. */
-  attach(sysCtx: object, options: EngineOptions, upstream: RemoteUpstream | TabUpstream): E;
-  checkContext(sysCtx: unknown): void;
-  rootOf(sysCtx: object): Root;
-  coreConfig(o: ResolvedOptions, sysCtx: object): Omit<AuthorityConfig, 'historyLimit'>;
-}
 
 /**
  * `TheusEngine.create(sysCtx, { worker })`: the authority starts in the
  * worker (or, for `{ shared }`, is found among the tabs), and the engine made
  * here is its replica.
  */
-export async function remoteEngine<E>(maker: EngineMaker<E>, sysCtx: object, options: EngineOptions, resolved: ResolvedOptions): Promise<E> {
-  maker.checkContext(sysCtx);
-  const root = maker.rootOf(sysCtx);
+export async function remoteEngine(Engine: typeof TheusEngine, sysCtx: object, options: EngineOptions, resolved: ResolvedOptions): Promise<TheusEngine> {
+  checkContext(sysCtx);
+  const root = rootOf(sysCtx);
   const shared = isShared(resolved.worker);
   const why = unclonable(root);
   if (why) throw new TypeError(`TheusEngine: ${shared ? 'with worker: { shared } the state crosses to other tabs' : 'in worker mode the state crosses to another thread'}, and ${why}`);
-  const config: AuthorityConfig = { ...maker.coreConfig(resolved, sysCtx), historyLimit: resolved.historyLimit };
+  const config: AuthorityConfig = { ...coreConfig(resolved, sysCtx), historyLimit: resolved.historyLimit };
   if (!shared) {
     const upstream = await RemoteUpstream.open(linkTo(resolved.worker as Exclude<WorkerOption, SharedOption>), {
       start: { config, root, wasm: loadedModule() },
@@ -45,14 +36,14 @@ export async function remoteEngine<E>(maker: EngineMaker<E>, sysCtx: object, opt
     }).catch((error: unknown) => {
       throw classed(error);
     });
-    return attachOrClose(maker, sysCtx, { ...options, worker: undefined }, upstream);
+    return attachOrClose(Engine, sysCtx, { ...options, worker: undefined }, upstream);
   }
   const upstream = await tabsUpstream(resolved.worker as SharedOption, resolved.storage!, config, root);
   const { welcome } = upstream;
   // The tabs' state as the storage held it, on the caller's own context.
   for (const [key, layer] of Object.entries(welcome.root)) if (key in sysCtx || Object.keys(layer).length > 0) (sysCtx as Record<string, unknown>)[key] = layer;
   return attachOrClose(
-    maker,
+    Engine,
     sysCtx,
     {
       ...options,
@@ -68,17 +59,17 @@ export async function remoteEngine<E>(maker: EngineMaker<E>, sysCtx: object, opt
 }
 
 /** `TheusEngine.join(port)`: a replica of the authority behind a port from `engine.connect()`. */
-export async function joinedEngine<E>(maker: EngineMaker<E>, port: HostMessagePort, options: EngineOptions): Promise<E> {
+export async function joinedEngine(Engine: typeof TheusEngine, port: HostMessagePort, options: EngineOptions): Promise<TheusEngine> {
   const upstream = await RemoteUpstream.open(linkTo(port), { state: true, owned: false });
   const { welcome } = upstream;
   const replicaOptions = { strictMode: welcome.strict, historyLimit: welcome.historyLimit, auditLogLimit: welcome.auditLogLimit, ...options };
-  return attachOrClose(maker, { ...welcome.root }, replicaOptions, upstream);
+  return attachOrClose(Engine, { ...welcome.root }, replicaOptions, upstream);
 }
 
 /** An engine that cannot be made (a bad option, say) leaves no worker or port behind. */
-function attachOrClose<E>(maker: EngineMaker<E>, sysCtx: object, options: EngineOptions, upstream: RemoteUpstream | TabUpstream): E {
+function attachOrClose(Engine: typeof TheusEngine, sysCtx: object, options: EngineOptions, upstream: RemoteUpstream | TabUpstream): TheusEngine {
   try {
-    return maker.attach(sysCtx, options, upstream);
+    return new Engine(sysCtx, { ...options, [ATTACH]: { upstream } } as InternalOptions);
   } catch (error) {
     upstream.close(error instanceof TheusError ? error : new TheusError('the engine could not be made', { cause: error }));
     throw error;

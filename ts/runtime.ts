@@ -23,18 +23,14 @@ export function builtin<T>(id: string): T | undefined {
 // holds none of the application's files: as good as none.
 const workerd = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent === 'Cloudflare-Workers';
 
-/** Why scanAndRegister cannot run where there is no file system, and what to use instead. */
-export const NO_FILE_SYSTEM =
-  'scanAndRegister needs a file system (Node, Deno or Bun); in a browser or an edge runtime, use registerModules(import.meta.glob(..., { eager: true }))';
-
 /** The file system, or undefined in browsers and edge runtimes. */
 export function fileSystem(): FsPromises | undefined {
   return workerd ? undefined : builtin<FsPromises>('node:fs/promises');
 }
 
-/** A file path (relative to the working directory) as a file: URL, where paths exist. */
+/** A file path (relative to the working directory) as a file: URL, where there is a file system. */
 export function fileUrl(path: string): URL | undefined {
-  return builtin<NodeUrl>('node:url')?.pathToFileURL(path);
+  return fileSystem() ? builtin<NodeUrl>('node:url')?.pathToFileURL(path) : undefined;
 }
 
 /** The bytes at a URL: file: URLs from disk where there is one, others fetched. */

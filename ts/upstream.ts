@@ -130,7 +130,7 @@ export class LocalUpstream implements Upstream {
   async connect(): Promise<HostMessagePort> {
     const authority = this.#authority;
     // comlink comes with the first port, not with every engine.
-    const { servePort } = await import('./worker-mode.ts');
+    const { servePort } = await import('./extras.ts');
     return servePort(() => authority);
   }
 

@@ -11,7 +11,8 @@ import { fromCore, ProcessNotFoundError } from './errors.ts';
 import { checkDepth } from './layers.ts';
 import { report, type ListenerErrorHandler } from './listeners.ts';
 import type { Upstream } from './upstream.ts';
-import type { YamlSource } from './yaml-source.ts';
+import { readYaml } from './yaml.ts';
+import type { Loaded, YamlSource } from './yaml-source.ts';
 import { WorkflowError } from './errors.ts';
 import type { HostAbortSignal } from './host-types.ts';
 
@@ -63,11 +64,10 @@ const OPTION_KEYS = ['maxOps', 'debug', 'signal', 'onStateChange'];
 export async function runWorkflow(host: WorkflowHost, source: WorkflowSource, options: WorkflowOptions = {}): Promise<WorkflowResult> {
   const { maxOps, log, signal, onStateChange } = checkOptions(options);
   // The YAML parser loads with the first workflow, not with the other extras.
-  const { loadYaml } = await import('./yaml-source.ts');
-  const loaded = await loadYaml(source, 'the workflow', (message, details) => new WorkflowError(message, details));
+  const loaded = await readYaml(source, 'the workflow', (message, details) => new WorkflowError(message, details));
   checkDepth(loaded.tree, (message) => new WorkflowError(`workflow: ${message}`));
   const started = await host.upstream().workflowStart(loaded.tree, maxOps, log !== undefined);
-  if (!started.result) throw loaded.locate(fromCore(started.error!));
+  if (!started.result) throw located(fromCore(started.error!), loaded);
   const workflow = started.result.workflow;
   const stateHistory: WorkflowState[] = [];
   const executed: string[] = [];
@@ -101,7 +101,7 @@ export async function runWorkflow(host: WorkflowHost, source: WorkflowSource, op
       const stepping = host.upstream().workflowStep(workflow);
       const step = stepping instanceof Promise ? await stepping : stepping;
       host.deliver(step.events);
-      if (!step.result) throw loaded.locate(fromCore(step.error!));
+      if (!step.result) throw located(fromCore(step.error!), loaded);
       if (step.result.kind === 'done') return { state: 'Complete', stateHistory, executed };
       const { name } = step.result;
       log?.(`step ${name}`);
@@ -141,4 +141,13 @@ function checkOptions(options: WorkflowOptions) {
   if (onStateChange !== undefined && typeof onStateChange !== 'function') throw new TypeError('executeWorkflow: onStateChange must be a function');
   const log = debug === true ? (line: string) => console.debug(`[theus workflow] ${line}`) : debug || undefined;
   return { maxOps, log, signal, onStateChange };
+}
+
+/** An error the core reports at a node of the workflow, with that node's line and column where the source was YAML. */
+function located(error: Error, loaded: Loaded): Error {
+  if (!(error instanceof WorkflowError) || !error.location) return error;
+  const { location, offset } = error;
+  const at = loaded.place(location, offset);
+  if (!at) return error;
+  return new WorkflowError(`${error.message} (line ${at.line}, column ${at.column})`, { location, offset, ...at, cause: error.cause });
 }

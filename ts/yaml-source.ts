@@ -2,11 +2,13 @@
  * YAML documents given as a file path (Node/Deno), a URL, YAML text, or an
  * already parsed object: workflows and audit recipes. Parsing keeps source
  * positions, so that an error the core reports at a node (a WorkflowError
- * with a `location`) gets the node's line and column.
+ * with a `location`) gets the node's line and column. The caller brings the
+ * file reading and the error classes: this module imports nothing of the
+ * engine's, so that bundlers ship it, the YAML parser and nothing else, as
+ * one lazily loaded piece.
  */
 import { LineCounter, parseDocument, isScalar, type Document } from 'yaml';
-import { WorkflowError, type WorkflowErrorDetails } from './errors.ts';
-import { fileSystem, fileUrl, readText } from './runtime.ts';
+import type { WorkflowErrorDetails } from './errors.ts';
 import type { HostURL } from './host-types.ts';
 
 /** A file path (Node/Deno), a URL, YAML text, or an already parsed object. */
@@ -14,31 +16,38 @@ export type YamlSource = string | HostURL | object;
 
 export interface Loaded {
   tree: unknown;
-  /** The same error, with the YAML line and column of the node a WorkflowError names. */
-  locate(error: Error): Error;
+  /** Where the node at `location` starts (`offset` characters into it, in a scalar), where the source was YAML. */
+  place(location: (string | number)[], offset?: number): { line: number; column: number } | undefined;
 }
 
 type SyntaxErrorOf = (message: string, details: WorkflowErrorDetails) => Error;
+
+/** How files and URLs are read (see runtime.ts). */
+export interface Reader {
+  readText(url: URL): Promise<string>;
+  /** A path as a file: URL, or undefined where there is no file system. */
+  fileUrl(path: string): URL | undefined;
+}
 
 /** Whether a string is YAML text rather than a path (`C:\flows\a.yaml` too) or a URL. */
 export const looksLikeYaml = (text: string): boolean =>
   text.includes('\n') || (/^\s*([\w-]+\s*:|[-[{])/.test(text) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(text) && !/^[a-z]:[\\/]/i.test(text));
 
-export async function loadYaml(source: YamlSource, what: string, syntaxError: SyntaxErrorOf): Promise<Loaded> {
+export async function loadYaml(source: YamlSource, what: string, syntaxError: SyntaxErrorOf, reader: Reader): Promise<Loaded> {
   // A file or URL that cannot be read is the caller's error of the right class, naming it.
   const read = (url: URL, origin: string): Promise<string> =>
-    readText(url).catch((error: unknown) => {
+    reader.readText(url).catch((error: unknown) => {
       throw syntaxError(`${what} '${origin}' cannot be read: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     });
   if (source instanceof URL) return parseYaml(await read(source, source.href), source.href, syntaxError);
   if (typeof source === 'string') {
     if (looksLikeYaml(source)) return parseYaml(source, `${what} text`, syntaxError);
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) return parseYaml(await read(new URL(source), source), source, syntaxError);
-    const url = fileSystem() ? fileUrl(source) : undefined;
+    const url = reader.fileUrl(source);
     if (!url) throw new TypeError(`${what} '${source}': file paths need a file system (Node, Deno or Bun); pass a URL, the YAML text or a parsed object`);
     return parseYaml(await read(url, source), source, syntaxError);
   }
-  if (typeof source === 'object' && source !== null) return { tree: source, locate: (error) => error };
+  if (typeof source === 'object' && source !== null) return { tree: source, place: () => undefined };
   throw new TypeError(`${what}: expected a file path, a URL, YAML text or a parsed object, got ${source === null ? 'null' : typeof source}`);
 }
 
@@ -75,21 +84,14 @@ export function parseYaml(text: string, origin: string, syntaxError: SyntaxError
   }
   return {
     tree,
-    locate: (error) => (error instanceof WorkflowError && error.location ? locate(error, doc, lineCounter) : error),
+    place: (location, offset) => {
+      const node = location.length ? doc.getIn(location, true) : doc.contents;
+      const range = (node as { range?: [number, number, number] } | null)?.range;
+      if (!range) return undefined;
+      let start = range[0];
+      if (offset !== undefined && isScalar(node)) start += offset + (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0);
+      const { line, col } = lineCounter.linePos(start);
+      return { line, column: col };
+    },
   };
-}
-
-/** The same error, with the line and column of its node (and of the character, in a condition). */
-function locate(error: WorkflowError, doc: Document, lineCounter: LineCounter): WorkflowError {
-  const location = error.location!;
-  const node = location.length ? doc.getIn(location, true) : doc.contents;
-  const range = (node as { range?: [number, number, number] } | null)?.range;
-  if (!range) return error;
-  let start = range[0];
-  if (error.offset !== undefined && isScalar(node)) {
-    const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
-    start += error.offset + (quoted ? 1 : 0);
-  }
-  const { line, col } = lineCounter.linePos(start);
-  return new WorkflowError(`${error.message} (line ${line}, column ${col})`, { location, offset: error.offset, line, column: col, cause: error.cause });
 }
