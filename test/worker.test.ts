@@ -192,6 +192,34 @@ describe('several replicas, one truth', () => {
     });
   }
 
+  itThreads('a local authority refuses a commit that a replica on another thread could not receive, and only while it has one', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { f: null as unknown } });
+    const writeFn = process({ outputs: ['domain_ctx.f'], name: 'write_fn' }, function write_fn(ctx) {
+      ctx.domain_ctx.f = () => 'nope';
+    });
+    const other = await TheusEngine.join(await engine.connect());
+    const refused = await rejection(engine.execute(writeFn));
+    expect(refused).toBeInstanceOf(TheusError);
+    expect(refused.message).toMatch(/a function at domain_ctx\.f cannot cross to another thread/);
+    expect(engine.version).toBe(0);
+    expect(other.version).toBe(0);
+    other.dispose();
+    if (workerMode) {
+      // This engine's authority is itself on another thread.
+      expect((await rejection(engine.execute(writeFn))).message).toMatch(/cannot cross to another thread/);
+    } else {
+      // The replica's leaving reaches the authority as a message: commits succeed once it has.
+      let committed = false;
+      for (let i = 0; i < 100 && !committed; i++) {
+        committed = await engine.execute(writeFn).then(() => true, () => false);
+        if (!committed) await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(committed).toBe(true);
+      expect(engine.version).toBe(1);
+    }
+    engine.dispose();
+  });
+
   itThreads('1,000 concurrent conflicting increments split across two replicas end at exactly 1,000', async () => {
     const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: true, maxRetries: 1000, backoff: { baseMs: 0.2, maxMs: 5 } });
     const other = await TheusEngine.join(await engine.connect());

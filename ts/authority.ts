@@ -34,7 +34,6 @@ import type { CommitRecord } from './history.ts';
 import { SignalMemory, type SignalMessage } from './signals.ts';
 import type { Made, Root, Store } from './store.ts';
 import type { StepAction } from './upstream.ts';
-import { unclonablePatches } from './cloneable.ts';
 
 /** An event as replicas receive it. */
 export type ReplicaEvent =
@@ -108,6 +107,8 @@ interface Replica {
   send: (broadcast: Broadcast) => void;
   /** On another thread: what it receives must survive structured clone. */
   remote: boolean;
+  /** Why patches could not cross to it, for a replica on another thread. */
+  unsendable?: (patches: Patches) => string | undefined;
   audit: boolean;
   transactions: Set<number>;
   workflows: Set<number>;
@@ -163,7 +164,7 @@ export class Authority {
   }
 
   /** A new replica: `send` carries what others commit. */
-  join(send: (broadcast: Broadcast) => void, options: { remote: boolean; audit: boolean }): Welcome {
+  join(send: (broadcast: Broadcast) => void, options: { remote: boolean; audit: boolean; unsendable?: (patches: Patches) => string | undefined }): Welcome {
     this.#settle();
     const replica = ++this.#nextReplica;
     this.#replicas.set(replica, { send, ...options, transactions: new Set(), workflows: new Set() });
@@ -227,7 +228,7 @@ export class Authority {
    */
   commit(replica: number, message: CommitMessage, made?: Made): Outcome | Promise<Outcome> {
     if (made && this.#remoteReplicas > 0) {
-      const bad = unclonablePatches(message.patches);
+      const bad = this.#unsendable(message.patches);
       if (bad) throw new TheusError(`${bad}; a replica in another thread could not receive this commit, so it is refused`);
     }
     this.#settle();
@@ -364,6 +365,15 @@ export class Authority {
   #ended(replica: number, workflow: number): void {
     this.#replicas.get(replica)?.workflows.delete(workflow);
     this.#runs.delete(workflow);
+  }
+
+  /** Why a commit made here could not reach every replica on another thread, if it could not. */
+  #unsendable(patches: Patches): string | undefined {
+    for (const r of this.#replicas.values()) {
+      const why = r.unsendable?.(patches);
+      if (why) return why;
+    }
+    return undefined;
   }
 
   /** Frees the core. The authority cannot be used afterwards. */

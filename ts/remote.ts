@@ -12,6 +12,7 @@
 import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import type { Answer, AuthorityConfig, Broadcast, CommitMessage, Outcome, ReplicaEvent, Welcome } from './authority.ts';
 import type { AuditRecord, ContractView, WorkflowStarted } from './core.ts';
+import { unclonablePatches } from './cloneable.ts';
 import { TheusError } from './errors.ts';
 import type { Link } from './link.ts';
 import type { SignalMessage } from './signals.ts';
@@ -80,6 +81,7 @@ class Fate {
 
 export class RemoteUpstream implements Upstream {
   readonly remote = true;
+  readonly unsendable = unclonablePatches;
   readonly welcome: Welcome;
   readonly #remote: Remote<HostEndpoint>;
   readonly #link: Link;

@@ -5,6 +5,7 @@
  */
 import { expose, transfer } from 'comlink';
 import type { Authority, Broadcast, CommitMessage, Welcome } from './authority.ts';
+import { unclonablePatches } from './cloneable.ts';
 import type { SignalMessage } from './signals.ts';
 
 /**
@@ -30,7 +31,7 @@ export function endpointOf(authorityOf: () => Authority, policy?: JoinPolicy) {
       await policy?.ready();
       port.start?.();
       const send = (broadcast: Broadcast) => port.postMessage(broadcast);
-      const welcome = authorityOf().join(policy ? policy.carry(send) : send, { remote: true, audit: options.audit });
+      const welcome = authorityOf().join(policy ? policy.carry(send) : send, { remote: true, audit: options.audit, unsendable: unclonablePatches });
       return options.state ? welcome : { ...welcome, root: {} as Welcome['root'], history: [] };
     },
     leave: (replica: number) => authorityOf().leave(replica),

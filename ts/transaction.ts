@@ -10,7 +10,6 @@
  * begins with its first commit: one call into the core per commit.
  */
 import type { Answer, Outcome, ReplicaEvent } from './authority.ts';
-import { unclonablePatches } from './cloneable.ts';
 import { detachDrafts, draftViolation, openDraft, revokeAll, type DraftState } from './draft.ts';
 import { finish } from './finish.ts';
 import type { Patches } from './patch.ts';
@@ -244,8 +243,6 @@ function refuseUnsendable(store: Store, upstream: Upstream, patches: Patches, sp
   if (layer !== undefined) {
     throw new TheusError(`${spec.call}: the context object's layer '${layer}' is read-only, so this commit could not be shown on it; nothing was committed`);
   }
-  if (upstream.remote) {
-    const why = unclonablePatches(patches);
-    if (why) throw new TheusError(`${spec.call}: ${why}; the authority runs in another thread, so nothing was committed`);
-  }
+  const why = upstream.unsendable?.(patches);
+  if (why) throw new TheusError(`${spec.call}: ${why}; the authority runs in another thread, so nothing was committed`);
 }

@@ -8,6 +8,7 @@
 import type { Answer, Authority, Broadcast, CommitMessage, Outcome, ReplicaEvent, Welcome } from './authority.ts';
 import type { AuditRecord, BeginReply, ContractView, WorkflowStarted } from './core.ts';
 import { TheusError } from './errors.ts';
+import type { Patches } from './patch.ts';
 import type { SignalMessage } from './signals.ts';
 import type { Made, Store } from './store.ts';
 import type { HostMessagePort } from './host-types.ts';
@@ -50,6 +51,8 @@ export interface Upstream {
   workflowFail(workflow: number): MaybePromise<Answer<null>>;
   /** A MessagePort to the same authority, for `TheusEngine.join` in another thread. */
   connect(): Promise<HostMessagePort>;
+  /** Why a commit of these patches could not reach the authority (on another thread), if it could not. */
+  unsendable?(patches: Patches): string | undefined;
   /** Leaves the authority; frees or stops what this engine started. Pending calls fail with `reason`. */
   close(reason: Error): void;
 }
