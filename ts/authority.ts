@@ -14,7 +14,6 @@
 import type { Patches } from './patch.ts';
 import { applyPatches, valueAt } from './commit.ts';
 import type { Saver, Saving } from './storage.ts';
-import { conditionValue } from './condition-values.ts';
 import {
   CoreEngine,
   TX_CAS,
@@ -25,7 +24,6 @@ import {
   type CoreEvent,
   type EngineConfig,
   type EngineError,
-  type NeedView,
   type Verdict,
   type WorkflowStarted,
 } from './core.ts';
@@ -34,6 +32,7 @@ import type { CommitRecord } from './history.ts';
 import { SignalMemory, type SignalMessage } from './signals.ts';
 import type { Made, Root, Store } from './store.ts';
 import type { StepAction } from './upstream.ts';
+import type { WorkflowRuns } from './workflow-runs.ts';
 
 /** An event as replicas receive it. */
 export type ReplicaEvent =
@@ -131,11 +130,8 @@ export class Authority {
   readonly #replicas = new Map<number, Replica>();
   readonly #outputRules = new Map<string, string[][]>();
   #parked: Parked[] = [];
-  /**
-   * Each running workflow's conditions' needs (from its start) and the
-   * condition its last process step said comes next, if any.
-   */
-  readonly #runs = new Map<number, { processes: string[]; needs: NeedView[][]; ahead?: number }>();
+  /** The workflow runs started here, once there is one. */
+  #runs: WorkflowRuns | undefined;
   /** Transactions waiting for their turn to run again, by ticket. */
   readonly #turns = new Map<number, { replica: number; go: () => void }>();
   /** The version of the last commit decided. */
@@ -198,7 +194,7 @@ export class Authority {
       events.push(...this.#events(this.#core.abort(tx, TX_PROCESS, 0, undefined, 0, 'the replica that ran it left', false, performance.now()).events, 0));
     }
     for (const workflow of gone.workflows) {
-      this.#runs.delete(workflow);
+      this.#runs?.ended(workflow);
       events.push(...this.#events(this.#core.workflowFail(workflow).events, 0));
     }
     this.#listen();
@@ -304,11 +300,14 @@ export class Authority {
     this.#broadcast(replica, { kind: 'events', events: [{ kind: 'signal', message }] });
   }
 
-  workflowStart(replica: number, tree: unknown, maxOps: number, reportsConditions: boolean): Answer<WorkflowStarted> {
+  /** Starts a workflow run; the code that steps runs loads with the first (see workflow-runs.ts). */
+  async workflowStart(replica: number, tree: unknown, maxOps: number, reportsConditions: boolean): Promise<Answer<WorkflowStarted>> {
+    const { WorkflowRuns } = await import('./extras.ts');
+    const runs = (this.#runs ??= new WorkflowRuns({ core: this.#core, root: () => this.#store.root, lastSignal: (topic) => this.#signals.last(topic) }));
     const reply = this.#core.workflowStart(tree, maxOps, reportsConditions);
     if (reply.result) {
       this.#replicas.get(replica)?.workflows.add(reply.result.workflow);
-      this.#runs.set(reply.result.workflow, { processes: reply.result.processes, needs: reply.result.needs });
+      runs.started(reply.result);
     }
     return { result: reply.result ?? undefined, error: reply.error ?? undefined, events: this.#events(reply.events, replica) };
   }
@@ -318,37 +317,13 @@ export class Authority {
    * conditions on the way against the authoritative state.
    */
   workflowStep(replica: number, workflow: number): Answer<StepAction> {
+    // No run was ever started here: the core says this one is not running.
+    if (!this.#runs) return { error: this.workflowWaiting(replica, workflow).error, events: [] };
     this.#settle();
     const events: ReplicaEvent[] = [];
-    const run = this.#runs.get(workflow);
-    // The condition the last process step said comes next is answered now,
-    // with this call, as it would be when asked: one call into the core per step.
-    let asked = run?.ahead;
-    if (run) run.ahead = undefined;
-    for (;;) {
-      const values = run && asked !== undefined ? this.#conditionValues(run.needs[asked]!) : undefined;
-      const reply = this.#core.workflowResume(workflow, asked, values);
-      if (reply.events.length > 0) events.push(...this.#events(reply.events, replica));
-      const action = reply.result;
-      if (!action || action.kind === 'done') {
-        this.#ended(replica, workflow);
-        return action ? { result: action, events } : { error: reply.error ?? undefined, events };
-      }
-      if (action.kind === 'evaluate') {
-        asked = action.condition;
-        continue;
-      }
-      // A run is always known here: the core answers only for runs it started.
-      const known = run!;
-      if (action.next !== null) known.ahead = action.next;
-      return { result: { kind: 'process', name: known.processes[action.process]! }, events };
-    }
-  }
-
-  /** The values of a condition's needs, read from the authoritative state. */
-  #conditionValues(needs: NeedView[]): unknown[] {
-    const root = this.#store.root;
-    return needs.map((need) => (need.kind === 'signal' ? conditionValue(this.#signals.last(need.topic), 'value') : conditionValue(valueAt(root, need.path), need.kind)));
+    const { action, error } = this.#runs.step(workflow, (coreEvents) => events.push(...this.#events(coreEvents, replica)));
+    if (!action || action.kind === 'done') this.#replicas.get(replica)?.workflows.delete(workflow);
+    return { result: action, error, events };
   }
 
   workflowWaiting(replica: number, workflow: number): Answer<null> {
@@ -357,14 +332,9 @@ export class Authority {
   }
 
   workflowFail(replica: number, workflow: number): Answer<null> {
-    this.#ended(replica, workflow);
-    return { events: this.#events(this.#core.workflowFail(workflow).events, replica) };
-  }
-
-  /** A run ended (done, failed, or failed by its host). */
-  #ended(replica: number, workflow: number): void {
     this.#replicas.get(replica)?.workflows.delete(workflow);
-    this.#runs.delete(workflow);
+    this.#runs?.ended(workflow);
+    return { events: this.#events(this.#core.workflowFail(workflow).events, replica) };
   }
 
   /** Why a commit made here could not reach every replica on another thread, if it could not. */

@@ -20,4 +20,5 @@ export { resume, savingTo } from './storage.ts';
 export { updateParts, writeUpdate } from './update-write.ts';
 export { checkWorkerOption } from './worker-option.ts';
 export { runWorkflow } from './workflow.ts';
+export { WorkflowRuns } from './workflow-runs.ts';
 export { readYaml } from './yaml.ts';
