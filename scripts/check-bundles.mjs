@@ -13,7 +13,8 @@ import { build as viteBuild } from 'vite';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const page = fileURLToPath(new URL('./bundles/', import.meta.url));
-const theus = join(root, 'dist/index.js');
+// What the package's 'browser' export condition gives.
+const theus = join(root, 'dist/browser.js');
 const work = mkdtempSync(join(tmpdir(), 'theus-bundles-'));
 
 async function builtWithVite() {

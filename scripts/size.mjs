@@ -5,7 +5,7 @@
 // 25 KB): the gap is printed, not failed. The app is bundled for the browser with esbuild (minified,
 // code splitting), against the built package; chunks reached only by a
 // dynamic import (YAML, workflows, worker mode) are reported, not counted.
-import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,9 @@ const engine = await TheusEngine.create({ domain_ctx: { n: 0 } });
 await engine.execute(process({ name: 'inc', outputs: ['domain_ctx.n'] }, (ctx) => { ctx.domain_ctx.n += 1; }));
 `,
   );
+  // 'theus' resolves as an installed package does, through its exports (the 'browser' condition here).
+  mkdirSync(join(work, 'node_modules'));
+  symlinkSync(root, join(work, 'node_modules/theus'), 'dir');
   const out = join(work, 'out');
   const { metafile } = await build({
     entryPoints: [app],
@@ -37,7 +40,6 @@ await engine.execute(process({ name: 'inc', outputs: ['domain_ctx.n'] }, (ctx) =
     target: 'es2022',
     outdir: out,
     metafile: true,
-    alias: { theus: join(root, 'dist/index.js') },
     logLevel: 'warning',
   });
   const outputs = metafile.outputs;

@@ -2,9 +2,10 @@
  * Theus: a process-oriented, transactional state engine. The decisions are
  * made by a Rust core compiled to WebAssembly; the data stays in JavaScript.
  *
- * This entry serves Node, Deno, Bun, browsers and web workers: `init()`
- * reads the packaged wasm from disk where there is one and fetches it
- * otherwise.
+ * This entry serves Node, Deno, Bun, and any runtime without an entry of
+ * its own: `init()` reads the packaged wasm from disk where there is a file
+ * system and fetches it otherwise (browsers get browser.ts, the same minus
+ * the disk).
  *
  * @example
  * ```ts
@@ -14,10 +15,9 @@
  *
  * @packageDocumentation
  */
-import { providePackagedWasm } from './init.ts';
+import { provideFileReading } from './init.ts';
+import { readBytes } from './runtime.ts';
 
-// Bundlers (Vite, webpack, esbuild, Parcel) recognise this exact form and
-// ship the file next to the bundle.
-providePackagedWasm(() => new URL('../wasm-pkg/theus_wasm_bg.wasm', import.meta.url));
+provideFileReading(readBytes);
 
-export * from './api.ts';
+export * from './browser.ts';

@@ -5,7 +5,6 @@
  */
 import { coreVersion as coreVersionOf, instantiate, REQUIRED_EXPORTS } from './core.ts';
 import { TheusError } from './errors.ts';
-import { readBytes } from './runtime.ts';
 import type { HostResponse, HostURL, HostWasmModule } from './host-types.ts';
 
 /**
@@ -42,6 +41,15 @@ let packaged: (() => WasmSource) | undefined;
 /** Called by an entry module, once, at import: where `init()` finds the wasm when it is given none. */
 export function providePackagedWasm(source: () => WasmSource): void {
   packaged = source;
+}
+
+// Entry modules for runtimes with a file system (index, slim) say how file:
+// URLs are read; browsers and edge runtimes have none, so nothing of it ships there.
+let readFile: ((url: URL) => Promise<Uint8Array>) | undefined;
+
+/** Called by an entry module, once, at import: how `init()` reads a file: URL. */
+export function provideFileReading(read: (url: URL) => Promise<Uint8Array>): void {
+  readFile = read;
 }
 
 const BRING_YOUR_OWN = "import wasm from 'theus/theus.wasm'; await init({ wasm })";
@@ -204,11 +212,11 @@ async function compile(source: WasmSource): Promise<WebAssembly.Module> {
 }
 
 /**
- * file: URLs are read from disk (Node's fetch cannot read them); anything
- * else, such as a path relative to the page, is fetched.
+ * file: URLs are read from disk where there is one (Node's fetch cannot read
+ * them); anything else, such as a path relative to the page, is fetched.
  */
 async function readUrl(where: URL | string): Promise<Uint8Array | Response> {
   const url = where instanceof URL ? where : URL.canParse(where) ? new URL(where) : undefined;
   // Other URLs stay a Response, so that browsers can compile while downloading.
-  return url?.protocol === 'file:' ? readBytes(url) : fetch(where);
+  return url?.protocol === 'file:' && readFile ? readFile(url) : fetch(where);
 }

@@ -12,4 +12,10 @@
  *
  * @packageDocumentation
  */
+import { provideFileReading } from './init.ts';
+import { readBytes } from './runtime.ts';
+
+// A wasm you bring as a file: URL is read from disk where there is one.
+provideFileReading(readBytes);
+
 export * from './api.ts';

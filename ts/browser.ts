@@ -1,0 +1,19 @@
+/**
+ * Theus for browsers and web workers (the 'browser' and 'worker' export
+ * conditions): `init()` fetches the packaged wasm from next to the bundle.
+ * The default entry (index.ts) adds reading file: URLs from disk, which
+ * browsers never need.
+ *
+ * @example
+ * ```ts
+ * import { process, TheusEngine } from 'theus';
+ * const engine = await TheusEngine.create({ domain_ctx: { count: 0 } }); // fetches the wasm itself
+ * ```
+ */
+import { providePackagedWasm } from './init.ts';
+
+// Bundlers (Vite, webpack, esbuild, Parcel) recognise this exact form and
+// ship the file next to the bundle.
+providePackagedWasm(() => new URL('../wasm-pkg/theus_wasm_bg.wasm', import.meta.url));
+
+export * from './api.ts';
