@@ -31,6 +31,18 @@ declare('export type SyncInitInput = BufferSource | WebAssembly.Module;', 'expor
 declare('readonly memory: WebAssembly.Memory;', 'readonly memory: object;');
 declare('readonly __wbindgen_externrefs: WebAssembly.Table;', 'readonly __wbindgen_externrefs: object;');
 
+// ts/core.ts always passes { module }: the glue's support for the older
+// calling form (and its console warning) need not ship.
+replace(
+  `    if (module !== undefined) {
+        if (Object.getPrototypeOf(module) === Object.prototype) {
+            ({module} = module)
+        } else {
+            console.warn('using deprecated parameters for \`initSync()\`; pass a single object instead')
+        }
+    }`,
+  '    ({ module } = module);',
+);
 replace('new FinalizationRegistry(ptr => wasm.__wbg_core_free(ptr, 1))', 'new FinalizationRegistry(([ptr, generation]) => { if (generation === __theus_generation) wasm.__wbg_core_free(ptr, 1); })');
 replace('CoreFinalization.register(this, this.__wbg_ptr, this);', 'CoreFinalization.register(this, [this.__wbg_ptr, __theus_generation], this);');
 source += `
