@@ -43,4 +43,30 @@ describe('engine options', () => {
     expect(make({ strictMode: true, strictGuards: false })).toThrow(/one option under two names; they disagree/);
     expect(make({ strictMode: false, strictGuards: false })).not.toThrow();
   });
+
+  it('names what was given when it is not plain data, a number JSON cannot hold, or too large', () => {
+    expect(make({ maxRetries: NaN })).toThrow(new TypeError("TheusEngine: option 'maxRetries' must be a non-negative integer, got NaN"));
+    expect(make({ priorityAfter: Infinity })).toThrow("option 'priorityAfter' must be a non-negative integer, got Infinity");
+    expect(make({ historyLimit: 10n })).toThrow("option 'historyLimit' must be a non-negative integer, got bigint");
+    expect(make({ strictCas: () => true })).toThrow("option 'strictCas' must be a boolean, got function");
+    expect(make({ strictMode: Symbol('yes') })).toThrow("option 'strictMode' must be a boolean, got symbol");
+    expect(make({ auditLogLimit: new Map() })).toThrow("option 'auditLogLimit' must be a non-negative integer, got object");
+    expect(make({ maxRetries: 2 ** 40 })).toThrow(`option 'maxRetries' must be a non-negative integer at most 4294967295, got ${2 ** 40}`);
+    expect(make({ backoff: { baseMs: () => 1 } })).toThrow("option 'backoff.baseMs' must be a non-negative number of milliseconds");
+    expect(make({ backoff: { maxMs: -Infinity } })).toThrow("option 'backoff.maxMs' must be a non-negative number of milliseconds");
+    expect(make({ backoff: [1] })).toThrow("option 'backoff' must be an object such as { baseMs, maxMs }");
+    // An option given as undefined is an option not given.
+    expect(make({ maxRetries: undefined, backoff: { baseMs: undefined } })).not.toThrow();
+  });
+
+  it('refuses a cyclic or deeply nested option with a TypeError, not a stack overflow', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(make({ backoff: cyclic })).toThrow(TypeError);
+    expect(make({ backoff: cyclic })).toThrow(/the options could not be read: nested more than \d+ levels deep \(or cyclic\)/);
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 100_000; i++) deep = { baseMs: deep };
+    expect(make({ backoff: deep })).toThrow(/nested more than/);
+    expect(make({ maxRetries: 3 })).not.toThrow();
+  });
 });

@@ -8,6 +8,7 @@
 import {
   __theus_restart,
   initSync,
+  checkOptions as glueCheckOptions,
   compileContracts as glueCompileContracts,
   Core,
   coreVersion as glueCoreVersion,
@@ -16,6 +17,7 @@ import {
   type ActionView,
   type AuditRecord,
   type BeginReply,
+  type CheckedOptions,
   type CommitReply,
   type ContractView,
   type EngineConfig,
@@ -34,7 +36,7 @@ import { flatText, RECORD_END, valueText } from './value-text.ts';
 import type { HostWasmModule } from './host-types.ts';
 
 export { Core };
-export type { ActionView, AuditRecord, BeginReply, CommitReply, ContractView, CoreEvent, EngineConfig, EngineError, NeedView, PathView, Reply, SegmentView, Verdict, WorkflowStarted };
+export type { ActionView, AuditRecord, BeginReply, CheckedOptions, CommitReply, ContractView, CoreEvent, EngineConfig, EngineError, NeedView, PathView, Reply, SegmentView, Verdict, WorkflowStarted };
 
 /** Exports a module must have to be the Theus core. */
 export const REQUIRED_EXPORTS = ['memory', 'coreVersion', '__wbindgen_start'];
@@ -90,6 +92,14 @@ function contractTexts(names: string[], specs: object[]): [string, string] {
 /** Validates contracts without an engine; throws a ContractViolationError. */
 export function compileContracts(names: string[], specs: object[], strict: boolean): ContractView[] {
   return JSON.parse(guarded(() => glueCompileContracts(...contractTexts(names, specs), strict)));
+}
+
+/**
+ * Checks the engine options that are data (`entries`: `[name, value]`
+ * pairs as JSON, see ts/options.ts); throws a TypeError naming the option.
+ */
+export function checkOptions(entries: string): CheckedOptions {
+  return JSON.parse(guarded(() => glueCheckOptions(entries)));
 }
 
 /** Parses paths written as text; throws a ContractViolationError. */

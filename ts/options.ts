@@ -4,7 +4,9 @@
  */
 import type { SharedOption, WorkerOption } from './worker-option.ts';
 import type { Storage } from './storage.ts';
+import { checkOptions, pathRules, type CheckedOptions } from './core.ts';
 import { logListenerError, type ListenerErrorHandler } from './listeners.ts';
+import { namingText } from './value-text.ts';
 import type { HostURL } from './host-types.ts';
 
 /** Exponential backoff with jitter between conflict retries. */
@@ -70,98 +72,34 @@ export interface EngineOptions {
   onListenerError?: ListenerErrorHandler;
 }
 
-export interface ResolvedOptions {
-  strict: boolean;
-  strictCas: boolean;
-  serializable: boolean;
-  maxRetries: number;
-  priorityAfter: number;
-  backoffBaseMs: number;
-  backoffMaxMs: number;
-  historyLimit: number;
-  auditLogLimit: number;
+export interface ResolvedOptions extends CheckedOptions {
   auditRecipe: object | string | HostURL | undefined;
   worker: WorkerOption | undefined;
   storage: Storage | undefined;
   onListenerError: ListenerErrorHandler;
 }
 
-const KNOWN = [
-  'strictMode',
-  'strictGuards',
-  'strictCas',
-  'maxRetries',
-  'priorityAfter',
-  'isolation',
-  'backoff',
-  'historyLimit',
-  'auditLogLimit',
-  'auditRecipe',
-  'worker',
-  'storage',
-  'onListenerError',
-] as const;
-
 function fail(message: string): never {
   throw new TypeError(`TheusEngine: ${message}`);
 }
 
-function flag(options: Record<string, unknown>, key: string): boolean | undefined {
-  const value = options[key];
-  if (value !== undefined && typeof value !== 'boolean') fail(`option '${key}' must be a boolean, got ${typeof value}`);
-  return value as boolean | undefined;
-}
-
-function count(options: Record<string, unknown>, key: string, fallback: number): number {
-  const value = options[key];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    fail(`option '${key}' must be a non-negative integer, got ${typeof value === 'number' ? value : typeof value}`);
-  }
-  return value;
-}
-
-function milliseconds(value: unknown, key: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) fail(`option 'backoff.${key}' must be a non-negative number of milliseconds`);
-  return value;
-}
-
+/**
+ * Checks the options and gives them their defaults. The core checks the
+ * ones that are data (names, types, ranges: rust/wasm/src/options.rs, with
+ * messages that name the option); the ones holding functions or objects of
+ * this thread are checked here.
+ */
 export function resolveOptions(options: EngineOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) fail(`options must be an object, got ${options === null ? 'null' : typeof options}`);
-  const raw = options as Record<string, unknown>;
-  const unknown = Object.keys(raw).find((key) => !(KNOWN as readonly string[]).includes(key));
-  if (unknown !== undefined) fail(`unknown option '${unknown}'; the options are ${KNOWN.join(', ')}`);
-
-  const strictMode = flag(raw, 'strictMode');
-  const strictGuards = flag(raw, 'strictGuards');
-  if (strictMode !== undefined && strictGuards !== undefined && strictMode !== strictGuards) {
-    fail('strictMode and strictGuards are one option under two names; they disagree here');
-  }
-  const { isolation = 'snapshot', backoff = {} } = options;
-  if (isolation !== 'snapshot' && isolation !== 'serializable') fail(`option 'isolation' must be 'snapshot' or 'serializable', got ${String(isolation)}`);
-  if (typeof backoff !== 'object' || backoff === null) fail(`option 'backoff' must be an object such as { baseMs, maxMs }`);
-  const badKey = Object.keys(backoff).find((key) => key !== 'baseMs' && key !== 'maxMs');
-  if (badKey !== undefined) fail(`unknown option 'backoff.${badKey}'; backoff has baseMs and maxMs`);
-  const backoffBaseMs = milliseconds(backoff.baseMs, 'baseMs', 1);
-  const backoffMaxMs = milliseconds(backoff.maxMs, 'maxMs', Math.max(100, backoffBaseMs));
-  if (backoffMaxMs < backoffBaseMs) fail(`option 'backoff.maxMs' (${backoffMaxMs}) is below 'backoff.baseMs' (${backoffBaseMs})`);
-
+  const { auditRecipe, worker, storage, onListenerError, ...data } = options as Record<string, unknown>;
+  const entries = Object.entries(data).filter(([, value]) => value !== undefined);
   return {
-    strict: strictMode ?? strictGuards ?? true,
-    strictCas: flag(raw, 'strictCas') ?? false,
-    serializable: isolation === 'serializable',
-    maxRetries: count(raw, 'maxRetries', 10),
-    priorityAfter: count(raw, 'priorityAfter', 3),
-    backoffBaseMs,
-    backoffMaxMs,
-    historyLimit: count(raw, 'historyLimit', 1000),
-    auditLogLimit: count(raw, 'auditLogLimit', 1000),
-    auditRecipe: recipe(options.auditRecipe),
+    ...checkOptions(namingText(entries, pathRules().maxValueDepth)),
+    auditRecipe: recipe(auditRecipe),
     // Checked by create(), where the check loads with the rest of worker mode.
-    worker: raw.worker === false ? undefined : (raw.worker as WorkerOption | undefined),
-    storage: storageOption(raw),
-    onListenerError: listenerErrorHandler(raw.onListenerError),
+    worker: worker === false ? undefined : (worker as WorkerOption | undefined),
+    storage: storageOption(storage, worker),
+    onListenerError: listenerErrorHandler(onListenerError),
   };
 }
 
@@ -180,12 +118,12 @@ function checkStorage(value: unknown): Storage | undefined {
 export const isShared = (value: unknown): value is SharedOption =>
   typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype && 'shared' in value;
 
-function storageOption(raw: Record<string, unknown>): Storage | undefined {
-  const storage = checkStorage(raw.storage);
-  const shared = isShared(raw.worker);
+function storageOption(value: unknown, worker: unknown): Storage | undefined {
+  const storage = checkStorage(value);
+  const shared = isShared(worker);
   if (shared && !storage) fail("option 'worker: { shared }' needs 'storage' (such as indexedDbStorage(name) from theus/storage/indexeddb): the tabs' authority resumes from it whenever it moves");
   // The authority keeps the storage, and a worker's authority cannot reach one made here.
-  if (storage && !shared && raw.worker !== undefined && raw.worker !== false) {
+  if (storage && !shared && worker !== undefined && worker !== false) {
     fail("options 'storage' and 'worker' cannot be combined: the authority in the worker cannot reach a storage made on this thread (worker: { shared } can, for tabs)");
   }
   return storage;

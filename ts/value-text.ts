@@ -13,6 +13,8 @@ const TAG = '\u0000';
 /** Separates the texts of several values in one string: JSON text never holds it raw. */
 export const RECORD_END = '\u001e';
 
+const NOT_PLAIN = `${TAG}not plain data: a `;
+
 function tagged(_key: string, value: unknown): unknown {
   switch (typeof value) {
     case 'number':
@@ -20,14 +22,27 @@ function tagged(_key: string, value: unknown): unknown {
     case 'string':
       return value.charCodeAt(0) === 0 ? TAG + value : value;
     case 'object':
-      return value instanceof Map || value instanceof Set ? `${TAG}not plain data: a ${value instanceof Map ? 'Map' : 'Set'}` : value;
+      return value instanceof Map || value instanceof Set ? NOT_PLAIN + (value instanceof Map ? 'Map' : 'Set') : value;
     case 'function':
     case 'symbol':
     case 'bigint':
-      return `${TAG}not plain data: a ${typeof value}`;
+      return NOT_PLAIN + typeof value;
     default:
       return value;
   }
+}
+
+/**
+ * A value that may hold what is not plain data, which the core names in
+ * its own messages rather than refuses (the engine options): each such
+ * part crosses as the string U+0000 + what it was.
+ */
+export function namingText(value: unknown, limit: number): string {
+  if (nestsDeeper(value, limit)) return JSON.stringify(`${TAG}deep`);
+  return JSON.stringify(value, (key, part: unknown) => {
+    const text = tagged(key, part);
+    return typeof text === 'string' && text.startsWith(NOT_PLAIN) ? TAG + TAG + text.slice(NOT_PLAIN.length) : text;
+  });
 }
 
 /**

@@ -8,6 +8,7 @@
 //! are generated from the Rust types (tsify), so `ts/core.ts` never restates
 //! them.
 
+mod options;
 mod value_text;
 
 use serde::{Deserialize, Serialize};
@@ -130,6 +131,16 @@ pub fn parse_paths(texts: &str) -> Result<String, String> {
         .map_err(|e| EngineError::new(ErrorKind::InvalidArgument, format!("paths: {e}")))
         .and_then(|texts| parse_views(&texts))
         .map(|v: Vec<PathView>| json(&v))
+        .map_err(|e| thrown(&e))
+}
+
+/// Checks the engine options that are data (see options.rs): `entries` as
+/// JSON `[name, value]` pairs, in the caller's order. Answers
+/// `CheckedOptions` as JSON; throws an error object's JSON.
+#[wasm_bindgen(js_name = checkOptions)]
+pub fn check_options(entries: &str) -> Result<String, String> {
+    options::check(entries)
+        .map(|o| json(&o))
         .map_err(|e| thrown(&e))
 }
 
