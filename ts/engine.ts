@@ -9,7 +9,7 @@
  */
 import type { Draft } from './draft.ts';
 import type { Patches } from './patch.ts';
-import { Authority, auditValue, type ReplicaEvent } from './authority.ts';
+import { Authority, auditValue, type AuthorityConfig, type ReplicaEvent } from './authority.ts';
 import { valueAt } from './commit.ts';
 import { isProcess, processName, type ArgsOf, type CompiledContract, type CompiledPath, type Process, type ProcessFunction } from './contract.ts';
 import { compileContracts, TX_CAS, TX_EDIT, TX_PROCESS, type AuditRecord as CoreAuditRecord, type ContractView } from './core.ts';
@@ -258,7 +258,7 @@ export class TheusEngine<C extends Context = Context> {
       attached.upstream.attach(this.#downstream());
     } else {
       this.#store = new Store(rootOf(sysCtx), resumed?.version ?? 0, storeOptions, resumed?.history);
-      const config = { ...coreConfig(o, sysCtx), startVersion: resumed?.version ?? 0, historyLimit: o.historyLimit };
+      const config = { ...coreConfig(o, sysCtx), startVersion: resumed?.version ?? 0 };
       let authority: Authority;
       try {
         authority = new Authority(config, this.#store, resumed?.saving);
@@ -796,23 +796,12 @@ export function rootOf(sysCtx: object): Root {
   return Object.fromEntries(layerRules().names.map((name) => [name, layers[name] ?? {}])) as Root;
 }
 
-/** The core's configuration from checked options. */
-export function coreConfig(o: ResolvedOptions, sysCtx: object) {
-  const auditRecipe = recipeTree(o.auditRecipe);
-  checkDepth(auditRecipe, (message) => new TypeError(`engine configuration: ${message}`));
-  return {
-    strict: o.strict,
-    strictCas: o.strictCas,
-    serializable: o.serializable,
-    maxRetries: o.maxRetries,
-    priorityAfter: o.priorityAfter,
-    backoffBaseMs: o.backoffBaseMs,
-    backoffMaxMs: o.backoffMaxMs,
-    auditLogLimit: o.auditLogLimit,
-    seed: Math.floor(Math.random() * 2 ** 52),
-    contextKeys: Object.keys(sysCtx),
-    auditRecipe,
-  };
+/** The authority's configuration: the options the core checked, and what the context and randomness add. */
+export function coreConfig(o: ResolvedOptions, sysCtx: object): AuthorityConfig {
+  const { auditRecipe, worker, storage, onListenerError, ...checked } = o;
+  const recipe = recipeTree(auditRecipe);
+  checkDepth(recipe, (message) => new TypeError(`engine configuration: ${message}`));
+  return { ...checked, seed: Math.floor(Math.random() * 2 ** 52), contextKeys: Object.keys(sysCtx), auditRecipe: recipe };
 }
 
 /** The recipe as plain data; YAML (text, a file, a URL) is loaded by `TheusEngine.create`. */

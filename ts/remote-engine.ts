@@ -3,7 +3,6 @@
  * the tabs of a browser, or behind a port they join. Part of worker mode,
  * loaded with it: an app whose authority is local never ships this.
  */
-import type { AuthorityConfig } from './authority.ts';
 import { unclonable } from './cloneable.ts';
 import { ATTACH, checkContext, coreConfig, rootOf, type InternalOptions, type TheusEngine } from './engine.ts';
 import { classed, TheusError } from './errors.ts';
@@ -27,7 +26,7 @@ export async function remoteEngine(Engine: typeof TheusEngine, sysCtx: object, o
   const shared = isShared(resolved.worker);
   const why = unclonable(root);
   if (why) throw new TypeError(`TheusEngine: ${shared ? 'with worker: { shared } the state crosses to other tabs' : 'in worker mode the state crosses to another thread'}, and ${why}`);
-  const config: AuthorityConfig = { ...coreConfig(resolved, sysCtx), historyLimit: resolved.historyLimit };
+  const config = coreConfig(resolved, sysCtx);
   if (!shared) {
     const upstream = await RemoteUpstream.open(linkTo(resolved.worker as Exclude<WorkerOption, SharedOption>), {
       start: { config, root, wasm: loadedModule() },

@@ -144,18 +144,13 @@ pub fn check_options(entries: &str) -> Result<String, String> {
         .map_err(|e| thrown(&e))
 }
 
-/// Built by the TypeScript layer from checked options (ts/options.ts).
+/// Built by the TypeScript layer: the options `checkOptions` answered, and
+/// what the engine's context and randomness add.
 #[derive(Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct EngineConfig {
-    strict: bool,
-    strict_cas: bool,
-    serializable: bool,
-    max_retries: u32,
-    priority_after: u32,
-    backoff_base_ms: f64,
-    backoff_max_ms: f64,
-    audit_log_limit: usize,
+    #[serde(flatten)]
+    options: options::CheckedOptions,
     seed: f64,
     context_keys: Vec<String>,
     /// The version of a state resumed from storage (0 for a new one).
@@ -166,17 +161,18 @@ pub struct EngineConfig {
 
 impl EngineConfig {
     fn options(&self) -> EngineOptions {
+        let o = &self.options;
         EngineOptions {
-            strict: self.strict,
-            strict_cas: self.strict_cas,
-            serializable: self.serializable,
-            max_retries: self.max_retries,
-            priority_after: self.priority_after,
+            strict: o.strict,
+            strict_cas: o.strict_cas,
+            serializable: o.serializable,
+            max_retries: o.max_retries,
+            priority_after: o.priority_after,
             backoff: BackoffPolicy {
-                base_ms: self.backoff_base_ms,
-                max_ms: self.backoff_max_ms,
+                base_ms: o.backoff_base_ms,
+                max_ms: o.backoff_max_ms,
             },
-            audit_log_limit: self.audit_log_limit,
+            audit_log_limit: o.audit_log_limit as usize,
             seed: self.seed as u64,
             start_version: self.start_version as u64,
             ..EngineOptions::default()

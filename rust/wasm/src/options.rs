@@ -10,7 +10,7 @@
 //! `typeof` would.
 
 use crate::value_text;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use theus_engine::{EngineError, ErrorKind, Value};
 use tsify::Tsify;
@@ -50,18 +50,18 @@ const KNOWN: [&str; 13] = [
 ];
 
 /// The data options, checked, with their defaults.
-#[derive(Serialize, Tsify, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Tsify, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckedOptions {
-    strict: bool,
-    strict_cas: bool,
-    serializable: bool,
-    max_retries: u32,
-    priority_after: u32,
-    backoff_base_ms: f64,
-    backoff_max_ms: f64,
-    history_limit: u32,
-    audit_log_limit: u32,
+    pub strict: bool,
+    pub strict_cas: bool,
+    pub serializable: bool,
+    pub max_retries: u32,
+    pub priority_after: u32,
+    pub backoff_base_ms: f64,
+    pub backoff_max_ms: f64,
+    pub history_limit: u32,
+    pub audit_log_limit: u32,
 }
 
 fn refused(message: String) -> EngineError {
