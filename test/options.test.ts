@@ -69,4 +69,17 @@ describe('engine options', () => {
     expect(make({ backoff: deep })).toThrow(/nested more than/);
     expect(make({ maxRetries: 3 })).not.toThrow();
   });
+
+  it('refuses worker and storage in the constructor, whatever their value, pointing to create()', () => {
+    expect(make({ worker: null })).toThrow(new TypeError('TheusEngine: the worker option needs `await TheusEngine.create(sysCtx, { worker })`: starting a worker is asynchronous'));
+    expect(make({ storage: null })).toThrow(/^TheusEngine: the storage option needs `await TheusEngine.create\(sysCtx, \{ storage \}\)`/);
+    expect(make({ worker: false })).not.toThrow();
+  });
+
+  it('checks worker and storage in create(), together', async () => {
+    await expect(TheusEngine.create({ domain_ctx: {} }, { storage: null as never })).rejects.toThrow(/option 'storage' must be a storage .* lacks load, start, save/);
+    await expect(TheusEngine.create({ domain_ctx: {} }, { worker: 'yes' as never })).rejects.toThrow(/option 'worker' must be true, a Worker/);
+    const storage = { load: async () => undefined, start: async () => {}, save: async () => {} };
+    await expect(TheusEngine.create({ domain_ctx: {} }, { storage: storage as never, worker: true })).rejects.toThrow(/options 'storage' and 'worker' cannot be combined/);
+  });
 });

@@ -191,20 +191,15 @@ export class TheusEngine<C extends Context = Context> {
       options = { ...options, auditRecipe: tree as object };
     }
     const resolved = resolveOptions(options);
-    if (resolved.worker !== undefined) {
-      // Worker mode, the worker option's check among it, loads on first use.
-      const { checkWorkerOption, remoteEngine } = await extras();
-      checkWorkerOption(resolved.worker);
-      return remoteEngine(this, sysCtx, options, resolved) as Promise<TheusEngine<C>>;
-    }
-    if (resolved.storage) {
-      checkContext(sysCtx);
-      // The storage code loads with the extras, only where they are used.
-      const { resume, savingTo } = await extras();
-      const resumed = await resume(resolved.storage, sysCtx as Record<string, unknown>, rootOf(sysCtx), resolved.historyLimit);
-      return new this(sysCtx, { ...options, [RESUMED]: { ...resumed, saving: savingTo(resolved.storage) } } as InternalOptions) as TheusEngine<C>;
-    }
-    return new this(sysCtx, options) as TheusEngine<C>;
+    if (resolved.worker === undefined && resolved.storage === undefined) return new this(sysCtx, options) as TheusEngine<C>;
+    // Worker mode and storage, and the check of their options, load with the extras.
+    const { checkAuthorityOptions, remoteEngine, resume, savingTo } = await extras();
+    checkAuthorityOptions(resolved.worker, resolved.storage);
+    if (resolved.worker !== undefined) return remoteEngine(this, sysCtx, options, resolved) as Promise<TheusEngine<C>>;
+    const storage = resolved.storage!;
+    checkContext(sysCtx);
+    const resumed = await resume(storage, sysCtx as Record<string, unknown>, rootOf(sysCtx), resolved.historyLimit);
+    return new this(sysCtx, { ...options, [RESUMED]: { ...resumed, saving: savingTo(storage) } } as InternalOptions) as TheusEngine<C>;
   }
 
   /**
@@ -241,9 +236,9 @@ export class TheusEngine<C extends Context = Context> {
     this.#options = resolveOptions(options);
     const attached = (options as InternalOptions)[ATTACH];
     const o = this.#options;
-    if (o.worker) throw new TypeError('TheusEngine: the worker option needs `await TheusEngine.create(sysCtx, { worker })`: starting a worker is asynchronous');
+    if (o.worker !== undefined) throw new TypeError('TheusEngine: the worker option needs `await TheusEngine.create(sysCtx, { worker })`: starting a worker is asynchronous');
     const resumed = (options as InternalOptions)[RESUMED];
-    if (o.storage && !resumed) throw new TypeError('TheusEngine: the storage option needs `await TheusEngine.create(sysCtx, { storage })`: loading a saved state is asynchronous');
+    if (o.storage !== undefined && !resumed) throw new TypeError('TheusEngine: the storage option needs `await TheusEngine.create(sysCtx, { storage })`: loading a saved state is asynchronous');
     this.#context = sysCtx;
     this.#undoHistory = new UndoHistory(o.historyLimit);
     const context = sysCtx as unknown as Record<string, unknown>;

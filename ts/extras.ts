@@ -18,7 +18,7 @@ export { reverse } from './reverse.ts';
 export { servePort } from './serve-port.ts';
 export { resume, savingTo } from './storage.ts';
 export { updateParts, writeUpdate } from './update-write.ts';
-export { checkWorkerOption } from './worker-option.ts';
+export { checkAuthorityOptions } from './worker-option.ts';
 export { runWorkflow } from './workflow.ts';
 export { WorkflowRuns } from './workflow-runs.ts';
 export { readYaml } from './yaml.ts';

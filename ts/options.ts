@@ -2,7 +2,7 @@
  * Engine options: checked once, with messages that name the option, and
  * turned into the core's configuration.
  */
-import type { SharedOption, WorkerOption } from './worker-option.ts';
+import type { WorkerOption } from './worker-option.ts';
 import type { Storage } from './storage.ts';
 import { checkOptions, pathRules, type CheckedOptions } from './core.ts';
 import { logListenerError, type ListenerErrorHandler } from './listeners.ts';
@@ -96,37 +96,11 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
   return {
     ...checkOptions(namingText(entries, pathRules().maxValueDepth)),
     auditRecipe: recipe(auditRecipe),
-    // Checked by create(), where the check loads with the rest of worker mode.
+    // Checked by create() (see worker-option.ts), where the check loads with the extras.
     worker: worker === false ? undefined : (worker as WorkerOption | undefined),
-    storage: storageOption(storage, worker),
+    storage: storage as Storage | undefined,
     onListenerError: listenerErrorHandler(onListenerError),
   };
-}
-
-/** Checks a `storage` option. */
-function checkStorage(value: unknown): Storage | undefined {
-  if (value === undefined) return undefined;
-  const missing =
-    typeof value === 'object' && value !== null ? (['load', 'start', 'save'] as const).filter((m) => typeof (value as Record<string, unknown>)[m] !== 'function') : ['load', 'start', 'save'];
-  if (missing.length > 0) {
-    throw new TypeError(`TheusEngine: option 'storage' must be a storage such as durableObjectStorage(ctx.storage), an object with load, start and save; this one lacks ${missing.join(', ')}`);
-  }
-  return value as Storage;
-}
-
-/** Whether the worker option is `{ shared }` (tabs sharing one authority). */
-export const isShared = (value: unknown): value is SharedOption =>
-  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype && 'shared' in value;
-
-function storageOption(value: unknown, worker: unknown): Storage | undefined {
-  const storage = checkStorage(value);
-  const shared = isShared(worker);
-  if (shared && !storage) fail("option 'worker: { shared }' needs 'storage' (such as indexedDbStorage(name) from theus/storage/indexeddb): the tabs' authority resumes from it whenever it moves");
-  // The authority keeps the storage, and a worker's authority cannot reach one made here.
-  if (storage && !shared && worker !== undefined && worker !== false) {
-    fail("options 'storage' and 'worker' cannot be combined: the authority in the worker cannot reach a storage made on this thread (worker: { shared } can, for tabs)");
-  }
-  return storage;
 }
 
 function recipe(value: unknown): object | string | URL | undefined {

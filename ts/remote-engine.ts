@@ -8,11 +8,11 @@ import { ATTACH, checkContext, coreConfig, rootOf, type InternalOptions, type Th
 import { classed, TheusError } from './errors.ts';
 import { loadedModule } from './init.ts';
 import { linkTo } from './link.ts';
-import { isShared, type EngineOptions, type ResolvedOptions } from './options.ts';
+import type { EngineOptions, ResolvedOptions } from './options.ts';
 import { RemoteUpstream } from './remote.ts';
 import { tabsUpstream } from './tabs.ts';
 import type { TabUpstream } from './tab-upstream.ts';
-import type { SharedOption, WorkerOption } from './worker-option.ts';
+import { isShared, type SharedOption, type WorkerOption } from './worker-option.ts';
 import type { HostMessagePort } from './host-types.ts';
 
 /**

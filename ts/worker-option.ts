@@ -3,7 +3,7 @@
  * anything that worker mode needs (comlink comes with worker mode only).
  */
 import type { HostMessagePort } from './host-types.ts';
-import { isShared } from './options.ts';
+import type { Storage } from './storage.ts';
 
 /** A Node `worker_threads.Worker`, described by what is used of it. */
 export interface NodeWorkerLike {
@@ -52,8 +52,37 @@ export const isWebWorker = (value: unknown): value is WebWorkerLike => typeof Wo
 
 export const isPort = (value: unknown): value is HostMessagePort => typeof MessagePort === 'function' && value instanceof MessagePort;
 
+/** Whether the worker option is `{ shared }` (tabs sharing one authority). */
+export const isShared = (value: unknown): value is SharedOption =>
+  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype && 'shared' in value;
+
+/**
+ * Checks the `worker` and `storage` options, together: where the authority
+ * lives and where it keeps its state. Messages name what is accepted.
+ */
+export function checkAuthorityOptions(worker: unknown, storage: unknown): void {
+  checkWorkerOption(worker);
+  const missing =
+    typeof storage === 'object' && storage !== null ? (['load', 'start', 'save'] as const).filter((m) => typeof (storage as Partial<Storage>)[m] !== 'function') : ['load', 'start', 'save'];
+  if (storage !== undefined && missing.length > 0) {
+    throw new TypeError(`TheusEngine: option 'storage' must be a storage such as durableObjectStorage(ctx.storage), an object with load, start and save; this one lacks ${missing.join(', ')}`);
+  }
+  const shared = isShared(worker);
+  if (shared && storage === undefined) {
+    throw new TypeError(
+      "TheusEngine: option 'worker: { shared }' needs 'storage' (such as indexedDbStorage(name) from theus/storage/indexeddb): the tabs' authority resumes from it whenever it moves",
+    );
+  }
+  // The authority keeps the storage, and a worker's authority cannot reach one made here.
+  if (storage !== undefined && !shared && worker !== undefined && worker !== false) {
+    throw new TypeError(
+      "TheusEngine: options 'storage' and 'worker' cannot be combined: the authority in the worker cannot reach a storage made on this thread (worker: { shared } can, for tabs)",
+    );
+  }
+}
+
 /** Checks a `worker` option; the message names what is accepted. */
-export function checkWorkerOption(value: unknown): WorkerOption | undefined {
+function checkWorkerOption(value: unknown): WorkerOption | undefined {
   if (value === undefined || value === false) return undefined;
   if (value === true || isNodeWorker(value) || isWebWorker(value) || isPort(value)) return value;
   if (isShared(value)) return checkShared(value);
