@@ -1,8 +1,8 @@
 /**
  * Theus for browsers and web workers (the 'browser' and 'worker' export
  * conditions): `init()` fetches the packaged wasm from next to the bundle.
- * The default entry (index.ts) adds reading file: URLs from disk, which
- * browsers never need.
+ * The default entry (index.ts) adds what browsers never need: reading
+ * file: URLs from disk, and guidance for runtimes whose modules have no URL.
  *
  * @example
  * ```ts

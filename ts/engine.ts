@@ -485,19 +485,10 @@ export class TheusEngine<C extends Context = Context> {
    * ```
    */
   async compareAndSwap(expectedVersion: number, update: StateUpdateInit<C>, options: { requester?: string } = {}): Promise<number> {
-    if (!Number.isInteger(expectedVersion) || expectedVersion < 0) {
-      throw new TypeError(`compareAndSwap: expectedVersion must be a non-negative integer, got ${String(expectedVersion)}`);
-    }
-    const { requester } = options;
-    if (requester !== undefined && typeof requester !== 'string') throw new TypeError('compareAndSwap: requester must be a string');
     this.#refuseNested('compareAndSwap()');
-    if (expectedVersion > this.#store.version) {
-      throw new TypeError(`compareAndSwap: snapshot version ${expectedVersion} is ahead of the engine's version ${this.#store.version}`);
-    }
-    // The StateUpdate's check and writer load with the extras.
-    const { updateParts, writeUpdate } = await extras();
-    const writes = updateParts(update);
-    const label = requester === undefined ? 'compareAndSwap' : `compareAndSwap by '${requester}'`;
+    // Its checks and its writer load with the extras.
+    const { casRequest, writeUpdate } = await extras();
+    const { writes, requester, label } = casRequest(expectedVersion, update, options, this.#store.version);
     await transact(this.#host(), {
       kind: TX_CAS,
       process: 0,

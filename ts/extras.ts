@@ -17,7 +17,7 @@ export { joinedEngine, remoteEngine } from './remote-engine.ts';
 export { reverse } from './reverse.ts';
 export { servePort } from './serve-port.ts';
 export { resume, savingTo } from './storage.ts';
-export { updateParts, writeUpdate } from './update-write.ts';
+export { casRequest, writeUpdate } from './update-write.ts';
 export { checkAuthorityOptions } from './worker-option.ts';
 export { runWorkflow } from './workflow.ts';
 export { WorkflowRuns } from './workflow-runs.ts';

@@ -4,8 +4,9 @@
  *
  * This entry serves Node, Deno, Bun, and any runtime without an entry of
  * its own: `init()` reads the packaged wasm from disk where there is a file
- * system and fetches it otherwise (browsers get browser.ts, the same minus
- * the disk).
+ * system and fetches it otherwise. (Browsers get browser.ts: the same,
+ * without the disk and without the guidance for runtimes whose modules
+ * have no URL.)
  *
  * @example
  * ```ts
@@ -15,9 +16,12 @@
  *
  * @packageDocumentation
  */
-import { provideFileReading } from './init.ts';
+import { besideModule, provideFileReading, providePackagedWasm } from './init.ts';
 import { readBytes } from './runtime.ts';
 
+// Bundlers (Vite, webpack, esbuild, Parcel) recognise this exact form and
+// ship the file next to the bundle.
+providePackagedWasm(besideModule(() => new URL('../wasm-pkg/theus_wasm_bg.wasm', import.meta.url)));
 provideFileReading(readBytes);
 
-export * from './browser.ts';
+export * from './api.ts';

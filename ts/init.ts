@@ -58,17 +58,27 @@ function packagedWasm(): WasmSource {
   if (!packaged) {
     throw new Error(`no wasm was given, and this entry (theus/slim, or theus/worker on its own) ships none: bring it, for example ${BRING_YOUR_OWN}`);
   }
-  try {
-    return packaged();
-  } catch (cause) {
-    // A bundle for a runtime without a module URL (workerd, a Vercel edge
-    // function) that took the default entry rather than its own.
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new Error(
-      `the packaged wasm has no location in this runtime (${reason}); bundle theus with the export condition of ` +
-        `your runtime ('workerd', 'edge-light'), or bring the wasm yourself: ${BRING_YOUR_OWN}`,
-    );
-  }
+  return packaged();
+}
+
+/**
+ * For the default entry: the wasm next to the module, and guidance where
+ * the runtime gives modules no URL (a bundle for workerd or a Vercel edge
+ * function that took the default entry rather than its own). Browsers
+ * always have the URL, so their entry goes without.
+ */
+export function besideModule(locate: () => URL): () => WasmSource {
+  return () => {
+    try {
+      return locate();
+    } catch (cause) {
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      throw new Error(
+        `the packaged wasm has no location in this runtime (${reason}); bundle theus with the export condition of ` +
+          `your runtime ('workerd', 'edge-light'), or bring the wasm yourself: ${BRING_YOUR_OWN}`,
+      );
+    }
+  };
 }
 
 let loading: Promise<void> | undefined;

@@ -1,7 +1,8 @@
 /**
  * What a StateUpdate holds, checked, and how it is written into a draft.
  * Apart from the class so that `compareAndSwap` (which loads this with the
- * extras) does not make the public class part of every app.
+ * extras, its own checks among it) does not make the public class part of
+ * every app.
  */
 import type { CompiledPath } from './contract.ts';
 import { parsePaths } from './core.ts';
@@ -13,6 +14,17 @@ type Part = Readonly<Record<string, unknown>>;
 
 /** Paths kept parsed per engine: a cache of what is written often, not a record of every key ever written. */
 const PARSED_PATHS_KEPT = 1000;
+
+/** A compareAndSwap's arguments, checked against the engine's `version`: its writes and its name in messages. */
+export function casRequest(expectedVersion: number, update: unknown, options: { requester?: string }, version: number) {
+  if (!Number.isInteger(expectedVersion) || expectedVersion < 0) {
+    throw new TypeError(`compareAndSwap: expectedVersion must be a non-negative integer, got ${String(expectedVersion)}`);
+  }
+  const { requester } = options;
+  if (requester !== undefined && typeof requester !== 'string') throw new TypeError('compareAndSwap: requester must be a string');
+  if (expectedVersion > version) throw new TypeError(`compareAndSwap: snapshot version ${expectedVersion} is ahead of the engine's version ${version}`);
+  return { writes: updateParts(update), requester, label: requester === undefined ? 'compareAndSwap' : `compareAndSwap by '${requester}'` };
+}
 
 /** The three parts of a StateUpdate's init, checked and frozen. */
 export function updateParts(init: unknown): { data: Part; signal: Part; heavy: Part } {
