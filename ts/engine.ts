@@ -556,15 +556,8 @@ export class TheusEngine<C extends Context = Context> {
       return Promise.reject(error);
     }
     const run = async (): Promise<number> => {
-      const { reverse } = await extras();
-      const commit = this.#undoHistory.take(step);
-      if (!commit) throw new TheusError(`${call}: there is nothing to ${step} (see engine.can${step === 'undo' ? 'Undo' : 'Redo'})`);
-      try {
-        await transact(this.#host(), { kind: TX_EDIT, process: 0, name: call, call, step, body: (draft, snapshot) => reverse(commit, snapshot, draft, step) });
-      } catch (error) {
-        this.#undoHistory.giveBack(step, commit);
-        throw error;
-      }
+      const { takeStep } = await extras();
+      await takeStep(this.#undoHistory, step, (body) => transact(this.#host(), { kind: TX_EDIT, process: 0, name: call, call, step, body }));
       return this.#stepVersion;
     };
     const result = this.#steps.then(run, run);

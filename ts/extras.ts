@@ -14,7 +14,7 @@
  */
 export { importTree } from './import-tree.ts';
 export { joinedEngine, remoteEngine } from './remote-engine.ts';
-export { reverse } from './reverse.ts';
+export { takeStep } from './reverse.ts';
 export { servePort } from './serve-port.ts';
 export { resume, savingTo } from './storage.ts';
 export { casRequest, writeUpdate } from './update-write.ts';
