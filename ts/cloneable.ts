@@ -44,6 +44,12 @@ export function unclonable(value: unknown, at = ''): string | undefined {
 }
 
 /** Why a commit's patches cannot cross to another thread, or undefined. */
+/** Why a replica cannot send these patches to its authority in another thread, if it cannot. */
+export function unsendableToAuthority(patches: Patches): string | undefined {
+  const why = unclonablePatches(patches);
+  return why && `${why}; the authority runs in another thread, so nothing was committed`;
+}
+
 export function unclonablePatches(patches: Patches): string | undefined {
   for (const patch of patches) {
     const why = 'value' in patch ? unclonable(patch.value, (patch.path as unknown[]).map(String).join('.')) : undefined;

@@ -216,7 +216,6 @@ export class TheusEngine<C extends Context = Context> {
    * ```
    */
   static async join<C extends Context = Context>(this: typeof TheusEngine, port: HostMessagePort, options: Pick<EngineOptions, 'onListenerError'> = {}): Promise<TheusEngine<C>> {
-    if (typeof MessagePort !== 'function' || !(port instanceof MessagePort)) throw new TypeError('TheusEngine.join(port): port must be a MessagePort from engine.connect()');
     await init();
     const { joinedEngine } = await extras();
     return joinedEngine(this, port, options) as Promise<TheusEngine<C>>;
@@ -243,16 +242,17 @@ export class TheusEngine<C extends Context = Context> {
     this.#undoHistory = new UndoHistory(o.historyLimit);
     const context = sysCtx as unknown as Record<string, unknown>;
     const storeOptions = { strict: o.strict, historyLimit: o.historyLimit, onListenerError: o.onListenerError, context };
+    // Where the state comes from: the authority's welcome, a storage, or the context alone.
+    const from = attached?.upstream.welcome ?? resumed;
+    this.#store = new Store(rootOf(sysCtx), from?.version ?? 0, storeOptions, from?.history);
     if (attached) {
       const { welcome } = attached.upstream;
-      this.#store = new Store(rootOf(sysCtx), welcome.version, storeOptions, welcome.history);
       this.#stopped = welcome.stopped;
       this.#upstream = attached.upstream;
       this.signals = this.#hub();
       for (const [topic, value] of welcome.signals) this.signals.deliver({ topic, value, version: welcome.version });
       attached.upstream.attach(this.#downstream());
     } else {
-      this.#store = new Store(rootOf(sysCtx), resumed?.version ?? 0, storeOptions, resumed?.history);
       const config = { ...coreConfig(o, sysCtx), startVersion: resumed?.version ?? 0 };
       let authority: Authority;
       try {

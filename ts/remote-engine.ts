@@ -59,6 +59,7 @@ export async function remoteEngine(Engine: typeof TheusEngine, sysCtx: object, o
 
 /** `TheusEngine.join(port)`: a replica of the authority behind a port from `engine.connect()`. */
 export async function joinedEngine(Engine: typeof TheusEngine, port: HostMessagePort, options: EngineOptions): Promise<TheusEngine> {
+  if (typeof MessagePort !== 'function' || !(port instanceof MessagePort)) throw new TypeError('TheusEngine.join(port): port must be a MessagePort from engine.connect()');
   const upstream = await RemoteUpstream.open(linkTo(port), { state: true, owned: false });
   const { welcome } = upstream;
   const replicaOptions = { strictMode: welcome.strict, historyLimit: welcome.historyLimit, auditLogLimit: welcome.auditLogLimit, ...options };

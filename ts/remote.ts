@@ -12,7 +12,7 @@
 import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import type { Answer, AuthorityConfig, Broadcast, CommitMessage, Outcome, ReplicaEvent, Welcome } from './authority.ts';
 import type { AuditRecord, ContractView, WorkflowStarted } from './core.ts';
-import { unclonablePatches } from './cloneable.ts';
+import { unsendableToAuthority } from './cloneable.ts';
 import { TheusError } from './errors.ts';
 import type { Link } from './link.ts';
 import type { SignalMessage } from './signals.ts';
@@ -81,7 +81,7 @@ class Fate {
 
 export class RemoteUpstream implements Upstream {
   readonly remote = true;
-  readonly unsendable = unclonablePatches;
+  readonly unsendable = unsendableToAuthority;
   readonly welcome: Welcome;
   readonly #remote: Remote<HostEndpoint>;
   readonly #link: Link;

@@ -12,7 +12,7 @@
  */
 import type { Answer, CommitMessage, Outcome, Welcome } from './authority.ts';
 import type { ContractView } from './core.ts';
-import { unclonablePatches } from './cloneable.ts';
+import { unsendableToAuthority } from './cloneable.ts';
 import { TheusError } from './errors.ts';
 import type { CommitRecord } from './history.ts';
 import { layerRules } from './layers.ts';
@@ -25,7 +25,7 @@ export const MOVED =
 
 export class TabUpstream implements Upstream {
   readonly remote = true;
-  readonly unsendable = unclonablePatches;
+  readonly unsendable = unsendableToAuthority;
   readonly welcome: Welcome;
   #current: RemoteUpstream | undefined;
   /** Resolves once a host is connected, after a move. */

@@ -244,5 +244,5 @@ function refuseUnsendable(store: Store, upstream: Upstream, patches: Patches, sp
     throw new TheusError(`${spec.call}: the context object's layer '${layer}' is read-only, so this commit could not be shown on it; nothing was committed`);
   }
   const why = upstream.unsendable?.(patches);
-  if (why) throw new TheusError(`${spec.call}: ${why}; the authority runs in another thread, so nothing was committed`);
+  if (why) throw new TheusError(`${spec.call}: ${why}`);
 }

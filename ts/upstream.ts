@@ -51,7 +51,7 @@ export interface Upstream {
   workflowFail(workflow: number): MaybePromise<Answer<null>>;
   /** A MessagePort to the same authority, for `TheusEngine.join` in another thread. */
   connect(): Promise<HostMessagePort>;
-  /** Why a commit of these patches could not reach the authority (on another thread), if it could not. */
+  /** Why a commit of these patches could not reach the authority (on another thread), if it could not: the whole reason, for a message. */
   unsendable?(patches: Patches): string | undefined;
   /** Leaves the authority; frees or stops what this engine started. Pending calls fail with `reason`. */
   close(reason: Error): void;
