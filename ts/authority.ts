@@ -31,7 +31,7 @@ import { TheusError } from './errors.ts';
 import type { CommitRecord } from './history.ts';
 import { SignalMemory, type SignalMessage } from './signals.ts';
 import type { Made, Root, Store } from './store.ts';
-import type { StepAction } from './upstream.ts';
+import type { MaybePromise, StepAction } from './upstream.ts';
 import type { WorkflowRuns } from './workflow-runs.ts';
 
 /** An event as replicas receive it. */
@@ -193,10 +193,8 @@ export class Authority {
     for (const tx of gone.transactions) {
       events.push(...this.#events(this.#core.abort(tx, TX_PROCESS, 0, undefined, 0, 'the replica that ran it left', false, performance.now()).events, 0));
     }
-    for (const workflow of gone.workflows) {
-      this.#runs?.ended(workflow);
-      events.push(...this.#events(this.#core.workflowFail(workflow).events, 0));
-    }
+    // A run exists only through the runs, which then exist.
+    for (const workflow of gone.workflows) events.push(...this.#runs!.fail(0, workflow).events);
     this.#listen();
   }
 
@@ -300,41 +298,41 @@ export class Authority {
     this.#broadcast(replica, { kind: 'events', events: [{ kind: 'signal', message }] });
   }
 
-  /** Starts a workflow run; the code that steps runs loads with the first (see workflow-runs.ts). */
-  async workflowStart(replica: number, tree: unknown, maxOps: number, reportsConditions: boolean): Promise<Answer<WorkflowStarted>> {
-    const { WorkflowRuns } = await import('./extras.ts');
-    const runs = (this.#runs ??= new WorkflowRuns({ core: this.#core, root: () => this.#store.root, lastSignal: (topic) => this.#signals.last(topic) }));
-    const reply = this.#core.workflowStart(tree, maxOps, reportsConditions);
-    if (reply.result) {
-      this.#replicas.get(replica)?.workflows.add(reply.result.workflow);
-      runs.started(reply.result);
-    }
-    return { result: reply.result ?? undefined, error: reply.error ?? undefined, events: this.#events(reply.events, replica) };
-  }
-
   /**
-   * Advances a run to its next process step (or its end), evaluating the
-   * conditions on the way against the authoritative state.
+   * Answers a workflow call through the runs: at once once they exist (every
+   * step of a local run is synchronous), else after workflow-runs.ts has
+   * loaded with the extras.
    */
-  workflowStep(replica: number, workflow: number): Answer<StepAction> {
-    // No run was ever started here: the core says this one is not running.
-    if (!this.#runs) return { error: this.workflowWaiting(replica, workflow).error, events: [] };
-    this.#settle();
-    const events: ReplicaEvent[] = [];
-    const { action, error } = this.#runs.step(workflow, (coreEvents) => events.push(...this.#events(coreEvents, replica)));
-    if (!action || action.kind === 'done') this.#replicas.get(replica)?.workflows.delete(workflow);
-    return { result: action, error, events };
+  #withRuns<T>(use: (runs: WorkflowRuns) => T): MaybePromise<T> {
+    if (this.#runs) return use(this.#runs);
+    return import('./extras.ts').then(({ WorkflowRuns }) =>
+      use(
+        (this.#runs ??= new WorkflowRuns({
+          core: this.#core,
+          settle: () => this.#settle(),
+          root: () => this.#store.root,
+          lastSignal: (topic) => this.#signals.last(topic),
+          events: (events, replica) => this.#events(events, replica),
+          owned: (replica) => this.#replicas.get(replica)?.workflows,
+        })),
+      ),
+    );
   }
 
-  workflowWaiting(replica: number, workflow: number): Answer<null> {
-    const reply = this.#core.workflowWaiting(workflow);
-    return { error: reply.error ?? undefined, events: this.#events(reply.events, replica) };
+  workflowStart(replica: number, tree: unknown, maxOps: number, reportsConditions: boolean): MaybePromise<Answer<WorkflowStarted>> {
+    return this.#withRuns((runs) => runs.start(replica, tree, maxOps, reportsConditions));
   }
 
-  workflowFail(replica: number, workflow: number): Answer<null> {
-    this.#replicas.get(replica)?.workflows.delete(workflow);
-    this.#runs?.ended(workflow);
-    return { events: this.#events(this.#core.workflowFail(workflow).events, replica) };
+  workflowStep(replica: number, workflow: number): MaybePromise<Answer<StepAction>> {
+    return this.#withRuns((runs) => runs.step(replica, workflow));
+  }
+
+  workflowWaiting(replica: number, workflow: number): MaybePromise<Answer<null>> {
+    return this.#withRuns((runs) => runs.waiting(replica, workflow));
+  }
+
+  workflowFail(replica: number, workflow: number): MaybePromise<Answer<null>> {
+    return this.#withRuns((runs) => runs.fail(replica, workflow));
   }
 
   /** Why a commit made here could not reach every replica on another thread, if it could not. */

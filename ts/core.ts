@@ -130,8 +130,12 @@ export class CoreEngine {
     );
   }
 
-  /** Runs a call on this engine's core, which must still be in the live instance. */
-  #call<T>(call: (core: Core) => T): T {
+  /**
+   * Runs a call on this engine's core, which must still be in the live
+   * instance. The workflow runs (workflow-runs.ts, loaded apart) make
+   * their calls, and parse their replies, through this.
+   */
+  call<T>(call: (core: Core) => T): T {
     if (this.#freed) throw new TheusError('this engine has been disposed');
     if (this.#generation !== generation) {
       throw new TheusError("this engine's state in the WebAssembly core was lost when the core failed and was restarted: create a new engine");
@@ -142,62 +146,41 @@ export class CoreEngine {
   /** @throws ContractViolationError for a bad contract (none of the batch is registered). */
   register(names: string[], specs: object[]): ContractView[] {
     const [nameText, specText] = contractTexts(names, specs);
-    return JSON.parse(this.#call((core) => core.register(nameText, specText)));
+    return JSON.parse(this.call((core) => core.register(nameText, specText)));
   }
 
   begin(kind: number, process: number, requester: string | undefined, values: unknown[], now: number): BeginReply {
     const text = flatText(values);
-    return JSON.parse(this.#call((core) => core.begin(kind, process, requester, text, now)));
+    return JSON.parse(this.call((core) => core.begin(kind, process, requester, text, now)));
   }
 
   /** A number is the common answer: committed as that version, with no events. */
   commit(tx: number, kind: number, process: number, requester: string | undefined, elapsedMs: number, snapshot: number, writes: string, values: unknown[] | undefined, now: number): CommitReply | number {
     const text = values && flatText(values);
-    const reply = this.#call((core) => core.commit(tx, kind, process, requester, elapsedMs, snapshot, writes, text, now));
+    const reply = this.call((core) => core.commit(tx, kind, process, requester, elapsedMs, snapshot, writes, text, now));
     return typeof reply === 'number' ? reply : JSON.parse(reply);
   }
 
   abort(tx: number, kind: number, process: number, requester: string | undefined, elapsedMs: number, message: string, threw: boolean, now: number): Reply<null> {
-    return JSON.parse(this.#call((core) => core.abort(tx, kind, process, requester, elapsedMs, message, threw, now)));
+    return JSON.parse(this.call((core) => core.abort(tx, kind, process, requester, elapsedMs, message, threw, now)));
   }
 
   listenAudit(on: boolean): void {
-    this.#call((core) => core.listenAudit(on));
+    this.call((core) => core.listenAudit(on));
   }
 
   auditCounters(): Record<string, number> {
-    return JSON.parse(this.#call((core) => core.auditCounters()));
+    return JSON.parse(this.call((core) => core.auditCounters()));
   }
 
   auditReset(): Reply<null> {
-    return JSON.parse(this.#call((core) => core.auditReset()));
+    return JSON.parse(this.call((core) => core.auditReset()));
   }
 
   auditLogs(): AuditRecord[] {
-    return JSON.parse(this.#call((core) => core.auditLogs()));
+    return JSON.parse(this.call((core) => core.auditLogs()));
   }
 
-  workflowStart(tree: unknown, maxOps: number, reportsConditions: boolean): Reply<WorkflowStarted> {
-    const text = valueText(tree, pathRules().maxValueDepth);
-    return JSON.parse(this.#call((core) => core.workflowStart(text, maxOps, reportsConditions)));
-  }
-
-  /** A number is the common answer: a process step with no events (see `STEP_STRIDE` in rust/wasm/src/lib.rs). */
-  workflowResume(workflow: number, condition: number | undefined, values: unknown[] | undefined): Reply<ActionView> {
-    const text = values && flatText(values);
-    const reply = this.#call((core) => core.workflowResume(workflow, condition, text));
-    if (typeof reply !== 'number') return JSON.parse(reply);
-    const next = reply % STEP_STRIDE;
-    return { result: { kind: 'process', process: (reply - next) / STEP_STRIDE, next: next === 0 ? null : next - 1 }, error: null, events: [] };
-  }
-
-  workflowWaiting(workflow: number): Reply<null> {
-    return JSON.parse(this.#call((core) => core.workflowWaiting(workflow)));
-  }
-
-  workflowFail(workflow: number): Reply<null> {
-    return JSON.parse(this.#call((core) => core.workflowFail(workflow)));
-  }
 
   /** Frees this engine's memory in the core (nothing to free in an instance that was replaced). */
   free(): void {
@@ -207,9 +190,6 @@ export class CoreEngine {
     else (this.#core as unknown as { __destroy_into_raw(): number }).__destroy_into_raw();
   }
 }
-
-/** How the core packs a process step's process index above its next condition's. */
-const STEP_STRIDE = 2 ** 26;
 
 /** Transaction kinds as the core's calls number them. */
 export const TX_PROCESS = 0;
