@@ -21,15 +21,13 @@ import { assertInitialized, init } from './init.ts';
 import { checkDepth, layerRules } from './layers.ts';
 import { notify } from './listeners.ts';
 import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.ts';
-import type { RemoteUpstream } from './remote.ts';
-import type { TabUpstream } from './tab-upstream.ts';
 import { SignalHub } from './signals.ts';
 import type { Saving } from './storage.ts';
 import type { StateUpdate, StateUpdateInit } from './state-update.ts';
 import { stateUpdates } from './state-updates.ts';
 import { Store, writable, type CommitEvent, type Root } from './store.ts';
 import { isThenable, transact, type ReplicaHost } from './transaction.ts';
-import { LocalUpstream, type Upstream } from './upstream.ts';
+import { LocalUpstream, type RemoteLink, type Upstream } from './upstream.ts';
 import { UndoHistory, type UndoStep } from './undo.ts';
 import type { WorkflowOptions, WorkflowResult, WorkflowSource } from './workflow.ts';
 import type { HostMessagePort, HostURL } from './host-types.ts';
@@ -93,7 +91,7 @@ const extras = () => import('./extras.ts');
 export const ATTACH = Symbol('theus.attach');
 
 interface Attachment {
-  upstream: RemoteUpstream | TabUpstream;
+  upstream: RemoteLink;
 }
 
 /** Where an engine with storage resumes (module-private; made by create). */

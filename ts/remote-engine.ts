@@ -11,7 +11,7 @@ import { linkTo } from './link.ts';
 import type { EngineOptions, ResolvedOptions } from './options.ts';
 import { RemoteUpstream } from './remote.ts';
 import { tabsUpstream } from './tabs.ts';
-import type { TabUpstream } from './tab-upstream.ts';
+import type { RemoteLink } from './upstream.ts';
 import { isShared, type SharedOption, type WorkerOption } from './worker-option.ts';
 import type { HostMessagePort } from './host-types.ts';
 
@@ -67,7 +67,7 @@ export async function joinedEngine(Engine: typeof TheusEngine, port: HostMessage
 }
 
 /** An engine that cannot be made (a bad option, say) leaves no worker or port behind. */
-function attachOrClose(Engine: typeof TheusEngine, sysCtx: object, options: EngineOptions, upstream: RemoteUpstream | TabUpstream): TheusEngine {
+function attachOrClose(Engine: typeof TheusEngine, sysCtx: object, options: EngineOptions, upstream: RemoteLink): TheusEngine {
   try {
     return new Engine(sysCtx, { ...options, [ATTACH]: { upstream } } as InternalOptions);
   } catch (error) {

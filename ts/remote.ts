@@ -19,7 +19,7 @@ import type { SignalMessage } from './signals.ts';
 import type { StorageRecipe } from './storage.ts';
 import type { Root } from './store.ts';
 import type { AuthorityEndpoint } from './serve-port.ts';
-import { receive, type BeginOutcome, type Downstream, type StepAction, type Upstream } from './upstream.ts';
+import { receive, type BeginOutcome, type Downstream, type RemoteLink, type StepAction } from './upstream.ts';
 
 /** What a worker's `serve()` answers besides the authority's own calls. */
 export interface HostEndpoint extends AuthorityEndpoint {
@@ -79,7 +79,7 @@ class Fate {
   }
 }
 
-export class RemoteUpstream implements Upstream {
+export class RemoteUpstream implements RemoteLink {
   readonly remote = true;
   readonly unsendable = unsendableToAuthority;
   readonly welcome: Welcome;

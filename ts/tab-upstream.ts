@@ -18,12 +18,12 @@ import type { CommitRecord } from './history.ts';
 import { layerRules } from './layers.ts';
 import type { RemoteUpstream } from './remote.ts';
 import type { SignalMessage } from './signals.ts';
-import type { Downstream, Upstream } from './upstream.ts';
+import type { Downstream, RemoteLink } from './upstream.ts';
 
 export const MOVED =
   "the tabs' authority moved (the tab that held it closed) while this call was in flight: it was not committed unless the storage held it before the tab closed; this engine now follows the new authority (engine.state shows what was saved), so run it again if it is missing";
 
-export class TabUpstream implements Upstream {
+export class TabUpstream implements RemoteLink {
   readonly remote = true;
   readonly unsendable = unsendableToAuthority;
   readonly welcome: Welcome;
