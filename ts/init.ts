@@ -45,10 +45,10 @@ export function providePackagedWasm(source: () => WasmSource): void {
 
 // Entry modules for runtimes with a file system (index, slim) say how file:
 // URLs are read; browsers and edge runtimes have none, so nothing of it ships there.
-let readFile: ((url: URL) => Promise<Uint8Array>) | undefined;
+let readFile: ((url: HostURL) => Promise<Uint8Array>) | undefined;
 
 /** Called by an entry module, once, at import: how `init()` reads a file: URL. */
-export function provideFileReading(read: (url: URL) => Promise<Uint8Array>): void {
+export function provideFileReading(read: (url: HostURL) => Promise<Uint8Array>): void {
   readFile = read;
 }
 
@@ -67,7 +67,7 @@ function packagedWasm(): WasmSource {
  * function that took the default entry rather than its own). Browsers
  * always have the URL, so their entry goes without.
  */
-export function besideModule(locate: () => URL): () => WasmSource {
+export function besideModule(locate: () => HostURL): () => WasmSource {
   return () => {
     try {
       return locate();

@@ -24,9 +24,9 @@ type SyntaxErrorOf = (message: string, details: WorkflowErrorDetails) => Error;
 
 /** How files and URLs are read (see runtime.ts). */
 export interface Reader {
-  readText(url: URL): Promise<string>;
+  readText(url: HostURL): Promise<string>;
   /** A path as a file: URL, or undefined where there is no file system. */
-  fileUrl(path: string): URL | undefined;
+  fileUrl(path: string): HostURL | undefined;
 }
 
 /** Whether a string is YAML text rather than a path (`C:\flows\a.yaml` too) or a URL. */
