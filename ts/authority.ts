@@ -24,6 +24,7 @@ import {
   type CoreEvent,
   type EngineConfig,
   type EngineError,
+  type Reply,
   type Verdict,
   type WorkflowStarted,
 } from './core.ts';
@@ -31,7 +32,7 @@ import { TheusError } from './errors.ts';
 import type { CommitRecord } from './history.ts';
 import { SignalMemory, type SignalMessage } from './signals.ts';
 import type { Made, Root, Store } from './store.ts';
-import type { MaybePromise, StepAction } from './upstream.ts';
+import type { StepAction } from './upstream.ts';
 import type { WorkflowRuns } from './workflow-runs.ts';
 
 /** An event as replicas receive it. */
@@ -299,40 +300,41 @@ export class Authority {
   }
 
   /**
-   * Answers a workflow call through the runs: at once once they exist (every
-   * step of a local run is synchronous), else after workflow-runs.ts has
-   * loaded with the extras.
+   * Starts a workflow run. `Runs`: the code that keeps runs (workflow-runs.ts),
+   * handed over by the caller, which has it loaded (the extras, or the port
+   * that serves this authority), so that no engine without workflows ships it.
    */
-  #withRuns<T>(use: (runs: WorkflowRuns) => T): MaybePromise<T> {
-    if (this.#runs) return use(this.#runs);
-    return import('./extras.ts').then(({ WorkflowRuns }) =>
-      use(
-        (this.#runs ??= new WorkflowRuns({
-          core: this.#core,
-          settle: () => this.#settle(),
-          root: () => this.#store.root,
-          lastSignal: (topic) => this.#signals.last(topic),
-          events: (events, replica) => this.#events(events, replica),
-          owned: (replica) => this.#replicas.get(replica)?.workflows,
-        })),
-      ),
-    );
+  workflowStart(replica: number, tree: unknown, maxOps: number, reportsConditions: boolean, Runs: typeof WorkflowRuns): Answer<WorkflowStarted> {
+    this.#runs ??= new Runs({
+      core: this.#core,
+      settle: () => this.#settle(),
+      root: () => this.#store.root,
+      lastSignal: (topic) => this.#signals.last(topic),
+      events: (events, replica) => this.#events(events, replica),
+      owned: (replica) => this.#replicas.get(replica)?.workflows,
+    });
+    return this.#runs.start(replica, tree, maxOps, reportsConditions);
   }
 
-  workflowStart(replica: number, tree: unknown, maxOps: number, reportsConditions: boolean): MaybePromise<Answer<WorkflowStarted>> {
-    return this.#withRuns((runs) => runs.start(replica, tree, maxOps, reportsConditions));
+  workflowStep(replica: number, workflow: number): Answer<StepAction> {
+    return this.#runs ? this.#runs.step(replica, workflow) : this.#notRunning(workflow);
   }
 
-  workflowStep(replica: number, workflow: number): MaybePromise<Answer<StepAction>> {
-    return this.#withRuns((runs) => runs.step(replica, workflow));
+  workflowWaiting(replica: number, workflow: number): Answer<null> {
+    return this.#runs ? this.#runs.waiting(replica, workflow) : this.#notRunning(workflow);
   }
 
-  workflowWaiting(replica: number, workflow: number): MaybePromise<Answer<null>> {
-    return this.#withRuns((runs) => runs.waiting(replica, workflow));
+  workflowFail(replica: number, workflow: number): Answer<null> {
+    return this.#runs ? this.#runs.fail(replica, workflow) : { events: [] };
   }
 
-  workflowFail(replica: number, workflow: number): MaybePromise<Answer<null>> {
-    return this.#withRuns((runs) => runs.fail(replica, workflow));
+  /**
+   * A call for a run before any started here (an authority that took over
+   * from another, for one): the core says it is not running.
+   */
+  #notRunning(workflow: number): Answer<never> {
+    const reply: Reply<null> = JSON.parse(this.#core.call((core) => core.workflowWaiting(workflow)));
+    return { error: reply.error ?? undefined, events: [] };
   }
 
   /** Why a commit made here could not reach every replica on another thread, if it could not. */

@@ -20,5 +20,4 @@ export { resume, savingTo } from './storage.ts';
 export { casRequest, writeUpdate } from './update-write.ts';
 export { checkAuthorityOptions } from './worker-option.ts';
 export { runWorkflow } from './workflow.ts';
-export { WorkflowRuns } from './workflow-runs.ts';
 export { readYaml } from './yaml.ts';

@@ -7,6 +7,7 @@ import { expose, transfer } from 'comlink';
 import type { Authority, Broadcast, CommitMessage, Welcome } from './authority.ts';
 import { unclonablePatches } from './cloneable.ts';
 import type { SignalMessage } from './signals.ts';
+import { WorkflowRuns } from './workflow-runs.ts';
 
 /**
  * How a host lets replicas join, where it is not at once: the tabs' host
@@ -43,7 +44,7 @@ export function endpointOf(authorityOf: () => Authority, policy?: JoinPolicy) {
     auditReset: (replica: number) => authorityOf().auditReset(replica),
     listenAudit: (replica: number, on: boolean) => authorityOf().listenAudit(replica, on),
     publish: (replica: number, message: SignalMessage) => authorityOf().publish(replica, message),
-    workflowStart: (replica: number, tree: unknown, maxOps: number, reportsConditions: boolean) => authorityOf().workflowStart(replica, tree, maxOps, reportsConditions),
+    workflowStart: (replica: number, tree: unknown, maxOps: number, reportsConditions: boolean) => authorityOf().workflowStart(replica, tree, maxOps, reportsConditions, WorkflowRuns),
     workflowStep: (replica: number, workflow: number) => authorityOf().workflowStep(replica, workflow),
     workflowWaiting: (replica: number, workflow: number) => authorityOf().workflowWaiting(replica, workflow),
     workflowFail: (replica: number, workflow: number) => authorityOf().workflowFail(replica, workflow),

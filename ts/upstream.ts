@@ -12,6 +12,7 @@ import type { Patches } from './patch.ts';
 import type { SignalMessage } from './signals.ts';
 import type { Made, Store } from './store.ts';
 import type { HostMessagePort } from './host-types.ts';
+import type { WorkflowRuns } from './workflow-runs.ts';
 
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -45,7 +46,11 @@ export interface Upstream {
   listenAudit(on: boolean): void;
   publish(message: SignalMessage): void;
   /** `reportsConditions`: each condition's value comes as an event (debug output). */
-  workflowStart(tree: unknown, maxOps: number, reportsConditions: boolean): MaybePromise<Answer<WorkflowStarted>>;
+  /**
+   * `Runs`: the code that keeps runs, for an authority in this thread (the
+   * caller has it loaded); an authority elsewhere has its own.
+   */
+  workflowStart(tree: unknown, maxOps: number, reportsConditions: boolean, Runs: typeof WorkflowRuns): MaybePromise<Answer<WorkflowStarted>>;
   workflowStep(workflow: number): MaybePromise<Answer<StepAction>>;
   workflowWaiting(workflow: number): MaybePromise<Answer<null>>;
   workflowFail(workflow: number): MaybePromise<Answer<null>>;
@@ -119,8 +124,8 @@ export class LocalUpstream implements Upstream {
     this.#authority.publish(this.#replica, message);
   }
 
-  workflowStart(tree: unknown, maxOps: number, reportsConditions: boolean) {
-    return this.#authority.workflowStart(this.#replica, tree, maxOps, reportsConditions);
+  workflowStart(tree: unknown, maxOps: number, reportsConditions: boolean, Runs: typeof WorkflowRuns) {
+    return this.#authority.workflowStart(this.#replica, tree, maxOps, reportsConditions, Runs);
   }
 
   workflowStep(workflow: number) {

@@ -11,6 +11,7 @@ import { fromCore, ProcessNotFoundError } from './errors.ts';
 import { checkDepth } from './layers.ts';
 import { report, type ListenerErrorHandler } from './listeners.ts';
 import type { Upstream } from './upstream.ts';
+import { WorkflowRuns } from './workflow-runs.ts';
 import { readYaml } from './yaml.ts';
 import type { Loaded, YamlSource } from './yaml-source.ts';
 import { WorkflowError } from './errors.ts';
@@ -66,7 +67,7 @@ export async function runWorkflow(host: WorkflowHost, source: WorkflowSource, op
   // The YAML parser loads with the first workflow, not with the other extras.
   const loaded = await readYaml(source, 'the workflow', (message, details) => new WorkflowError(message, details));
   checkDepth(loaded.tree, (message) => new WorkflowError(`workflow: ${message}`));
-  const started = await host.upstream().workflowStart(loaded.tree, maxOps, log !== undefined);
+  const started = await host.upstream().workflowStart(loaded.tree, maxOps, log !== undefined, WorkflowRuns);
   if (!started.result) throw located(fromCore(started.error!), loaded);
   const workflow = started.result.workflow;
   const stateHistory: WorkflowState[] = [];
