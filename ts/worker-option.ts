@@ -82,14 +82,13 @@ export function checkAuthorityOptions(worker: unknown, storage: unknown): void {
 }
 
 /** Checks a `worker` option; the message names what is accepted. */
-function checkWorkerOption(value: unknown): WorkerOption | undefined {
-  if (value === undefined || value === false) return undefined;
-  if (value === true || isNodeWorker(value) || isWebWorker(value) || isPort(value)) return value;
+function checkWorkerOption(value: unknown): void {
+  if (value === undefined || value === false || value === true || isNodeWorker(value) || isWebWorker(value) || isPort(value)) return;
   if (isShared(value)) return checkShared(value);
   throw new TypeError(`TheusEngine: option 'worker' must be true, a Worker, a Node worker_threads Worker, a MessagePort or { shared: 'name' }, got ${describe(value)}`);
 }
 
-function checkShared(value: SharedOption): SharedOption {
+function checkShared(value: SharedOption): void {
   const { shared, via } = value;
   const extra = Object.keys(value).find((key) => key !== 'shared' && key !== 'via');
   if (extra !== undefined) throw new TypeError(`TheusEngine: unknown option 'worker.${extra}'; { shared } takes shared and via`);
@@ -105,7 +104,6 @@ function checkShared(value: SharedOption): SharedOption {
         'here use the storage alone (one engine is the authority), worker: true, or a MessagePort to an authority served with serve()',
     );
   }
-  return value;
 }
 
 function describe(value: unknown): string {
