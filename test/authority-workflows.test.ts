@@ -27,7 +27,7 @@ describe('workflow calls an authority answers', () => {
 
   it('for a run that has ended: not running, as the core says', () => {
     const a = authority();
-    const welcome = a.join(() => {}, { remote: false, audit: false });
+    const welcome = a.join(() => {}, { audit: false });
     const started = a.workflowStart(welcome.replica, { steps: [] }, 10, false, WorkflowRuns);
     const run = started.result!.workflow;
     expect(a.workflowStep(welcome.replica, run).result).toEqual({ kind: 'done' });

@@ -105,9 +105,10 @@ export interface AuthorityConfig extends EngineConfig {
 
 interface Replica {
   send: (broadcast: Broadcast) => void;
-  /** On another thread: what it receives must survive structured clone. */
-  remote: boolean;
-  /** Why patches could not cross to it, for a replica on another thread. */
+  /**
+   * Set for a replica on another thread (what it receives must survive
+   * structured clone): why patches could not cross to it.
+   */
   unsendable?: (patches: Patches) => string | undefined;
   audit: boolean;
   transactions: Set<number>;
@@ -160,12 +161,13 @@ export class Authority {
     return this.#store;
   }
 
-  /** A new replica: `send` carries what others commit. */
-  join(send: (broadcast: Broadcast) => void, options: { remote: boolean; audit: boolean; unsendable?: (patches: Patches) => string | undefined }): Welcome {
+  /** A new replica: `send` carries what others commit; `unsendable` marks one on another thread. */
+  join(send: (broadcast: Broadcast) => void, options: { audit: boolean; unsendable?: (patches: Patches) => string | undefined }): Welcome {
     this.#settle();
     const replica = ++this.#nextReplica;
+    const remote = options.unsendable !== undefined;
     this.#replicas.set(replica, { send, ...options, transactions: new Set(), workflows: new Set() });
-    if (options.remote) this.#remoteReplicas += 1;
+    if (remote) this.#remoteReplicas += 1;
     this.#listen();
     return {
       replica,
@@ -173,8 +175,8 @@ export class Authority {
       version: this.#store.version,
       history: this.#store.history,
       signals: this.#signals.entries(),
-      auditLogs: options.remote ? this.#core.auditLogs() : [],
-      counters: options.remote ? this.#core.auditCounters() : {},
+      auditLogs: remote ? this.#core.auditLogs() : [],
+      counters: remote ? this.#core.auditCounters() : {},
       stopped: this.#stopped,
       strict: this.#config.strict,
       historyLimit: this.#config.historyLimit,
@@ -187,7 +189,7 @@ export class Authority {
     const gone = this.#replicas.get(replica);
     if (!gone) return;
     this.#replicas.delete(replica);
-    if (gone.remote) this.#remoteReplicas -= 1;
+    if (gone.unsendable) this.#remoteReplicas -= 1;
     this.#parked = this.#parked.filter((p) => p.replica !== replica);
     for (const [ticket, turn] of this.#turns) if (turn.replica === replica) this.#turns.delete(ticket);
     const events: ReplicaEvent[] = [];

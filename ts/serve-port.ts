@@ -32,7 +32,7 @@ export function endpointOf(authorityOf: () => Authority, policy?: JoinPolicy) {
       await policy?.ready();
       port.start?.();
       const send = (broadcast: Broadcast) => port.postMessage(broadcast);
-      const welcome = authorityOf().join(policy ? policy.carry(send) : send, { remote: true, audit: options.audit, unsendable: unclonablePatches });
+      const welcome = authorityOf().join(policy ? policy.carry(send) : send, { audit: options.audit, unsendable: unclonablePatches });
       return options.state ? welcome : { ...welcome, root: {} as Welcome['root'], history: [] };
     },
     leave: (replica: number) => authorityOf().leave(replica),

@@ -84,7 +84,7 @@ export class LocalUpstream implements Upstream {
 
   constructor(authority: Authority, down: Downstream) {
     this.#authority = authority;
-    this.welcome = authority.join((broadcast) => receive(down, broadcast), { remote: false, audit: false });
+    this.welcome = authority.join((broadcast) => receive(down, broadcast), { audit: false });
     this.#replica = this.welcome.replica;
   }
 
