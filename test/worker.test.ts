@@ -1,3 +1,5 @@
+import { releaseProxy, wrap, type Endpoint } from 'comlink';
+import * as nodeAdapter from 'comlink/dist/esm/node-adapter.mjs';
 import { describe, expect, it } from 'vitest';
 import { ContractViolationError, init, process, StateUpdate, TheusEngine, TheusError, type CommitEvent } from 'theus';
 import { serve } from '../ts/worker.ts';
@@ -10,6 +12,9 @@ import { countTerminations, servingWorker, webWorkers } from './support/workers.
 const itThreads = itUnless(it, workerd, 'workerd has no threads (and its MessagePorts transfer nothing)');
 
 await init();
+
+// comlink's adapter for Node's worker threads, taken as link.ts takes it.
+const nodeEndpoint = (nodeAdapter as unknown as { default: (worker: unknown) => Endpoint }).default;
 
 const inc = process({ inputs: ['domain_ctx.n'], outputs: ['domain_ctx.n'], name: 'inc' }, async function inc(ctx) {
   const seen = ctx.domain_ctx.n;
@@ -339,6 +344,20 @@ describe('worker faults', () => {
     } finally {
       terminations.restore();
     }
+  });
+
+  itThreads('a worker goes on serving after a proxy to it is released (as when a disposed engine is garbage-collected)', async () => {
+    const worker = servingWorker();
+    const first = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: worker as Worker });
+    first.dispose();
+    // What comlink sends for a proxy once it is garbage-collected; messages keep
+    // their order, so the worker reads the release before the next start.
+    wrap(webWorkers ? (worker as Worker) : nodeEndpoint(worker))[releaseProxy]();
+    const next = await TheusEngine.create({ domain_ctx: { n: 5 } }, { worker: worker as Worker });
+    await next.execute(inc);
+    expect(next.state.domain_ctx).toEqual({ n: 6 });
+    next.dispose();
+    await worker.terminate();
   });
 
   itThreads('refuses a second authority in one worker, and a worker option to new TheusEngine', async () => {

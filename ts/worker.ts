@@ -60,7 +60,23 @@ export function serve(endpoint?: MessageEndpoint): void {
       authority = undefined;
     },
   };
-  expose(host, target);
+  expose(host, lasting(target));
+}
+
+/**
+ * The endpoint without comlink's release. A replica's proxy sends a release
+ * when it is garbage-collected, long after its engine was disposed, and
+ * comlink answers one by no longer listening and closing a MessagePort (a
+ * Node thread's parentPort is one: the thread exits). This worker must go on
+ * serving the next engine that starts an authority in it.
+ */
+function lasting(endpoint: Endpoint): Endpoint {
+  return {
+    postMessage: (message, transfer) => endpoint.postMessage(message, transfer),
+    addEventListener: (type, listener, options) => endpoint.addEventListener(type, listener, options),
+    removeEventListener: () => {},
+    start: () => endpoint.start?.(),
+  };
 }
 
 /** A worker's own scope: `self` in Web Workers, `parentPort` in Node worker threads. */
