@@ -730,7 +730,7 @@ export class TheusEngine<C extends Context = Context> {
       call: 'execute()',
       inputs,
       body: (draft, snapshot) => {
-        const guard = this.#options.strict ? guardContext({ process: name, snapshot, draft }, access) : undefined;
+        const guard = this.#options.strict ? guardContext(name, snapshot, draft, access) : undefined;
         const result = this.#inBody(() => fn(guard ? guard.ctx : draft, args)) as unknown;
         if (!isThenable(result)) return this.#returned(result, guard, draft, name);
         onAwait?.();

@@ -45,14 +45,14 @@ export function accessTree(contract: CompiledContract): AccessNode {
 }
 
 /** What a guard needs to know about the running transaction. */
-export interface GuardScope {
+interface GuardScope {
   process: string;
-  snapshot: object;
   draft: object;
+  /** The plain guard objects made, whose end checks run when the process returns. */
+  plain: NodeState[];
 }
 
 type Obj = Record<PropertyKey, unknown>;
-type Path = string[];
 
 /** A path as users write it: `domain_ctx.items[0]['odd key']`. */
 export const showPath = (path: readonly string[]): string =>
@@ -103,10 +103,10 @@ export interface Guard {
   finish(): void;
 }
 
-export function guardContext(scope: GuardScope, tree: AccessNode): Guard {
-  const finishers: (() => void)[] = [];
-  const ctx = guardNode(new NodeState(scope, tree, [], scope.snapshot as Obj, () => scope.draft as Obj, false, finishers));
-  return { ctx, finish: () => finishers.forEach((f) => f()) };
+export function guardContext(process: string, snapshot: object, draft: object, tree: AccessNode): Guard {
+  const scope: GuardScope = { process, draft, plain: [] };
+  const ctx = guardNode(new NodeState(scope, tree, undefined, '', snapshot as Obj, false));
+  return { ctx, finish: () => scope.plain.forEach(finishPlain) };
 }
 
 const NONE: readonly unknown[] = Object.freeze([]);
@@ -118,20 +118,27 @@ class NodeState {
   values: readonly unknown[] = NONE;
   /** Guards made for the declared prefixes beneath, once read (made on first use). */
   #children: Map<string, unknown> | undefined;
-  readonly rules = layerRules();
+  /** The plain guard object made for this node, and its shape (for its end check). */
+  guard: Obj | undefined;
+  shape: Shape | undefined;
 
   constructor(
     readonly scope: GuardScope,
     readonly node: AccessNode,
-    readonly path: Path,
+    /** The node above (undefined for `ctx`), and the key this one is at there. */
+    readonly parent: NodeState | undefined,
+    readonly key: string,
     readonly base: Obj,
-    readonly draftOf: () => Obj,
     readonly withinInput: boolean,
-    readonly finishers: (() => void)[],
   ) {}
 
+  /** Its path from `ctx`, made only for messages. */
+  get path(): string[] {
+    return this.parent ? [...this.parent.path, this.key] : [];
+  }
+
   draft(): Obj {
-    return (this.#draft ??= this.draftOf());
+    return (this.#draft ??= (this.parent ? this.parent.draft()[this.key] : this.scope.draft) as Obj);
   }
 
   /** The draft if the node was written through, else the snapshot. */
@@ -145,7 +152,7 @@ class NodeState {
   }
 
   checkKey(key: string, verb: string): void {
-    if (this.rules.forbiddenKeys.includes(key)) throw this.violation(key, `${verb} the forbidden key at`);
+    if (layerRules().forbiddenKeys.includes(key)) throw this.violation(key, `${verb} the forbidden key at`);
   }
 
   isOutput(key: string): boolean {
@@ -164,14 +171,14 @@ class NodeState {
       if (this.#children?.has(key)) return this.#children.get(key);
       const value = this.base[key];
       const guarded = isObject(value)
-        ? guardNode(new NodeState(this.scope, child, [...this.path, key], value, () => this.draft()[key] as Obj, this.withinInput || child.input, this.finishers))
+        ? guardNode(new NodeState(this.scope, child, this, key, value, this.withinInput || child.input))
         : value;
       (this.#children ??= new Map()).set(key, guarded);
       return guarded;
     }
     // An array's length is its shape, not its data: readable at any prefix.
     if (child || this.withinInput || (key === 'length' && Array.isArray(this.base))) return this.base[key];
-    const alias = this.path.length === 0 ? this.rules.aliases[key] : undefined;
+    const alias = this.parent ? undefined : layerRules().aliases[key];
     throw this.violation(key, alias ? `read '${key}': the context names it ${alias}, at` : 'read the undeclared path');
   }
 
@@ -211,30 +218,38 @@ function guardNode(state: NodeState): object {
  */
 function plainGuard(state: NodeState): object {
   const shape = shapeOf(state.node, Reflect.getPrototypeOf(state.base));
-  state.values = shape.valueKeys.map((key) => state.read(key));
+  if (shape.valueKeys.length > 0) state.values = shape.valueKeys.map((key) => state.read(key));
   // One defineProperty per key: Object.create(proto, descriptors) does the
   // same some four times more slowly in V8, and this runs per transaction.
   const object = Object.create(shape.proto) as Obj;
   for (const [key, descriptor] of shape.entries) Object.defineProperty(object, key, descriptor);
   const guard = new Stamp(object, state) as unknown as Obj;
-  state.finishers.push(() => {
-    // What a plain object cannot refuse as it happens is checked now: a
-    // changed prototype, a key redefined or added (the transaction is then
-    // refused), and a deleted output key (deleted from the draft too).
-    if (Reflect.getPrototypeOf(guard) !== shape.proto) throw state.violation(undefined, 'changed the prototype of');
-    // Only output accessors are configurable: the others cannot be redefined.
-    for (const [key, descriptor] of shape.outputEntries) {
-      const own = Reflect.getOwnPropertyDescriptor(guard, key);
-      if (!own) state.remove(key);
-      else if (own.get !== descriptor.get) throw state.violation(key, 'redefined');
-    }
-    const keys = Reflect.ownKeys(guard);
-    if (keys.length > shape.keyCount) {
-      const extra = keys.find((key) => typeof key === 'symbol' || !state.node.children.has(key));
-      throw state.violation(typeof extra === 'string' ? extra : undefined, 'defined');
-    }
-  });
+  state.guard = guard;
+  state.shape = shape;
+  state.scope.plain.push(state);
   return guard;
+}
+
+/**
+ * What a plain object cannot refuse as it happens, checked when the process
+ * returns: a changed prototype, a key redefined or added (the transaction is
+ * then refused), and a deleted output key (deleted from the draft too).
+ */
+function finishPlain(state: NodeState): void {
+  const guard = state.guard!;
+  const shape = state.shape!;
+  if (Reflect.getPrototypeOf(guard) !== shape.proto) throw state.violation(undefined, 'changed the prototype of');
+  // Only output accessors are configurable: the others cannot be redefined.
+  for (const [key, descriptor] of shape.outputEntries) {
+    const own = Reflect.getOwnPropertyDescriptor(guard, key);
+    if (!own) state.remove(key);
+    else if (own.get !== descriptor.get) throw state.violation(key, 'redefined');
+  }
+  const keys = Reflect.ownKeys(guard);
+  if (keys.length > shape.keyCount) {
+    const extra = keys.find((key) => typeof key === 'symbol' || !state.node.children.has(key));
+    throw state.violation(typeof extra === 'string' ? extra : undefined, 'defined');
+  }
 }
 
 interface Shape {
