@@ -2,10 +2,10 @@
 // transaction): the same execute on engines that differ only in options,
 // against mutative's create() in the same rounds. Strict mode is the guard
 // and frozen state; the history keeps each commit (and its undo record).
-// Rounds alternate their order; medians of the rounds' medians are kept.
+// Medians of alternating rounds' medians are kept.
 import { create } from 'mutative';
 import { init, process, TheusEngine, type EngineOptions } from 'theus';
-import { medians, row } from './report.ts';
+import { alternatingMedians, row } from './report.ts';
 
 await init();
 const inc = process({ name: 'inc', outputs: ['domain_ctx.counter'] }, (ctx) => {
@@ -25,14 +25,7 @@ const variants: [string, () => unknown][] = [
 let state = { domain_ctx: { counter: 0 } };
 const cases = [...variants.map(([name, fn]) => ({ name, fn })), { name: 'mutative', fn: () => void (state = create(state, (d) => void (d.domain_ctx.counter += 1))) }];
 
-const ROUNDS = 5;
-const rounds: number[][] = [];
-for (let r = 0; r < ROUNDS; r++) {
-  const order = r % 2 === 0 ? cases.map((_, k) => k) : cases.map((_, k) => cases.length - 1 - k);
-  const times = await medians(order.map((k) => cases[k]), 300, 64);
-  rounds.push(order.map((_, k) => times[order.indexOf(k)]));
-}
-const median = (k: number) => rounds.map((t) => t[k]).sort((a, b) => a - b)[Math.floor(ROUNDS / 2)];
-const mutative = median(cases.length - 1);
+const times = await alternatingMedians(cases, 5, 300, 64);
+const mutative = times[cases.length - 1];
 console.log('\ncounter increment by guarantee: median µs per execute; ratio = theus / mutative');
-for (const [k, c] of cases.entries()) console.log(c.name.padEnd(34) + row([median(k), `${(median(k) / mutative).toFixed(2)}x`]));
+for (const [k, c] of cases.entries()) console.log(c.name.padEnd(34) + row([times[k], `${(times[k] / mutative).toFixed(2)}x`]));

@@ -8,7 +8,7 @@ import { configureStore, createSlice, type PayloadAction } from '@reduxjs/toolki
 import { produce, setAutoFreeze } from 'immer';
 import { create } from 'mutative';
 import { init, process, TheusEngine } from 'theus';
-import { medians, row } from './report.ts';
+import { alternatingMedians, row } from './report.ts';
 
 await init();
 
@@ -149,15 +149,7 @@ console.log('median µs per update (median of the rounds); ratio = theus / mutat
 console.log(['scenario'.padEnd(44), row(['theus', ...peers, 'vs mutative'])].join(''));
 for (const make of [counter, arrayItem, addProduct, objectEntry]) {
   const s = await make();
-  const cases = [s.theus, s.handWritten, s.immer, s.mutative, s.rtk];
-  const rounds: number[][] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    // Alternating order each round, so that no case always runs after another.
-    const order = r % 2 === 0 ? cases.map((_, k) => k) : cases.map((_, k) => cases.length - 1 - k);
-    const times = await medians(order.map((k) => ({ name: String(k), fn: cases[k] })), 200, 32);
-    rounds.push(order.map((_, k) => times[order.indexOf(k)]));
-  }
-  const median = (k: number) => rounds.map((t) => t[k]).sort((a, b) => a - b)[Math.floor(ROUNDS / 2)];
-  const result = cases.map((_, k) => median(k));
+  const cases = [s.theus, s.handWritten, s.immer, s.mutative, s.rtk].map((fn, k) => ({ name: String(k), fn }));
+  const result = await alternatingMedians(cases, ROUNDS, 200, 32);
   console.log([s.name.padEnd(44), row([...result, `${(result[0] / result[3]).toFixed(2)}x`])].join(''));
 }

@@ -19,6 +19,21 @@ export async function medians(cases: Case[], time = 400, iterations = 64): Promi
   });
 }
 
+/**
+ * The median over `rounds` of each case's median latency (µs), in order.
+ * Rounds alternate the order of the cases, so that no case always runs
+ * after another (whose garbage it would collect).
+ */
+export async function alternatingMedians(cases: Case[], rounds: number, time?: number, iterations?: number): Promise<number[]> {
+  const perRound: number[][] = [];
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? cases.map((_, k) => k) : cases.map((_, k) => cases.length - 1 - k);
+    const times = await medians(order.map((k) => cases[k]), time, iterations);
+    perRound.push(order.map((_, k) => times[order.indexOf(k)]));
+  }
+  return cases.map((_, k) => perRound.map((t) => t[k]).sort((a, b) => a - b)[Math.floor(rounds / 2)]);
+}
+
 export function row(cells: (string | number)[]): string {
   return cells.map((c) => (typeof c === 'number' ? (c >= 100 ? c.toFixed(0) : c.toFixed(2)) : c).toString().padStart(14)).join('');
 }
