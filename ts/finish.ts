@@ -87,11 +87,15 @@ const isDataObject = (value: object): boolean => {
   return proto === Object.prototype || proto === null || !(value instanceof Date || ArrayBuffer.isView(value) || value instanceof ArrayBuffer);
 };
 
+type Path = (string | number)[];
+
+/** The path of `key` beneath `path`. */
+const pathTo = (path: Path, key: unknown): Path => [...path, key as string | number];
+
 /** The patches of a settled draft at `path`, and their inverse (in the order that undoes them). */
-function diff(state: DraftState, path: (string | number)[], patches: Patch[], inverse: Patch[]): void {
+function diff(state: DraftState, path: Path, patches: Patch[], inverse: Patch[]): void {
   if (!state.modified) return;
   const { base, copy, kind } = state;
-  const at = (key: unknown) => [...path, key as string | number];
   if (kind === SET) {
     patches.push({ op: 'replace', path, value: copy });
     inverse.push({ op: 'replace', path, value: base });
@@ -102,10 +106,10 @@ function diff(state: DraftState, path: (string | number)[], patches: Patch[], in
     for (const child of state.children) {
       if (assigned?.has(child.key) || !child.modified) continue;
       const home = kind === MAP ? copy.get(child.key) : copy[child.key as PropertyKey];
-      if (home === child.final) diff(child, at(kind === ARRAY ? Number(child.key) : child.key), patches, inverse);
+      if (home === child.final) diff(child, pathTo(path, kind === ARRAY ? Number(child.key) : child.key), patches, inverse);
     }
   }
-  if (kind === ARRAY) return diffArray(state, at, patches, inverse);
+  if (kind === ARRAY) return diffArray(state, path, patches, inverse);
   if (!assigned) return;
   for (const [key, set] of assigned) {
     const had = kind === MAP ? base.has(key) : Object.hasOwn(base, key as PropertyKey);
@@ -113,15 +117,18 @@ function diff(state: DraftState, path: (string | number)[], patches: Patch[], in
     const has = kind === MAP ? copy.has(key) : Object.hasOwn(copy, key as PropertyKey);
     if (!set || !has) {
       if (had) {
-        patches.push({ op: 'remove', path: at(key) });
-        inverse.push({ op: 'add', path: at(key), value: before });
+        const at = pathTo(path, key);
+        patches.push({ op: 'remove', path: at });
+        inverse.push({ op: 'add', path: at, value: before });
       }
       continue;
     }
     const after = kind === MAP ? copy.get(key) : copy[key as PropertyKey];
     if (had && after === before) continue;
-    patches.push({ op: had ? 'replace' : 'add', path: at(key), value: after });
-    inverse.push(had ? { op: 'replace', path: at(key), value: before } : { op: 'remove', path: at(key) });
+    // A patch and its inverse share their path (frozen, as every patch's is once recorded).
+    const at = pathTo(path, key);
+    patches.push({ op: had ? 'replace' : 'add', path: at, value: after });
+    inverse.push(had ? { op: 'replace', path: at, value: before } : { op: 'remove', path: at });
   }
 }
 
@@ -130,26 +137,27 @@ function diff(state: DraftState, path: (string | number)[], patches: Patch[], in
  * added index by index; shrinking sets `length` (one patch however many
  * items go), and each direction's inverse is the other.
  */
-function diffArray(state: DraftState, at: (key: unknown) => (string | number)[], patches: Patch[], inverse: Patch[]): void {
+function diffArray(state: DraftState, path: Path, patches: Patch[], inverse: Patch[]): void {
   const { base, copy, assigned } = state;
   const common = Math.min(base.length, copy.length);
   if (assigned) {
     const indices = [...assigned.keys()].map(Number).filter((i) => i < common && copy[i] !== base[i]).sort((a, b) => a - b);
     for (const i of indices) {
-      patches.push({ op: 'replace', path: at(i), value: copy[i] });
-      inverse.push({ op: 'replace', path: at(i), value: base[i] });
+      const at = pathTo(path, i);
+      patches.push({ op: 'replace', path: at, value: copy[i] });
+      inverse.push({ op: 'replace', path: at, value: base[i] });
     }
   }
   const grown: Patch[] = [];
-  for (let i = base.length; i < copy.length; i++) grown.push({ op: 'add', path: at(i), value: copy[i] });
+  for (let i = base.length; i < copy.length; i++) grown.push({ op: 'add', path: pathTo(path, i), value: copy[i] });
   const shrunk: Patch[] = [];
   // Descending: the inverse is reversed as a whole, and these must apply ascending.
-  for (let i = base.length - 1; i >= copy.length; i--) shrunk.push({ op: 'add', path: at(i), value: base[i] });
+  for (let i = base.length - 1; i >= copy.length; i--) shrunk.push({ op: 'add', path: pathTo(path, i), value: base[i] });
   if (grown.length > 0) {
     patches.push(...grown);
-    inverse.push({ op: 'replace', path: at('length'), value: base.length });
+    inverse.push({ op: 'replace', path: pathTo(path, 'length'), value: base.length });
   } else if (shrunk.length > 0) {
-    patches.push({ op: 'replace', path: at('length'), value: copy.length });
+    patches.push({ op: 'replace', path: pathTo(path, 'length'), value: copy.length });
     inverse.push(...shrunk);
   }
 }
