@@ -62,12 +62,12 @@ export interface Upstream {
   close(reason: Error): void;
 }
 
-/** Handles what the authority sends a replica about others' commits. */
 /** An upstream to an authority elsewhere, which the replica made over it attaches to (worker mode, tabs, join). */
 export interface RemoteLink extends Upstream {
   attach(down: Downstream): void;
 }
 
+/** Handles what the authority sends a replica about others' commits. */
 export function receive(down: Downstream, broadcast: Broadcast): void {
   if (broadcast.kind === 'commit') down.store.offer(broadcast.record, undefined, () => down.deliver(broadcast.events));
   else if (broadcast.kind === 'events') down.deliver(broadcast.events);
