@@ -52,9 +52,29 @@ mkdir "$work/from-path" "$work/from-tarball"
 (cd "$work/from-path" && npm init -y >/dev/null && npm install --no-audit --no-fund --silent "$root")
 try_in "$work/from-path" "npm install <checkout>"
 
-tarball=$(cd "$root" && npm pack --silent --ignore-scripts --pack-destination "$work")
+# prepack runs: it refuses a checkout that is not built or built from older sources.
+tarball=$(cd "$root" && npm pack --silent --pack-destination "$work")
 (cd "$work/from-tarball" && npm init -y >/dev/null && npm install --no-audit --no-fund --silent "$work/$tarball")
 try_in "$work/from-tarball" "npm install <tarball>"
+
+# A checkout that is not built, installed as a dependency where it cannot be
+# built (no wasm32 Rust, no dev dependencies): the install fails and says what
+# it needs, rather than installing a package that cannot be imported; and
+# such a checkout cannot be packed.
+unbuilt="$work/unbuilt"
+mkdir -p "$unbuilt/scripts" "$work/from-unbuilt"
+cp "$root/package.json" "$root/LICENSE" "$unbuilt/" && cp "$root/scripts/prepare.mjs" "$root/scripts/toolchain.sh" "$unbuilt/scripts/"
+if (cd "$work/from-unbuilt" && npm init -y >/dev/null && npm install --no-audit --no-fund "$unbuilt" >"$work/unbuilt.log" 2>&1); then
+  echo "package (unbuilt checkout): installed without a build" >&2
+  exit 1
+fi
+grep -q 'this machine cannot build it' "$work/unbuilt.log" || { cat "$work/unbuilt.log" >&2; exit 1; }
+if (cd "$unbuilt" && npm pack --dry-run >"$work/unbuilt-pack.log" 2>&1); then
+  echo "package (unbuilt checkout): packed" >&2
+  exit 1
+fi
+grep -q 'refusing to pack a checkout that is not built' "$work/unbuilt-pack.log" || { cat "$work/unbuilt-pack.log" >&2; exit 1; }
+echo "package (unbuilt checkout): its install fails saying what building needs; npm pack refuses it"
 
 # The declarations, as a TypeScript or Deno user meets them, with the
 # package's own declarations checked too (skipLibCheck off): node16/nodenext

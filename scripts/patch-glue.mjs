@@ -8,15 +8,17 @@
 // Each pattern must be found, or the build fails: a newer glue needs a look.
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const glue = new URL('../wasm-pkg/theus_wasm.js', import.meta.url);
-const types = new URL('../wasm-pkg/theus_wasm.d.ts', import.meta.url);
+// The folder wasm-pack wrote to (build-wasm.sh builds aside, then moves it into wasm-pkg/).
+const out = new URL(`../${process.argv[2] ?? 'wasm-pkg'}/`, import.meta.url);
+const glue = new URL('theus_wasm.js', out);
+const types = new URL('theus_wasm.d.ts', out);
 let source = readFileSync(glue, 'utf8');
 
 let declarations = readFileSync(types, 'utf8');
 
 const replaceIn = (text, file, from, to) => {
   if (!text.includes(from)) {
-    console.error(`patch-glue: '${from}' not found in wasm-pkg/${file}`);
+    console.error(`patch-glue: '${from}' not found in the glue's ${file}`);
     process.exit(1);
   }
   return text.replaceAll(from, to);

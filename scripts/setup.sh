@@ -81,7 +81,7 @@ chromium_ready() { [ -x /usr/bin/chromium ]; }
 step "Chromium" chromium_ready "apt_install chromium"
 
 # --- npm packages (vitest, Deno, binaryen's wasm-opt, ...) -------------------
-# `npm ci` normally ran before us (we are its prepare step); a plain `npm test`
+# `npm ci` normally ran before `npm test` calls us; a plain `npm test`
 # on a checkout without node_modules gets them here.
 npm_ready() { [ -x node_modules/.bin/vitest ] && [ -x node_modules/.bin/deno ] && [ -x node_modules/.bin/bun ] && [ -x node_modules/.bin/wasm-opt ]; }
 step "npm packages" npm_ready "npm ci --ignore-scripts --no-audit --no-fund"
