@@ -1,15 +1,18 @@
 // Builds the README's example (examples/readme.ts) for production, with
 // `vite build` and with `esbuild --minify`, against the built package
 // (dist/), serves each build and runs it in Chromium: process names, the
-// wasm and everything else must survive minification.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// wasm and everything else must survive minification. Then runs it under
+// Vite's dev server with theus installed as a dependency, which the dev
+// server pre-bundles away from its wasm and its worker, with an engine in
+// the package's worker (worker: true) beside it.
+import { cpSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
 import { chromium } from 'playwright';
-import { build as viteBuild } from 'vite';
+import { build as viteBuild, createServer as viteServer } from 'vite';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const page = fileURLToPath(new URL('./bundles/', import.meta.url));
@@ -34,9 +37,44 @@ async function builtWithEsbuild() {
   return { outDir, html };
 }
 
+/** A project with theus installed (a copy, as npm installs it) and served by Vite's dev server, with no config. */
+async function servedByViteDev() {
+  const dir = join(work, 'dev');
+  const modules = join(dir, 'node_modules');
+  mkdirSync(join(modules, 'theus'), { recursive: true });
+  for (const entry of ['package.json', 'dist', 'wasm-pkg']) cpSync(join(root, entry), join(modules, 'theus', entry), { recursive: true });
+  for (const dependency of ['comlink', 'yaml', 'devalue']) symlinkSync(join(root, 'node_modules', dependency), join(modules, dependency));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module', dependencies: { theus: '*' } }));
+  for (const file of ['readme.ts', 'started-directly.ts']) copyFileSync(join(root, 'examples', file), join(dir, file));
+  writeFileSync(join(dir, 'index.html'), readFileSync(join(page, 'index.html'), 'utf8').replace('./main.ts', './main.js'));
+  writeFileSync(
+    join(dir, 'main.js'),
+    `import { process, TheusEngine } from 'theus';
+import { main } from './readme.ts';
+async function inWorker() {
+  const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: true });
+  const inc = process({ name: 'inc', outputs: ['domain_ctx.n'] }, (ctx) => void (ctx.domain_ctx.n += 1));
+  await Promise.all(Array.from({ length: 20 }, () => engine.execute(inc)));
+  const { n } = engine.state.domain_ctx;
+  engine.dispose();
+  return n;
+}
+const out = document.getElementById('out');
+Promise.all([main(), inWorker()]).then(
+  ([result, n]) => (out.textContent = \`ok \${result} worker \${n}\`),
+  (error) => (out.textContent = \`error \${error.name}: \${error.message}\`),
+);
+`,
+  );
+  const server = await viteServer({ root: dir, configFile: false, logLevel: 'warn', server: { port: 0, host: '127.0.0.1' } });
+  await server.listen();
+  return { url: server.resolvedUrls.local[0], close: () => server.close() };
+}
+
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
 
-async function runIn(browser, dir, html) {
+/** Serves a built folder (with `html` as its page, if given). */
+async function served(dir, html) {
   const server = createServer((request, response) => {
     const path = new URL(request.url, 'http://x').pathname;
     try {
@@ -47,13 +85,17 @@ async function runIn(browser, dir, html) {
     }
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() };
+}
+
+async function runIn(browser, { url, close }) {
   try {
     const tab = await browser.newPage();
-    await tab.goto(`http://127.0.0.1:${server.address().port}/`);
-    await tab.waitForFunction(() => document.getElementById('out')?.textContent !== 'running', null, { timeout: 20_000 });
+    await tab.goto(url);
+    await tab.waitForFunction(() => document.getElementById('out')?.textContent !== 'running', null, { timeout: 30_000 });
     return await tab.textContent('#out');
   } finally {
-    server.close();
+    await close();
   }
 }
 
@@ -64,15 +106,18 @@ const browser = await chromium.launch({
 let failed = false;
 try {
   const expected = 'ok Laptop,Mouse 1525 v2';
-  for (const [how, built] of [
-    ['vite build', async () => ({ outDir: await builtWithVite(), html: undefined })],
-    ['esbuild --minify', builtWithEsbuild],
+  for (const [how, server, wanted] of [
+    ['vite build', async () => served(await builtWithVite()), expected],
+    ['esbuild --minify', async () => {
+      const { outDir, html } = await builtWithEsbuild();
+      return served(outDir, html);
+    }, expected],
+    ['vite dev server, pre-bundled', servedByViteDev, `${expected} worker 20`],
   ]) {
-    const { outDir, html } = await built();
-    const result = await runIn(browser, outDir, html);
-    const ok = result === expected;
+    const result = await runIn(browser, await server());
+    const ok = result === wanted;
     failed ||= !ok;
-    console.log(`bundle (${how}), chromium: ${ok ? result : `FAILED: ${result} (expected ${expected})`}`);
+    console.log(`bundle (${how}), chromium: ${ok ? result : `FAILED: ${result} (expected ${wanted})`}`);
   }
 } finally {
   await browser.close();

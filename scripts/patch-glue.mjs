@@ -45,6 +45,16 @@ replace(
     }`,
   '    ({ module } = module);',
 );
+// ...and that module is always compiled (ts/init.ts), possibly in another
+// realm (Next.js's edge sandbox), where `instanceof WebAssembly.Module` is
+// false and the glue would try to compile it again.
+replace(
+  `    if (!(module instanceof WebAssembly.Module)) {
+        module = new WebAssembly.Module(module);
+    }
+`,
+  '',
+);
 replace('new FinalizationRegistry(ptr => wasm.__wbg_core_free(ptr, 1))', 'new FinalizationRegistry(([ptr, generation]) => { if (generation === __theus_generation) wasm.__wbg_core_free(ptr, 1); })');
 replace('CoreFinalization.register(this, this.__wbg_ptr, this);', 'CoreFinalization.register(this, [this.__wbg_ptr, __theus_generation], this);');
 source += `

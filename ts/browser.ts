@@ -11,9 +11,10 @@
  * ```
  */
 import { providePackagedWasm } from './init.ts';
+import { inViteDeps, packageUrl } from './vite-deps.ts';
 
-// Bundlers (Vite, webpack, esbuild, Parcel) recognise this exact form and
-// ship the file next to the bundle.
-providePackagedWasm(() => new URL('../wasm-pkg/theus_wasm_bg.wasm', import.meta.url));
+// Bundlers (Vite, webpack, Parcel) recognise this exact form and ship the
+// file next to the bundle.
+providePackagedWasm(() => (inViteDeps ? packageUrl('wasm-pkg/theus_wasm_bg.wasm') : new URL('../wasm-pkg/theus_wasm_bg.wasm', import.meta.url)));
 
 export * from './api.ts';

@@ -166,16 +166,15 @@ function checkOptions(options: InitOptions): WasmSource | undefined {
   );
 }
 
+/**
+ * A value's class by its tag rather than `instanceof`, which is false for a
+ * module or buffer made in another realm (Next.js's edge sandbox compiles
+ * the wasm outside the realm that runs theus).
+ */
+const tag = (value: unknown): string => Object.prototype.toString.call(value).slice(8, -1);
+
 function isWasmSource(value: unknown): value is WasmSource {
-  return (
-    typeof value === 'string' ||
-    value instanceof URL ||
-    value instanceof ArrayBuffer ||
-    ArrayBuffer.isView(value) ||
-    value instanceof WebAssembly.Module ||
-    (typeof Response !== 'undefined' && value instanceof Response) ||
-    value instanceof Promise
-  );
+  return typeof value === 'string' || ArrayBuffer.isView(value) || ['URL', 'ArrayBuffer', 'WebAssembly.Module', 'Response', 'Promise'].includes(tag(value));
 }
 
 function describe(value: unknown): string {
@@ -198,7 +197,7 @@ async function load(source: WasmSource | undefined): Promise<WebAssembly.Module>
     instantiate(module);
     return module;
   } catch (cause) {
-    const from = where === undefined ? '' : ` from ${where instanceof URL || typeof where === 'string' ? String(where) : describe(where)}`;
+    const from = where === undefined ? '' : ` from ${tag(where) === 'URL' || typeof where === 'string' ? String(where) : describe(where)}`;
     let reason = cause instanceof Error ? cause.message : String(cause);
     if (/code generation disallowed/i.test(reason)) {
       reason += `; this runtime compiles no wasm from bytes (Cloudflare Workers, for one): pass the compiled module, ${BRING_YOUR_OWN}`;
@@ -208,10 +207,11 @@ async function load(source: WasmSource | undefined): Promise<WebAssembly.Module>
 }
 
 async function compile(source: WasmSource): Promise<WebAssembly.Module> {
-  if (source instanceof WebAssembly.Module) return source;
-  if (source instanceof URL || typeof source === 'string') return compile(await readUrl(source));
-  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source as BufferSource);
-  const response = await source;
+  const kind = tag(source);
+  if (kind === 'WebAssembly.Module') return source as WebAssembly.Module;
+  if (kind === 'URL' || typeof source === 'string') return compile(await readUrl(source as URL | string));
+  if (kind === 'ArrayBuffer' || ArrayBuffer.isView(source)) return WebAssembly.compile(source as BufferSource);
+  const response = await (source as HostResponse | Promise<HostResponse>);
   if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
   // Streaming compilation starts before the download ends, but browsers only
   // allow it for the application/wasm type.
@@ -226,7 +226,7 @@ async function compile(source: WasmSource): Promise<WebAssembly.Module> {
  * them); anything else, such as a path relative to the page, is fetched.
  */
 async function readUrl(where: URL | string): Promise<Uint8Array | Response> {
-  const url = where instanceof URL ? where : URL.canParse(where) ? new URL(where) : undefined;
+  const url = typeof where !== 'string' ? where : URL.canParse(where) ? new URL(where) : undefined;
   // Other URLs stay a Response, so that browsers can compile while downloading.
   return url?.protocol === 'file:' && readFile ? readFile(url) : fetch(where);
 }

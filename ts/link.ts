@@ -10,6 +10,7 @@ import * as nodeAdapter from 'comlink/dist/esm/node-adapter.mjs';
 import { TheusError } from './errors.ts';
 import { builtin } from './runtime.ts';
 import { isNodeWorker, isPort, type NodeWorkerLike, type SharedOption, type WebWorkerLike, type WorkerOption } from './worker-option.ts';
+import { inViteDeps, packageUrl } from './vite-deps.ts';
 
 export interface Link {
   endpoint: Endpoint;
@@ -39,9 +40,13 @@ function ownWorker(): Link {
   if (typeof Worker !== 'function' && !threads) throw noWorkers('it has neither Web Workers nor Node worker threads');
   try {
     if (typeof Worker === 'function') {
-      // This exact form lets bundlers find the worker and ship it (the build
-      // rewrites the extension in dist/).
-      return webWorkerLink(new Worker(new URL('./worker-main.ts', import.meta.url), { type: 'module', name: 'theus' }), true);
+      // This exact form, options written in place, lets bundlers find the
+      // worker and ship it (the build rewrites the extension in dist/); not
+      // Vite's dev server (vite-deps.ts).
+      const worker = inViteDeps
+        ? new Worker(packageUrl('dist/worker-main.js'), { type: 'module', name: 'theus' })
+        : new Worker(new URL('./worker-main.ts', import.meta.url), { type: 'module', name: 'theus' });
+      return webWorkerLink(worker, true);
     }
     // Node cannot run TypeScript in a worker thread: it always runs the built file.
     return nodeWorkerLink(new threads!.Worker(new URL('../dist/worker-main.js', import.meta.url), { name: 'theus' }), true);
@@ -72,6 +77,10 @@ function onTerminate(worker: { terminate(): unknown }, onDeath: (why: string) =>
   });
 }
 
+const OWN_WORKER_FAILED =
+  "the package's worker script could not load (or threw as it started); esbuild and import maps do not ship it: " +
+  "there, start a worker of your own that calls serve() from 'theus/worker' and pass it as { worker }";
+
 function webWorkerLink(worker: WebWorkerLike, owned: boolean): Link {
   return {
     endpoint: worker,
@@ -79,7 +88,8 @@ function webWorkerLink(worker: WebWorkerLike, owned: boolean): Link {
       onTerminate(worker, onDeath);
       worker.addEventListener('error', (event) => {
         event.preventDefault?.();
-        onDeath(`the worker failed: ${(event as ErrorEvent).message || 'an uncaught error (or its script could not load)'}`);
+        const reason = (event as ErrorEvent).message || (owned ? OWN_WORKER_FAILED : 'an uncaught error (or its script could not load)');
+        onDeath(`the worker failed: ${reason}`);
       });
       worker.addEventListener('messageerror', () => onDeath('the worker sent a message that could not be read'));
     },

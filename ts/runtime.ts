@@ -16,7 +16,12 @@ interface NodeUrl {
 
 export function builtin<T>(id: string): T | undefined {
   const host = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process;
-  return typeof host?.getBuiltinModule === 'function' ? (host.getBuiltinModule(id) as T) : undefined;
+  try {
+    return host?.getBuiltinModule?.(id) as T | undefined;
+  } catch {
+    // A stand-in `process` whose Node functions throw (Next.js's edge sandbox): no built-ins here.
+    return undefined;
+  }
 }
 
 // workerd's node:fs (under nodejs_compat) is an in-memory file system that

@@ -25,6 +25,7 @@ import { TabHost } from './tab-host.ts';
 import { FarEnd, TabChannel } from './tab-port.ts';
 import { TabUpstream } from './tab-upstream.ts';
 import type { SharedOption } from './worker-option.ts';
+import { inViteDeps, packageUrl } from './vite-deps.ts';
 
 interface LockManager {
   request(name: string, options: { ifAvailable?: boolean; signal?: AbortSignal }, callback: (lock: object | null) => Promise<unknown> | unknown): Promise<unknown>;
@@ -43,10 +44,13 @@ async function viaSharedWorker(name: string, storage: Storage, config: Authority
       "TheusEngine: worker: { shared } hosts the authority in a SharedWorker, which makes the storage again from its recipe, and this storage has none: use indexedDbStorage(name) from theus/storage/indexeddb, or worker: { shared, via: 'web-locks' } (a leader tab, using each tab's own storage object)",
     );
   }
-  // This exact form lets bundlers find the worker and ship it (the build
-  // rewrites the extension in dist/). One per name and script: every tab of
+  // This exact form, options written in place, lets bundlers find the
+  // worker and ship it (the build rewrites the extension in dist/); not
+  // Vite's dev server (vite-deps.ts). One per name and script: every tab of
   // the origin that names it gets the same worker.
-  const worker = new SharedWorker(new URL('./shared-worker-main.ts', import.meta.url), { type: 'module', name: `theus:${name}` });
+  const worker = inViteDeps
+    ? new SharedWorker(packageUrl('dist/shared-worker-main.js'), { type: 'module', name: `theus:${name}` })
+    : new SharedWorker(new URL('./shared-worker-main.ts', import.meta.url), { type: 'module', name: `theus:${name}` });
   const link: Link = {
     endpoint: worker.port,
     watch(onDeath) {
