@@ -79,7 +79,9 @@ echo "package (unbuilt checkout): its install fails saying what building needs; 
 # The declarations, as a TypeScript or Deno user meets them, with the
 # package's own declarations checked too (skipLibCheck off): node16/nodenext
 # with Node's types and no DOM, a bundler with the DOM, a lib without
-# ESNext or the DOM, a web worker's lib, and deno check. (Workers' types:
+# ESNext or the DOM, a web worker's lib, and deno check; and under
+# TypeScript 5, which most projects still use, also node10 (subpaths through
+# typesVersions: node10 reads no exports). (Workers' types:
 # examples/edge, in npm test.)
 cat > "$work/consumer.ts" <<'TS'
 import { init, process, TheusEngine, TheusError, type AuditRecord, type EngineOptions } from 'theus';
@@ -112,24 +114,27 @@ TS
 types_in() { # types_in DIR how-it-was-installed
   cp "$work/consumer.ts" "$1/"
   (cd "$1" && npm pkg set type=module)
-  local module resolution lib types
-  while read -r module resolution lib types; do
+  local ts module resolution lib types
+  while read -r ts module resolution lib types; do
     cat > "$1/tsconfig.json" <<JSON
 { "compilerOptions": { "module": "$module", "moduleResolution": "$resolution", "lib": [$lib], "types": [$types],
   "typeRoots": ["$root/node_modules/@types"], "target": "ES2022", "strict": true, "noEmit": true, "skipLibCheck": false },
   "files": ["consumer.ts"] }
 JSON
-    (cd "$1" && "$root/node_modules/.bin/tsc" -p tsconfig.json) || { echo "check-package ($2): types fail with module $module, lib [$lib], types [$types]" >&2; exit 1; }
+    (cd "$1" && node "$root/node_modules/$ts/bin/tsc" -p tsconfig.json) || { echo "check-package ($2): types fail under $ts with module $module, resolution $resolution, lib [$lib], types [$types]" >&2; exit 1; }
   done <<'CONFIGS'
-node16 node16 "ES2022" "node"
-nodenext nodenext "ES2023" "node"
-esnext bundler "ES2022","DOM" 
-esnext bundler "ES2020" 
-esnext bundler "ES2022","WebWorker" 
+typescript node16 node16 "ES2022" "node"
+typescript nodenext nodenext "ES2023" "node"
+typescript esnext bundler "ES2022","DOM" 
+typescript esnext bundler "ES2020" 
+typescript esnext bundler "ES2022","WebWorker" 
+typescript-5 commonjs node10 "ES2022" "node"
+typescript-5 node16 node16 "ES2022" "node"
+typescript-5 esnext bundler "ES2022","DOM" 
 CONFIGS
   rm "$1/tsconfig.json"
   (cd "$1" && "$deno" check consumer.ts) || { echo "check-package ($2): deno check fails" >&2; exit 1; }
-  echo "package ($2), types: node16, nodenext, bundler, a lib without ESNext or the DOM, a web worker's, deno check"
+  echo "package ($2), types: TypeScript 7 under node16, nodenext, bundler, a lib without ESNext or the DOM, a web worker's; TypeScript 5 under node10, node16, bundler; deno check"
 }
 types_in "$work/from-path" "npm install <checkout>"
 types_in "$work/from-tarball" "npm install <tarball>"
