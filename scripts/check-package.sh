@@ -111,17 +111,23 @@ export const used = [initSlim, serve, durableObjectStorage, TheusError];
 const fileOptions: FileStorageOptions = { snapshotEvery: 500, groupCommit: true };
 export const storages: EngineOptions['storage'][] = [fileStorage('./data', fileOptions), indexedDbStorage('shop')];
 TS
+# TypeScript 5 from the registry, beside this checkout's TypeScript 7 (as a
+# devDependency under another name its `tsc` binary would take the place of 7's).
+mkdir "$work/typescript-5"
+(cd "$work/typescript-5" && npm init -y >/dev/null && npm install --no-audit --no-fund --silent typescript@5.9.3 && mv node_modules/typescript "$work/typescript-5/typescript-5")
 types_in() { # types_in DIR how-it-was-installed
   cp "$work/consumer.ts" "$1/"
   (cd "$1" && npm pkg set type=module)
-  local ts module resolution lib types
+  local ts ts_dir module resolution lib types
   while read -r ts module resolution lib types; do
+    ts_dir=$root/node_modules
+    [ "$ts" = typescript-5 ] && ts_dir=$work/typescript-5
     cat > "$1/tsconfig.json" <<JSON
 { "compilerOptions": { "module": "$module", "moduleResolution": "$resolution", "lib": [$lib], "types": [$types],
   "typeRoots": ["$root/node_modules/@types"], "target": "ES2022", "strict": true, "noEmit": true, "skipLibCheck": false },
   "files": ["consumer.ts"] }
 JSON
-    (cd "$1" && node "$root/node_modules/$ts/bin/tsc" -p tsconfig.json) || { echo "check-package ($2): types fail under $ts with module $module, resolution $resolution, lib [$lib], types [$types]" >&2; exit 1; }
+    (cd "$1" && node "$ts_dir/$ts/bin/tsc" -p tsconfig.json) || { echo "check-package ($2): types fail under $ts with module $module, resolution $resolution, lib [$lib], types [$types]" >&2; exit 1; }
   done <<'CONFIGS'
 typescript node16 node16 "ES2022" "node"
 typescript nodenext nodenext "ES2023" "node"

@@ -25,7 +25,7 @@ describe('init()', () => {
 
   it('rejects unknown options and wrong wasm types, naming what it accepts', async () => {
     await expect(init({ wsam: new Uint8Array() } as never)).rejects.toThrow(new TypeError("init(options): unknown option 'wsam'; the only option is 'wasm'"));
-    await expect(init({ wasm: 42 as never })).rejects.toThrow(/expected bytes \(ArrayBuffer or typed array\), a WebAssembly\.Module, a Response, a promise of a Response, a URL or a URL string; got number/);
+    await expect(init({ wasm: 42 as never })).rejects.toThrow(/expected bytes, a WebAssembly\.Module, a Response \(or a promise of one\), a URL or a URL string; got number/);
     await expect(init({ wasm: {} as never })).rejects.toThrow(/got Object$/);
   });
 

@@ -244,7 +244,7 @@ export class Authority {
     if (verdict.outcome === 'committed') {
       this.#version = verdict.version;
       const record: CommitRecord = { version: verdict.version, process: message.name, patches: message.patches, inversePatches: message.inversePatches, at: Date.now() };
-      if (after) this.#store.offer(record, { base, root: after });
+      if (after) this.#store.offer(record, after === made?.root ? made : { base, root: after });
       // A commit to save needs its state now.
       else this.#defer(record, this.#saver !== undefined || reply.events.some((e) => e.kind === 'signal'));
       const events = this.#events(reply.events, replica, false);

@@ -58,6 +58,8 @@ export interface DraftState {
   children: DraftState[] | undefined;
   /** An array draft that may have made a hole (a delete, a write past the end, a longer length). */
   holes?: boolean;
+  /** Its base is not committed: a plain object or array the transaction wrote, read back. */
+  fresh?: boolean;
   /** A Set's committed members -> their drafts, once its members were handed out. */
   members: Map<unknown, unknown> | undefined;
   proxy: any;
@@ -123,9 +125,10 @@ export function shallowCopy(base: any, kind: Kind): any {
     // undefined, so holes take a loop. Looking for holes costs more than the
     // copy, so arrays known to have none (made by a draft that made none)
     // skip the look.
-    if (Object.getPrototypeOf(base) === Array.prototype && (packed.has(base) || (!base.includes(undefined) && packed.add(base)))) return Array.from(base);
+    if (Object.getPrototypeOf(base) === Array.prototype && isPacked(base)) return Array.from(base);
+    // Only the items there are: a sparse array's length may be in the billions.
     const copy = new Array(base.length);
-    for (let i = 0; i < base.length; i++) if (i in base) copy[i] = base[i];
+    for (const key of Object.keys(base)) copy[key as any] = base[key];
     Object.setPrototypeOf(copy, Object.getPrototypeOf(base));
     return copy;
   }
@@ -173,6 +176,13 @@ export function remapSet(set: Set<unknown>, f: (member: unknown) => unknown): vo
 /** Arrays known to have no holes: the committed ones drafts made without making one. */
 const packed = new WeakSet<object>();
 
+/**
+ * Whether an array has no holes (a hole reads as undefined, so an array
+ * with no undefined has none). Past 2^24 items it is taken for sparse
+ * unasked: looking would walk every index of an array as long as `list[4e9] = x` makes.
+ */
+export const isPacked = (array: unknown[]): boolean => packed.has(array) || (array.length < 2 ** 24 && !array.includes(undefined) && !!packed.add(array));
+
 /** Called as a draft of an array settles: its copy has no holes unless the draft made one. */
 export function settledArray(state: DraftState): void {
   if (!state.holes && packed.has(state.base)) packed.add(state.copy);
@@ -219,16 +229,28 @@ export function draftChild(state: DraftState, key: unknown, value: unknown, comm
     return value;
   }
   if (isPrototypeMachinery(value)) throw new PrototypeReached();
-  // Written during this transaction (a new value or a draft): handed out as is.
-  if (value !== committed) return value;
+  let fresh = false;
+  if (value !== committed || state.fresh) {
+    // Written during this transaction (or within what was): a draft (or a
+    // value from a prototype) is handed out as it is; a new plain object or
+    // array gets a draft of its own, so that its keys too never lead to a prototype
+    // (`counts = {}`, then `counts[key] ??= {}` with a key from user data).
+    if (committed === INHERITED || stateOf(value) || !isPlainContainer(value)) return value;
+    fresh = true;
+  }
   const kind = kindOf(value);
   if (kind === undefined) return value;
-  const child = makeDraft(value, kind, state, key, state.session).proxy;
+  const made = makeDraft(value, kind, state, key, state.session);
+  if (fresh) made.fresh = true;
+  const child = made.proxy;
   const copy = prepareCopy(state);
   if (state.kind === MAP) copy.set(key, child);
   else copy[key as PropertyKey] = child;
   return child;
 }
+
+/** What draftChild is told a value found on a prototype was committed as: nothing of it is drafted. */
+const INHERITED = Symbol('inherited');
 
 /** The state a draft's proxy target holds. */
 export const holder = (target: any): DraftState => target[DRAFT];
@@ -248,7 +270,7 @@ const objectTraps: ProxyHandler<any> = {
     const value = source[key];
     if (typeof key === 'symbol') return value;
     // Inherited: a method, or a prototype's data (never drafted into the copy).
-    if (!Object.hasOwn(source, key)) return draftChild(state, key, value, undefined);
+    if (!Object.hasOwn(source, key)) return draftChild(state, key, value, INHERITED);
     return draftChild(state, key, value, state.base[key]);
   },
   set(target, key, value, receiver) {

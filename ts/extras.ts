@@ -1,7 +1,8 @@
 /**
  * Everything a minimal app does not use, as one module that engines import
  * on first use: worker mode (comlink, workers, tabs, ports), workflows,
- * storage, the undo step, module discovery, compareAndSwap's writes and
+ * storage, the undo step, module discovery, compareAndSwap's writes, telling a
+ * write to frozen data from a process's own TypeError, and
  * YAML audit recipes.
  * The YAML parser stays apart, loaded only where YAML is read.
  *
@@ -12,6 +13,7 @@
  * module that imports nothing of the engine's, the core path is one chunk.
  * The price: the first use of any of these features loads all of them.
  */
+export { frozenWriteViolation } from './frozen-write.ts';
 export { importTree } from './import-tree.ts';
 export { joinedEngine, remoteEngine } from './remote-engine.ts';
 export { takeStep } from './reverse.ts';

@@ -9,12 +9,13 @@
  * read from gives patches beneath that key; anywhere else (moved, copied, a
  * key written again) its key is replaced whole.
  */
-import { ARRAY, type DraftState, MAP, OBJECT, remapSet, revokeAll, SET, settledArray, stateOf } from './draft.ts';
+import { ARRAY, type DraftState, isPacked, MAP, OBJECT, remapSet, revokeAll, SET, settledArray, stateOf } from './draft.ts';
 import type { Patch, Patches } from './patch.ts';
 
 /** The final value of a draft (memoised: a draft may be put in several places). */
 function settle(state: DraftState): unknown {
-  if (!state.modified) return state.base;
+  // A fresh draft's base is new data, which may hold drafts (see settleValue).
+  if (!state.modified) return state.fresh ? settleValue(state.base) : state.base;
   if (state.final !== undefined) return state.final;
   const copy = state.copy;
   state.final = copy;
@@ -48,7 +49,7 @@ function settle(state: DraftState): unknown {
     }
   }
   if (state.kind === ARRAY) settledArray(state);
-  return copy;
+  return state.fresh ? settleValue(copy) : copy;
 }
 
 /**
@@ -135,7 +136,9 @@ function diff(state: DraftState, path: Path, patches: Patch[], inverse: Patch[])
 /**
  * An array: the written indices within both lengths are replaced; growth is
  * added index by index; shrinking sets `length` (one patch however many
- * items go), and each direction's inverse is the other.
+ * items go), and each direction's inverse is the other. Growth that left
+ * holes sets `length` across each gap instead of adding its holes one by
+ * one (`list[4e9] = x` is two patches, not four billion).
  */
 function diffArray(state: DraftState, path: Path, patches: Patch[], inverse: Patch[]): void {
   const { base, copy, assigned } = state;
@@ -148,18 +151,37 @@ function diffArray(state: DraftState, path: Path, patches: Patch[], inverse: Pat
       inverse.push({ op: 'replace', path: at, value: base[i] });
     }
   }
-  const grown: Patch[] = [];
-  for (let i = base.length; i < copy.length; i++) grown.push({ op: 'add', path: pathTo(path, i), value: copy[i] });
-  const shrunk: Patch[] = [];
-  // Descending: the inverse is reversed as a whole, and these must apply ascending.
-  for (let i = base.length - 1; i >= copy.length; i--) shrunk.push({ op: 'add', path: pathTo(path, i), value: base[i] });
-  if (grown.length > 0) {
-    patches.push(...grown);
-    inverse.push({ op: 'replace', path: pathTo(path, 'length'), value: base.length });
-  } else if (shrunk.length > 0) {
-    patches.push({ op: 'replace', path: pathTo(path, 'length'), value: copy.length });
-    inverse.push(...shrunk);
+  if (copy.length > base.length) {
+    for (const patch of growth(copy, base.length, path, state.holes === true)) patches.push(patch);
+    inverse.push(lengthPatch(path, base.length));
+  } else if (copy.length < base.length) {
+    patches.push(lengthPatch(path, copy.length));
+    // The inverse is reversed as a whole: these, reversed, apply ascending.
+    const restore = growth(base, copy.length, path, !isPacked(base));
+    for (let i = restore.length - 1; i >= 0; i--) inverse.push(restore[i]);
   }
+}
+
+const lengthPatch = (path: Path, value: number): Patch => ({ op: 'replace', path: pathTo(path, 'length'), value });
+
+/**
+ * The patches that grow an array from length `from` to `array`, ascending:
+ * an `add` per item, and across a hole (`sparse` arrays may have some) a
+ * `length` that makes it, so that `list[4e9] = x` is two patches, not four
+ * billion, and holes stay holes.
+ */
+function growth(array: unknown[], from: number, path: Path, sparse: boolean): Patch[] {
+  const patches: Patch[] = [];
+  const present = sparse ? Object.keys(array).map(Number).filter((i) => i >= from) : undefined;
+  let end = from;
+  for (let next = 0, i = from; present ? next < present.length : i < array.length; i++) {
+    if (present) i = present[next++];
+    if (i > end) patches.push(lengthPatch(path, i));
+    patches.push({ op: 'add', path: pathTo(path, i), value: array[i] });
+    end = i + 1;
+  }
+  if (array.length > end) patches.push(lengthPatch(path, array.length));
+  return patches;
 }
 
 /**

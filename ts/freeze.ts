@@ -38,25 +38,29 @@ function freezeOne(value: object): void {
 }
 
 export function deepFreeze(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value) || isHeavy(value)) return;
-  freezeOne(value);
-  if (value instanceof Map) {
-    for (const [k, v] of value) {
-      deepFreeze(k);
-      deepFreeze(v);
-    }
-  } else if (value instanceof Set) {
-    for (const v of value) deepFreeze(v);
-  } else {
-    for (const key of Reflect.ownKeys(value)) {
-      const descriptor = Reflect.getOwnPropertyDescriptor(value, key);
-      if (descriptor && 'value' in descriptor) deepFreeze(descriptor.value);
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  // A list, not recursion: state may nest deeper than the call stack goes.
+  const pending = [value];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (typeof node !== 'object' || node === null || Object.isFrozen(node) || isHeavy(node)) continue;
+    freezeOne(node);
+    if (node instanceof Map) for (const [k, v] of node) pending.push(k, v);
+    else if (node instanceof Set) for (const v of node) pending.push(v);
+    else {
+      for (const key of Reflect.ownKeys(node)) {
+        const descriptor = Reflect.getOwnPropertyDescriptor(node, key);
+        if (descriptor && 'value' in descriptor) pending.push(descriptor.value);
+      }
     }
   }
 }
 
 /** Freezes what a commit created in `root`, following its patches. */
 export function freezeChanged(root: object, patches: Patches): void {
+  // Containers met on an earlier patch's path are not asked again: asking
+  // whether a frozen object is frozen walks all its keys (74 µs for 10,000).
+  const met = patches.length > 1 ? new Set<object>() : undefined;
   for (const patch of patches) {
     let node: unknown = root;
     for (const key of patch.path as unknown[]) {
@@ -65,7 +69,10 @@ export function freezeChanged(root: object, patches: Patches): void {
         deepFreeze(node);
         break;
       }
-      if (!Object.isFrozen(node)) freezeOne(node);
+      if (!met?.has(node)) {
+        met?.add(node);
+        if (!Object.isFrozen(node)) freezeOne(node);
+      }
       node = node instanceof Map ? node.get(key) : (node as Record<PropertyKey, unknown>)[key as PropertyKey];
     }
     deepFreeze(node);

@@ -10,7 +10,6 @@
  */
 import type { CompiledContract } from './contract.ts';
 import { ContractViolationError } from './errors.ts';
-import { FrozenCollectionError } from './freeze.ts';
 import { layerRules } from './layers.ts';
 
 /** The contract as a tree of keys, built once at register time. */
@@ -388,33 +387,4 @@ function proxyGuard(state: NodeState): object {
     },
   });
   return new Stamp(guard, state);
-}
-
-/**
- * The runtime's own TypeErrors for a write to frozen data (what a write
- * beneath an input meets), exactly as V8, SpiderMonkey and JavaScriptCore
- * word them. Anchored whole-message templates, so that a process's own
- * TypeError ("Cannot delete the last admin") is never taken for one.
- */
-const FROZEN_WRITE = [
-  // V8
-  /^Cannot assign to read only property '.*' of (object|function) '.*'$/,
-  /^Cannot add property .*, object is not extensible$/,
-  /^Cannot delete property '.*' of .*$/,
-  /^Cannot define property .*, object is not extensible$/,
-  /^Cannot redefine property: .*$/,
-  // SpiderMonkey
-  /^".*" is read-only$/,
-  /^can't define property ".*": .* is not extensible$/,
-  /^property ".*" is non-configurable and can't be deleted$/,
-  // JavaScriptCore
-  /^Attempted to assign to readonly property\.$/,
-  /^Attempting to define property on object that is not extensible\.$/,
-  /^Unable to delete property\.$/,
-];
-
-/** A plain TypeError of the runtime's for writing frozen data, or a frozen Map's or Set's refusal. */
-export function isFrozenWriteError(error: unknown): error is TypeError {
-  if (error instanceof FrozenCollectionError) return true;
-  return error instanceof TypeError && Object.getPrototypeOf(error) === TypeError.prototype && FROZEN_WRITE.some((template) => template.test(error.message));
 }

@@ -161,8 +161,7 @@ function checkOptions(options: InitOptions): WasmSource | undefined {
   const { wasm } = options;
   if (wasm === undefined || isWasmSource(wasm)) return wasm;
   throw new TypeError(
-    `init({ wasm }): expected bytes (ArrayBuffer or typed array), a WebAssembly.Module, a Response, ` +
-      `a promise of a Response, a URL or a URL string; got ${describe(wasm)}`,
+    `init({ wasm }): expected bytes, a WebAssembly.Module, a Response (or a promise of one), a URL or a URL string; got ${describe(wasm)}`,
   );
 }
 
@@ -210,7 +209,9 @@ async function compile(source: WasmSource): Promise<WebAssembly.Module> {
   const kind = tag(source);
   if (kind === 'WebAssembly.Module') return source as WebAssembly.Module;
   if (kind === 'URL' || typeof source === 'string') return compile(await readUrl(source as URL | string));
-  if (kind === 'ArrayBuffer' || ArrayBuffer.isView(source)) return WebAssembly.compile(source as BufferSource);
+  // As bytes: V8 compiles no DataView.
+  if (ArrayBuffer.isView(source)) return WebAssembly.compile(new Uint8Array(source.buffer, source.byteOffset, source.byteLength) as BufferSource);
+  if (kind === 'ArrayBuffer') return WebAssembly.compile(source as ArrayBuffer);
   const response = await (source as HostResponse | Promise<HostResponse>);
   if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
   // Streaming compilation starts before the download ends, but browsers only

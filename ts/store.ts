@@ -27,6 +27,8 @@ export interface CommitEvent {
 export interface Made {
   base: Root;
   root: Root;
+  /** Already frozen where the commit changed it (a transaction of this replica's: Store.freezeMade). */
+  frozen?: boolean;
 }
 
 interface Pending {
@@ -66,6 +68,15 @@ export class Store {
 
   get root(): Root {
     return this.#root;
+  }
+
+  /**
+   * Freezes (in strict mode) what a transaction of this replica made, before
+   * it is sent: a value that cannot be frozen then refuses the transaction,
+   * rather than failing its install after the core committed it.
+   */
+  freezeMade(root: Root, patches: Patches): void {
+    if (this.#options.strict) freezeChanged(root, patches);
   }
 
   get version(): number {
@@ -155,8 +166,9 @@ export class Store {
 
   #install({ record, made, then }: Pending): void {
     const previous = this.#root;
-    const root = made && made.base === previous ? made.root : applyPatches(previous, record.patches);
-    if (this.#options.strict) freezeChanged(root, record.patches);
+    const own = made && made.base === previous;
+    const root = own ? made.root : applyPatches(previous, record.patches);
+    if (this.#options.strict && !(own && made.frozen)) freezeChanged(root, record.patches);
     const context = this.#options.context;
     if (context) {
       let refused: string | undefined;

@@ -14,8 +14,7 @@ import { detachDrafts, draftViolation, openDraft, revokeAll, type DraftState } f
 import { finish } from './finish.ts';
 import type { Patches } from './patch.ts';
 import { TX_CAS, TX_PROCESS, type TxKindCode } from './core.ts';
-import { ContractViolationError, fromCore, TheusError } from './errors.ts';
-import { isFrozenWriteError } from './guard.ts';
+import { fromCore, TheusError } from './errors.ts';
 import type { Made, Root, Store } from './store.ts';
 import type { UndoStep } from './undo.ts';
 import type { Upstream } from './upstream.ts';
@@ -140,11 +139,12 @@ class Transaction<R> {
     try {
       result = detachDrafts(value) as R;
       [next, patches, inversePatches] = finish<Root>(drafted, true);
+      replica.store.freezeMade(next, patches);
       refuseUnsendable(replica.store, upstream, patches, spec);
     } catch (error) {
       return this.#failed(drafted, error);
     }
-    const made = { base: snapshot, root: next };
+    const made = { base: snapshot, root: next, frozen: true };
     const message = { tx: this.#tx, kind: spec.kind, process: spec.process, name: spec.name, elapsedMs: performance.now() - this.#started, snapshot: snapshotVersion, writes: encodeWritten(patches, next), patches, inversePatches };
     let pending;
     try {
@@ -200,12 +200,13 @@ class Transaction<R> {
     const { spec } = this;
     revokeAll(drafted.session);
     const who = this.#isProcess ? `process '${spec.name}'` : spec.call;
-    const violation =
-      draftViolation(error, who, spec.name ?? undefined) ??
-      (this.#isProcess && isFrozenWriteError(error)
-        ? new ContractViolationError(`${who} wrote to data it may only read (a declared input, not an output): ${error.message}`, { process: spec.name ?? undefined, cause: error })
-        : undefined);
-    return this.#abort(violation ?? error, this.#isProcess && !violation && !(error instanceof TheusError));
+    const violation = draftViolation(error, who, spec.name ?? undefined);
+    if (violation || !this.#isProcess || !(error instanceof TypeError)) return this.#abort(violation ?? error, this.#isProcess && !violation && !(error instanceof TheusError));
+    // Perhaps the runtime's refusal of a write to frozen data: a declared input written.
+    return import('./extras.ts').then(({ frozenWriteViolation }) => {
+      const written = frozenWriteViolation(error, who, spec.name ?? undefined);
+      return settled(this.#abort(written ?? error, !written));
+    });
   }
 
   /** Ends the transaction in the core after it failed, then fails with `error`. */
