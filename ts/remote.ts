@@ -118,7 +118,11 @@ export class RemoteUpstream implements RemoteLink {
     const remote = wrap<HostEndpoint>(link.endpoint);
     try {
       if (options.start) {
-        const started = await fate.race(remote.start(options.start));
+        const started = await fate.race(remote.start(options.start)).catch((cause: unknown) => {
+          // The state could not be cloned across (too deep for structured clone, say).
+          if (cause instanceof TheusError) throw cause;
+          throw new TheusError(`could not start the Theus authority in the worker: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+        });
         if (started.error) throw started.error;
       }
       const { port1, port2 } = link.channel?.() ?? new MessageChannel();
