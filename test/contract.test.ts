@@ -82,6 +82,14 @@ describe('contract validation at register', () => {
     expect(error.process).toBe('p');
   });
 
+  it('refuses an own __proto__ key (a contract from JSON.parse) as unknown, never taking it for a prototype', () => {
+    const contract = JSON.parse('{"name":"from_json","__proto__":{"outputs":["domain_ctx.x"]}}') as object;
+    const fn = process(contract, function from_json() {});
+    expect(Object.getPrototypeOf(fn.contract)).toBe(Object.prototype);
+    expect(fn.contract.outputs).toBeUndefined();
+    expect(() => engine.register(fn)).toThrow("contract of 'from_json': unknown key '__proto__'; a contract has inputs, outputs, semantic, errors, sideEffects, parallel, name");
+  });
+
   it('refuses values of the wrong type, naming the key', () => {
     expect(registerError({ inputs: 'domain.x' }).message).toBe("contract of 'p': inputs must be an array of strings, got a string");
     expect(registerError({ outputs: ['domain.x', 7] }).message).toBe("contract of 'p': outputs[1] must be a string, got a number");

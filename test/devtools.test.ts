@@ -377,6 +377,7 @@ describe('connectDevtools: connecting and disconnecting', () => {
     expect(thrown(() => connectDevtools(engine, 'x' as never))).toEqual(new TypeError('connectDevtools: options must be an object'));
     expect(thrown(() => connectDevtools(engine, { extension, name: 1 as never }))).toEqual(new TypeError('connectDevtools: name must be a string'));
     expect(thrown(() => connectDevtools(engine, { extension, maxAge: 1 }))).toEqual(new TypeError('connectDevtools: maxAge must be an integer of at least 2, got 1'));
+    expect(thrown(() => connectDevtools(engine, { extension, maxage: 5 } as never))).toEqual(new TypeError("connectDevtools: unknown option 'maxage'; the options are name, maxAge, extension and onError"));
     expect(thrown(() => connectDevtools(engine, { extension, onError: 'log' as never }))).toEqual(new TypeError('connectDevtools: onError must be a function'));
     expect(thrown(() => connectDevtools(engine, { extension: {} as never }))).toEqual(new TypeError('connectDevtools: extension must be an object with connect()'));
     expect(extension.connections).toEqual([]);

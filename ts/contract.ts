@@ -162,11 +162,9 @@ export function processName(fn: Process): string {
 }
 
 // A copy, so that mutating the caller's arrays later cannot change what was
-// registered; frozen, so that nobody can.
+// registered; frozen, so that nobody can. Made by fromEntries, which defines
+// each key: an own '__proto__' (a contract from JSON.parse) stays a key, for
+// the core to refuse as unknown, and never becomes the copy's prototype.
 function freezeCopy(contract: Contract): Readonly<Contract> {
-  const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(contract)) {
-    copy[key] = Array.isArray(value) ? Object.freeze([...value]) : value;
-  }
-  return Object.freeze(copy) as Readonly<Contract>;
+  return Object.freeze(Object.fromEntries(Object.entries(contract).map(([key, value]) => [key, Array.isArray(value) ? Object.freeze([...value]) : value]))) as Readonly<Contract>;
 }

@@ -244,6 +244,8 @@ export function connectDevtools<C extends Context>(engine: TheusEngine<C>, optio
 
 function checkOptions(options: DevtoolsOptions): Required<Omit<DevtoolsOptions, 'name' | 'extension'>> & Pick<DevtoolsOptions, 'name' | 'extension'> {
   if (typeof options !== 'object' || options === null) throw new TypeError('connectDevtools: options must be an object');
+  const unknown = Object.keys(options).find((key) => !['name', 'maxAge', 'extension', 'onError'].includes(key));
+  if (unknown !== undefined) throw new TypeError(`connectDevtools: unknown option '${unknown}'; the options are name, maxAge, extension and onError`);
   const { name, maxAge = DEFAULT_MAX_AGE, onError = (error: unknown) => console.error('theus devtools:', error) } = options;
   if (name !== undefined && typeof name !== 'string') throw new TypeError('connectDevtools: name must be a string');
   if (!Number.isInteger(maxAge) || maxAge < 2) throw new TypeError(`connectDevtools: maxAge must be an integer of at least 2, got ${String(maxAge)}`);
