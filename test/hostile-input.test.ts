@@ -104,6 +104,16 @@ describe('hostile workflows', () => {
     expect(error).toBeInstanceOf(WorkflowError);
     await stillWorks(engine);
   });
+
+  it('YAML text over a mebibyte: a WorkflowError naming its length, before any parsing', async () => {
+    const engine = await engineWithInc();
+    const text = `steps:\n${'  - inc\n'.repeat(200_000)}`;
+    const error = await engine.executeWorkflow(text).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkflowError);
+    expect((error as Error).message).toBe(`the workflow text cannot be read: it is ${text.length} characters long, more than the 1048576 YAML text may be`);
+    expect(engine.version).toBe(0);
+    await stillWorks(engine);
+  });
 });
 
 describe('hostile recipes and contracts', () => {

@@ -51,7 +51,13 @@ export async function loadYaml(source: YamlSource, what: string, syntaxError: Sy
   throw new TypeError(`${what}: expected a file path, a URL, YAML text or a parsed object, got ${source === null ? 'null' : typeof source}`);
 }
 
+/** The longest YAML text read, in characters: far beyond any workflow or recipe, far below what exhausts memory. */
+export const MAX_YAML_LENGTH = 2 ** 20;
+
 export function parseYaml(text: string, origin: string, syntaxError: SyntaxErrorOf): Loaded {
+  if (text.length > MAX_YAML_LENGTH) {
+    throw syntaxError(`${origin} cannot be read: it is ${text.length} characters long, more than the ${MAX_YAML_LENGTH} YAML text may be`, {});
+  }
   const lineCounter = new LineCounter();
   // The parser recurses per nesting level and expands aliases: a document
   // nested thousands deep, or an alias bomb, is refused, not a crash.
