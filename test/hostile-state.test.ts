@@ -45,7 +45,7 @@ describe('deep state', () => {
       expect(node).toBe(1);
     }
     await goesOn(engine);
-  });
+  }, 30_000);
 
   it('an initial state nested 20,000 levels deep is taken, or refused with a TheusError', async () => {
     const made = TheusEngine.create({ domain_ctx: { n: 0, deep: chain(20_000) } });
@@ -145,7 +145,7 @@ describe('big and sparse arrays', () => {
     expect(engine.state.domain_ctx.list).toEqual([]);
     expect(engine.history[1].inversePatches).toHaveLength(200_001);
     await goesOn(engine);
-  });
+  }, 60_000);
 
   it('a write far past the end crosses the hole with one length patch, and the hole stays one', async () => {
     const engine = await TheusEngine.create({ domain_ctx: { n: 0, list: [1] as number[] } });
@@ -190,5 +190,5 @@ describe('big and sparse arrays', () => {
     expect(Object.keys(engine.state.domain_ctx.map)).toHaveLength(20_001);
     expect(Object.isFrozen(engine.state.domain_ctx.map)).toBe(true);
     await goesOn(engine);
-  });
+  }, 30_000);
 });

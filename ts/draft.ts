@@ -59,7 +59,7 @@ export interface DraftState {
   /** An array draft that may have made a hole (a delete, a write past the end, a longer length). */
   holes?: boolean;
   /** Its base is not committed: a plain object or array the transaction wrote, read back. */
-  fresh?: boolean;
+  fresh: boolean;
   /** A Set's committed members -> their drafts, once its members were handed out. */
   members: Map<unknown, unknown> | undefined;
   proxy: any;
@@ -207,7 +207,7 @@ export function assign(state: DraftState, key: unknown, set: boolean): void {
 
 /** Opens a draft of `base` in `session`. */
 export function makeDraft(base: object, kind: Kind, parent: DraftState | undefined, key: unknown, session: Session): DraftState {
-  const state: DraftState = { kind, base, copy: undefined, parent, key, modified: false, assigned: undefined, children: undefined, members: undefined, proxy: undefined, session, final: undefined };
+  const state: DraftState = { kind, base, copy: undefined, parent, key, modified: false, assigned: undefined, children: undefined, fresh: false, members: undefined, proxy: undefined, session, final: undefined };
   // The target is only a holder: the committed node is frozen, and a proxy
   // over a frozen target must hand out exactly its values, never drafts.
   const target = kind === ARRAY ? Object.assign([], { [DRAFT]: state }) : { [DRAFT]: state };
@@ -229,19 +229,16 @@ export function draftChild(state: DraftState, key: unknown, value: unknown, comm
     return value;
   }
   if (isPrototypeMachinery(value)) throw new PrototypeReached();
-  let fresh = false;
-  if (value !== committed || state.fresh) {
-    // Written during this transaction (or within what was): a draft (or a
-    // value from a prototype) is handed out as it is; a new plain object or
-    // array gets a draft of its own, so that its keys too never lead to a prototype
-    // (`counts = {}`, then `counts[key] ??= {}` with a key from user data).
-    if (committed === INHERITED || stateOf(value) || !isPlainContainer(value)) return value;
-    fresh = true;
-  }
+  // Written during this transaction (or within what was): a draft (or a
+  // value from a prototype) is handed out as it is; a new plain object or
+  // array gets a draft of its own, so that its keys too never lead to a prototype
+  // (`counts = {}`, then `counts[key] ??= {}` with a key from user data).
+  const fresh = value !== committed || state.fresh;
+  if (fresh && (committed === INHERITED || stateOf(value) || !isPlainContainer(value))) return value;
   const kind = kindOf(value);
   if (kind === undefined) return value;
   const made = makeDraft(value, kind, state, key, state.session);
-  if (fresh) made.fresh = true;
+  made.fresh = fresh;
   const child = made.proxy;
   const copy = prepareCopy(state);
   if (state.kind === MAP) copy.set(key, child);
