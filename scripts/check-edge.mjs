@@ -11,10 +11,14 @@
 //    import) in the same runtime, which like Vercel's compiles no wasm from
 //    bytes.
 // 3. A bundle that took the default entry must fail with guidance.
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// 4. The 'edge-light' entry in Vercel's Edge Runtime (the npm edge-runtime,
+//    which Next.js's dev server runs edge code in), its .wasm?module import
+//    compiled by the host, as Next.js does: a module from another realm.
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { EdgeRuntime } from 'edge-runtime';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 
 const app = process.argv[2];
@@ -134,6 +138,49 @@ export default {
     if (name === 'edge-light') check("the 'edge-light' entry runs where wasm cannot be compiled from bytes", body.n === 2, body);
     else check('the default entry in workerd fails with guidance', /^TheusError: .*export condition of your runtime \('workerd', 'edge-light'\)/.test(body.error), body);
   }
+
+  // 4. Vercel's Edge Runtime runs service-worker scripts: the probe as one.
+  writeFileSync(
+    join(app, 'edge-light-probe.mjs'),
+    `import { process, TheusEngine } from 'theus';
+const double = process({ inputs: ['domain_ctx.n'], outputs: ['domain_ctx.n'], name: 'double' }, (ctx) => { ctx.domain_ctx.n *= 2; });
+addEventListener('fetch', (event) => event.respondWith((async () => {
+  try {
+    const engine = await TheusEngine.create({ domain_ctx: { n: 1 } });
+    await Promise.all([1, 2, 3].map(() => engine.execute(double)));
+    return Response.json({ n: engine.state.domain_ctx.n, version: engine.version });
+  } catch (error) {
+    return Response.json({ error: error.name + ': ' + error.message });
+  }
+})()));
+`,
+  );
+  const script = join(work, 'edge-light-probe.js');
+  await build({
+    entryPoints: [join(app, 'edge-light-probe.mjs')],
+    outfile: script,
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    conditions: ['edge-light', 'worker', 'browser'],
+    plugins: [
+      {
+        // Next.js compiles each .wasm?module import in the host and hands the module to the sandbox.
+        name: 'host-compiled-wasm',
+        setup(b) {
+          b.onResolve({ filter: /\.wasm\?module$/ }, (args) => ({ path: args.path, namespace: 'host-compiled-wasm' }));
+          b.onLoad({ filter: /.*/, namespace: 'host-compiled-wasm' }, () => ({ contents: 'export default globalThis.__theusWasm', loader: 'js' }));
+        },
+      },
+    ],
+    logLevel: 'warning',
+    absWorkingDir: app,
+  });
+  const edge = new EdgeRuntime();
+  edge.context.__theusWasm = await WebAssembly.compile(readFileSync(join(app, 'node_modules/theus/wasm-pkg/theus_wasm_bg.wasm')));
+  edge.evaluate(readFileSync(script, 'utf8'));
+  const edgeBody = await (await edge.dispatchFetch('http://edge.test/')).json();
+  check("the 'edge-light' entry runs in Vercel's Edge Runtime, with its wasm module compiled in another realm", edgeBody.n === 8 && edgeBody.version === 3, edgeBody);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
