@@ -14,6 +14,8 @@ toolchain_env=$(wasm_toolchain_env) || {
 }
 command -v wasm-pack >/dev/null || { echo "build-wasm: wasm-pack is not installed; run: npm run setup" >&2; exit 1; }
 [ -x node_modules/.bin/wasm-opt ] || { echo "build-wasm: node_modules/.bin/wasm-opt is missing; run: npm ci" >&2; exit 1; }
+# --check: only whether this machine can build (scripts/prepare.mjs asks).
+[ "${1:-}" = --check ] && exit 0
 
 # Built aside and moved into wasm-pkg/ only when every step succeeded: a
 # failed step must not leave a new but unfinished wasm that looks built.

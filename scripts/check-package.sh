@@ -63,7 +63,7 @@ try_in "$work/from-tarball" "npm install <tarball>"
 # such a checkout cannot be packed.
 unbuilt="$work/unbuilt"
 mkdir -p "$unbuilt/scripts" "$work/from-unbuilt"
-cp "$root/package.json" "$root/LICENSE" "$unbuilt/" && cp "$root/scripts/prepare.mjs" "$root/scripts/toolchain.sh" "$unbuilt/scripts/"
+cp "$root/package.json" "$root/LICENSE" "$unbuilt/" && cp "$root/scripts/prepare.mjs" "$root/scripts/toolchain.sh" "$root/scripts/build-wasm.sh" "$unbuilt/scripts/"
 if (cd "$work/from-unbuilt" && npm init -y >/dev/null && npm install --no-audit --no-fund "$unbuilt" >"$work/unbuilt.log" 2>&1); then
   echo "package (unbuilt checkout): installed without a build" >&2
   exit 1

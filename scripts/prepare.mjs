@@ -52,11 +52,10 @@ function installedAsDependency() {
   return from !== undefined && existsSync(from) && realpathSync(from) !== realpathSync(root);
 }
 
-/** Whether this machine has all a build needs: a wasm32 Rust toolchain, wasm-pack, and the dev dependencies. */
+/** Whether this machine has all a build needs: what build-wasm.sh checks, and TypeScript. */
 function canBuild() {
-  if (!['wasm-opt', 'tsc'].every((bin) => existsSync(join(root, 'node_modules/.bin', bin)))) return false;
-  const probe = 'export PATH="$HOME/.cargo/bin:$PATH"; . scripts/toolchain.sh && wasm_toolchain_env >/dev/null && command -v wasm-pack >/dev/null';
-  return spawnSync('bash', ['-c', probe], { cwd: root, stdio: 'ignore' }).status === 0;
+  if (!existsSync(join(root, 'node_modules/.bin/tsc'))) return false;
+  return spawnSync('bash', ['scripts/build-wasm.sh', '--check'], { cwd: root, stdio: 'ignore' }).status === 0;
 }
 
 function newerThan(dir, time) {

@@ -38,9 +38,9 @@ function freezeOne(value: object): void {
 }
 
 export function deepFreeze(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  if (typeof value !== 'object' || value === null) return;
   // A list, not recursion: state may nest deeper than the call stack goes.
-  const pending = [value];
+  const pending: unknown[] = [value];
   while (pending.length > 0) {
     const node = pending.pop();
     if (typeof node !== 'object' || node === null || Object.isFrozen(node) || isHeavy(node)) continue;
