@@ -6,7 +6,7 @@ import { serve } from '../ts/worker.ts';
 import { workerMode } from './support/mode.ts';
 import { itUnless, workerd } from './support/runtime.ts';
 import { rejection } from './support/thrown.ts';
-import { countTerminations, servingWorker, webWorkers } from './support/workers.ts';
+import { countTerminations, crashed, servingWorker, webWorkers } from './support/workers.ts';
 
 // workerd has no threads: there, one engine in a Durable Object is the authority.
 const itThreads = itUnless(it, workerd, 'workerd has no threads (and its MessagePorts transfer nothing)');
@@ -316,9 +316,20 @@ describe('worker faults', () => {
   itThreads('a crashed worker: pending calls reject with a TheusError', async () => {
     const worker = servingWorker();
     const engine = await TheusEngine.create({ domain_ctx: { n: 0 } }, { worker: worker as Worker });
-    engine.register(slowInc);
-    const pending = engine.execute(slowInc);
+    // The process commits only after the crash: a timer alone races it on a loaded machine.
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const gated = process({ inputs: ['domain_ctx.n'], outputs: ['domain_ctx.n'], name: 'gated_inc' }, async function gated_inc(ctx) {
+      const seen = ctx.domain_ctx.n;
+      await gate;
+      ctx.domain_ctx.n = seen + 1;
+    });
+    engine.register(gated);
+    const pending = engine.execute(gated);
+    const crash = crashed(worker);
     worker.postMessage({ crash: true });
+    await crash;
+    release();
     expect(await rejection(pending)).toBeInstanceOf(TheusError);
     expect((await rejection(pending)).message).toMatch(/the Theus authority is gone: the worker/);
     expect(engine.version).toBe(0);

@@ -14,6 +14,14 @@ export function servingWorker(): Worker | NodeWorker {
   return new (threads()!.Worker)(new URL('./serve-worker.mjs', import.meta.url));
 }
 
+/** Settles when the worker reports an uncaught error (after the engine's own listener, added first, has seen it). */
+export function crashed(worker: Worker | NodeWorker): Promise<void> {
+  return new Promise((resolve) => {
+    if ('on' in worker) worker.on('error', () => resolve());
+    else worker.addEventListener('error', (event) => (event.preventDefault(), resolve()));
+  });
+}
+
 /** Counts calls to `terminate` on every worker of this runtime until `restore()`. */
 export function countTerminations(): { readonly count: number; restore(): void } {
   const proto = (webWorkers ? (globalThis as unknown as { Worker: { prototype: { terminate(): unknown } } }).Worker.prototype : threads()!.Worker.prototype) as {
