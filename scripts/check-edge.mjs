@@ -181,6 +181,11 @@ addEventListener('fetch', (event) => event.respondWith((async () => {
   edge.evaluate(readFileSync(script, 'utf8'));
   const edgeBody = await (await edge.dispatchFetch('http://edge.test/')).json();
   check("the 'edge-light' entry runs in Vercel's Edge Runtime, with its wasm module compiled in another realm", edgeBody.n === 8 && edgeBody.version === 3, edgeBody);
+  // A bundler that leaves the .wasm?module import empty: the error says so.
+  const empty = new EdgeRuntime();
+  empty.evaluate(readFileSync(script, 'utf8'));
+  const emptyBody = await (await empty.dispatchFetch('http://edge.test/')).json();
+  check("an empty .wasm?module import fails saying so", /^TheusError: .*this entry's wasm import \(\.wasm\?module\) came out of the bundler empty/.test(emptyBody.error), emptyBody);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

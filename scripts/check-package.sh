@@ -150,7 +150,8 @@ types_in "$work/from-tarball" "npm install <tarball>"
 # of this checkout's lock, so that npm takes them from its cache.
 react_version=$(node -p "require('$root/node_modules/react/package.json').version")
 types_react_version=$(node -p "require('$root/node_modules/@types/react/package.json').version")
-(cd "$work/from-tarball" && npm install --no-audit --no-fund --silent "react@$react_version" "react-dom@$react_version" "@types/react@$types_react_version")
+types_react_dom_version=$(node -p "require('$root/node_modules/@types/react-dom/package.json').version")
+(cd "$work/from-tarball" && npm install --no-audit --no-fund --silent "react@$react_version" "react-dom@$react_version" "@types/react@$types_react_version" "@types/react-dom@$types_react_dom_version")
 cat > "$work/from-tarball/react-app.ts" <<'TS'
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';

@@ -176,8 +176,8 @@ process_recipes:
     expect(make({ process_recipes: { p: { inputs: [{ field: 'x', regex: '([' }] } } })).toThrow(/process_recipes\.p\.inputs\[0\]\.regex: '\(\[' is not a valid regex/);
     expect(make({ process_recipes: { p: { outputs: [{ field: 'domain.x', min: 3, max: 1 }] } } })).toThrow('audit recipe: process_recipes.p.outputs[0]: min (3) is above max (1)');
     await expect(TheusEngine.create({ domain_ctx: {} }, { auditRecipe: 'default_level: [\n' })).rejects.toThrow(/^the audit recipe text is not valid YAML/);
-    expect(make('default_level: B\n')).toThrow('an audit recipe in YAML (text, a file or a URL) is loaded by `await TheusEngine.create(...)`');
-    expect(make('recipes/audit.yaml')).toThrow('an audit recipe in YAML (text, a file or a URL) is loaded by `await TheusEngine.create(...)`');
+    expect(make('default_level: B\n')).toThrow('the auditRecipe option needs `await TheusEngine.create(sysCtx, { auditRecipe })`: loading YAML');
+    expect(make('recipes/audit.yaml')).toThrow('the auditRecipe option needs `await TheusEngine.create(sysCtx, { auditRecipe })`: loading YAML');
   });
 });
 

@@ -129,6 +129,38 @@ describe('dispose()', () => {
     expect(() => engine.register(reader('late'))).toThrow(new TheusError('register(): this engine has been disposed'));
   });
 
+  it('rejects a call whose body never settles once disposed, committing nothing', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } });
+    let started = 0;
+    let bothStarted!: () => void;
+    const awaiting = new Promise<void>((resolve) => (bothStarted = resolve));
+    const start = () => (started += 1) === 2 && bothStarted();
+    const never = () => new Promise(() => {});
+    const stuck = process({ name: 'stuck', outputs: ['domain_ctx.n'] }, async function stuck(ctx) {
+      ctx.domain_ctx.n = 1;
+      start();
+      await never();
+    });
+    engine.register(stuck);
+    const outcome = (call: Promise<unknown>) => call.then(() => 'resolved', (error: unknown) => error);
+    const executed = outcome(engine.execute(stuck));
+    const edited = outcome(
+      engine.edit(async (ctx) => {
+        ctx.domain_ctx.n = 2;
+        start();
+        await never();
+      }),
+    );
+    await awaiting;
+    engine.dispose();
+    expect(await executed).toBeInstanceOf(TheusError);
+    expect(((await executed) as Error).message).toBe('execute(): this engine has been disposed');
+    expect(await edited).toBeInstanceOf(TheusError);
+    expect(((await edited) as Error).message).toBe('edit(): this engine has been disposed');
+    expect(engine.version).toBe(0);
+    expect(engine.state.domain_ctx.n).toBe(0);
+  });
+
   it('supports Symbol.dispose (the `using` declaration)', () => {
     const engine = new TheusEngine({ domain_ctx: {} });
     engine[Symbol.dispose]();

@@ -282,6 +282,19 @@ describe('fileStorage', () => {
     }
   });
 
+  const deno = (globalThis as { Deno?: { permissions: { querySync(p: { name: string }): { state: string } } } }).Deno;
+  itUnless(it, !fs || !deno || deno.permissions.querySync({ name: 'run' }).state === 'granted', 'only Deno without --allow-run')('in Deno without --allow-run, says that whether the owner runs is unknown, and how to let it be checked', async () => {
+    const dir = await tempDir();
+    try {
+      await fs!.writeFile(`${dir}/theus.lock`, '2147483646\n');
+      await expect(TheusEngine.create(rich(), { storage: fileStorage(dir) })).rejects.toThrow(
+        /is owned by process 2147483646 \(whether it still runs is unknown: .*; in Deno, --allow-run lets Theus check, and take over the lock of a process that is gone\)/,
+      );
+    } finally {
+      await fs!.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   // Deno asks for --allow-run to signal a process, even with signal 0: there a lock is never taken as stale.
   itUnless(it, !fs || 'Deno' in globalThis, 'Deno without --allow-run cannot tell whether the lock holder is alive')('takes over the lock of a process that is gone', async () => {
     const dir = await tempDir();
@@ -313,6 +326,9 @@ describe('fileStorage', () => {
     }
     expect(() => fileStorage('')).toThrow(new TypeError('fileStorage(dir): expected a directory path, a non-empty string'));
     expect(() => fileStorage('x', { snapshotEvery: 0 })).toThrow(/snapshotEvery must be an integer from 1 to 1000000, got 0/);
+    expect(() => fileStorage('x', { snapshotevery: 5 } as never)).toThrow(new TypeError("fileStorage: unknown option 'snapshotevery'; its options are snapshotEvery, groupCommit"));
+    expect(() => fileStorage('x', null as never)).toThrow(new TypeError('fileStorage: options must be an object such as { snapshotEvery }, got null'));
+    expect(() => fileStorage('x', { groupCommit: 'no' } as never)).toThrow(new TypeError('fileStorage: option groupCommit must be true or false, got no'));
   });
 
   itUnless(it, !!fs, 'a file system is here')('is refused where there is no file system', () => {

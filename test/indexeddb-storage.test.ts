@@ -162,6 +162,8 @@ describe('indexedDbStorage', () => {
     expect(indexedDbStorage('shop', { snapshotEvery: 5 }).recipe).toEqual({ adapter: 'indexeddb', args: ['shop', { snapshotEvery: 5 }] });
     expect(() => indexedDbStorage('')).toThrow(new TypeError('indexedDbStorage(name): expected a database name, a non-empty string'));
     expect(() => indexedDbStorage('x', { snapshotEvery: 0 })).toThrow(/snapshotEvery must be an integer from 1 to 10000, got 0/);
+    expect(() => indexedDbStorage('x', { snapshotevery: 5 } as never)).toThrow(new TypeError("indexedDbStorage: unknown option 'snapshotevery'; its options are snapshotEvery"));
+    expect(() => indexedDbStorage('x', [] as never)).toThrow(new TypeError('indexedDbStorage: options must be an object such as { snapshotEvery }, got an array'));
   });
 
   itUnless(it, !!idb, 'IndexedDB is here')('says there is no IndexedDB where there is none', async () => {

@@ -188,6 +188,9 @@ describe('durableObjectStorage', () => {
     expect(() => durableObjectStorage({} as never)).toThrow(/expected a Durable Object's storage \(this\.ctx\.storage\); this one lacks get, list, put, delete/);
     expect(() => durableObjectStorage(object, { snapshotEvery: 0 })).toThrow(/snapshotEvery must be an integer from 1 to 10000, got 0/);
     expect(() => durableObjectStorage(object, { prefix: '' })).toThrow(/prefix must be a non-empty string/);
+    expect(() => durableObjectStorage(object, { prefx: 'a:' } as never)).toThrow(new TypeError("durableObjectStorage: unknown option 'prefx'; its options are prefix, snapshotEvery"));
+    expect(() => durableObjectStorage(object, null as never)).toThrow(new TypeError('durableObjectStorage: options must be an object such as { prefix }, got null'));
+    expect(() => durableObjectStorage(object, 'a:' as never)).toThrow(new TypeError('durableObjectStorage: options must be an object such as { prefix }, got string'));
   });
 
   it('shares one storage between states under different prefixes', async () => {

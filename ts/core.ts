@@ -60,6 +60,8 @@ let generation = 0;
 const isTrap = (error: unknown): boolean =>
   error instanceof WebAssembly.RuntimeError || (error instanceof RangeError && /call stack/i.test(error.message));
 
+const LOST = "this engine's state in the WebAssembly core was lost when the core failed and was restarted: create a new engine";
+
 /**
  * Runs a call into the core. A trap never leaves a poisoned instance
  * behind: the module is instantiated again at once, so new engines work;
@@ -73,7 +75,7 @@ function guarded<T>(call: () => T, refusal: (error: EngineError) => unknown = fr
     if (typeof error === 'string') throw refusal(JSON.parse(error));
     if (!isTrap(error)) throw error;
     generation = __theus_restart();
-    throw new TheusError(`the WebAssembly core failed (${(error as Error).message}) and was restarted; this engine's state in it is lost: create a new engine`, { cause: error });
+    throw new TheusError(`the WebAssembly core failed (${(error as Error).message}); ${LOST}`, { cause: error });
   }
 }
 
@@ -138,7 +140,7 @@ export class CoreEngine {
   call<T>(call: (core: Core) => T): T {
     if (this.#freed) throw new TheusError('this engine has been disposed');
     if (this.#generation !== generation) {
-      throw new TheusError("this engine's state in the WebAssembly core was lost when the core failed and was restarted: create a new engine");
+      throw new TheusError(LOST);
     }
     return guarded(() => call(this.#core));
   }

@@ -13,8 +13,8 @@
  * @packageDocumentation
  */
 import wasm from '../wasm-pkg/theus_wasm_bg.wasm?module';
-import { providePackagedWasm } from './init.ts';
+import { importedWasm, providePackagedWasm } from './init.ts';
 
-providePackagedWasm(() => wasm);
+providePackagedWasm(importedWasm(wasm, '.wasm?module'));
 
 export * from './api.ts';

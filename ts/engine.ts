@@ -233,9 +233,9 @@ export class TheusEngine<C extends Context = Context> {
     this.#options = resolveOptions(options);
     const attached = (options as InternalOptions)[ATTACH];
     const o = this.#options;
-    if (o.worker !== undefined) throw new TypeError('TheusEngine: the worker option needs `await TheusEngine.create(sysCtx, { worker })`: starting a worker is asynchronous');
+    if (o.worker !== undefined) throw needsCreate('worker', 'starting a worker');
     const resumed = (options as InternalOptions)[RESUMED];
-    if (o.storage !== undefined && !resumed) throw new TypeError('TheusEngine: the storage option needs `await TheusEngine.create(sysCtx, { storage })`: loading a saved state is asynchronous');
+    if (o.storage !== undefined && !resumed) throw needsCreate('storage', 'loading a saved state');
     this.#context = sysCtx;
     this.#undoHistory = new UndoHistory(o.historyLimit);
     const context = sysCtx as unknown as Record<string, unknown>;
@@ -609,7 +609,7 @@ export class TheusEngine<C extends Context = Context> {
   #refuseNested(what: string): void {
     if (this.#bodies > 0) {
       throw new TheusError(
-        `${what} was called from inside a running process or edit(): a transaction cannot run another one of its engine (it would commit again at every retry, and could wait for itself); return what is needed, run it afterwards, or make both steps of a workflow`,
+        `${what} was called from inside a running process or edit(): it would commit at every retry of the outer one, and could wait for it; run it afterwards, or make both steps of a workflow`,
       );
     }
   }
@@ -781,10 +781,14 @@ export function coreConfig(o: ResolvedOptions, sysCtx: object): AuthorityConfig 
   return { ...checked, seed: Math.floor(Math.random() * 2 ** 52), contextKeys: Object.keys(sysCtx), auditRecipe: recipe };
 }
 
+/** An option given to the constructor that only `create` can honour, since honouring it is asynchronous. */
+const needsCreate = (option: string, what: string) =>
+  new TypeError(`TheusEngine: the ${option} option needs \`await TheusEngine.create(sysCtx, { ${option} })\`: ${what} is asynchronous`);
+
 /** The recipe as plain data; YAML (text, a file, a URL) is loaded by `TheusEngine.create`. */
 function recipeTree(source: object | string | URL | undefined): unknown {
   if (source instanceof URL || typeof source === 'string') {
-    throw new TypeError('TheusEngine: an audit recipe in YAML (text, a file or a URL) is loaded by `await TheusEngine.create(...)`; new TheusEngine() takes an object');
+    throw needsCreate('auditRecipe', 'loading YAML (text, a file or a URL)');
   }
   return source;
 }

@@ -46,7 +46,7 @@ export async function importTree(where: string | URL): Promise<Record<string, un
   const failures: { file: URL; error: unknown }[] = [];
   for (const file of files) {
     try {
-      modules[decodeURIComponent(file.pathname)] = await import(/* @vite-ignore */ file.href);
+      modules[decodeURIComponent(file.pathname)] = await import(/* @vite-ignore */ /* webpackIgnore: true */ file.href);
     } catch (error) {
       if (!(file.pathname.endsWith('ts') && isUnknownExtension(error))) failures.push({ file, error });
     }

@@ -52,13 +52,30 @@ export function provideFileReading(read: (url: HostURL) => Promise<Uint8Array>):
   readFile = read;
 }
 
-const BRING_YOUR_OWN = "import wasm from 'theus/theus.wasm'; await init({ wasm })";
+export const BRING_YOUR_OWN = "import wasm from 'theus/theus.wasm'; await init({ wasm })";
 
 function packagedWasm(): WasmSource {
   if (!packaged) {
     throw new Error(`no wasm was given, and this entry (theus/slim, or theus/worker on its own) ships none: bring it, for example ${BRING_YOUR_OWN}`);
   }
   return packaged();
+}
+
+/**
+ * For the entries whose wasm is a module import (workerd, edge-light): a
+ * bundler that does not compile that import leaves it empty, which would
+ * otherwise fail far from its cause.
+ */
+export function importedWasm(module: unknown, how: string): () => WasmSource {
+  return () => {
+    if (module == null) {
+      throw new Error(
+        `this entry's wasm import (${how}) came out of the bundler empty: bundle with one that makes it a ` +
+          `compiled WebAssembly.Module (wrangler, Next.js, Vercel), or bring the wasm yourself: ${BRING_YOUR_OWN}`,
+      );
+    }
+    return module as WasmSource;
+  };
 }
 
 /**
@@ -198,9 +215,9 @@ async function load(source: WasmSource | undefined): Promise<WebAssembly.Module>
   } catch (cause) {
     const from = where === undefined ? '' : ` from ${tag(where) === 'URL' || typeof where === 'string' ? String(where) : describe(where)}`;
     let reason = cause instanceof Error ? cause.message : String(cause);
-    if (/code generation disallowed/i.test(reason)) {
-      reason += `; this runtime compiles no wasm from bytes (Cloudflare Workers, for one): pass the compiled module, ${BRING_YOUR_OWN}`;
-    }
+    // What to do about it ships with the extras (a failure of its own to load leaves the reason as it is).
+    const guidance = await import('./extras.ts').then((extras) => extras.wasmGuidance(reason, source === undefined), () => undefined);
+    if (guidance) reason += `; ${guidance}`;
     throw new TheusError(`init(): could not load the Theus WebAssembly core${from}: ${reason}`, { cause });
   }
 }

@@ -78,7 +78,7 @@ function onTerminate(worker: { terminate(): unknown }, onDeath: (why: string) =>
 }
 
 const OWN_WORKER_FAILED =
-  "the package's worker script could not load (or threw as it started); esbuild and import maps do not ship it: " +
+  "the package's worker script could not load (or threw as it started); esbuild, Rollup, bun build, Parcel and import maps do not ship it: " +
   "there, start a worker of your own that calls serve() from 'theus/worker' and pass it as { worker }";
 
 function webWorkerLink(worker: WebWorkerLike, owned: boolean): Link {
@@ -88,7 +88,9 @@ function webWorkerLink(worker: WebWorkerLike, owned: boolean): Link {
       onTerminate(worker, onDeath);
       worker.addEventListener('error', (event) => {
         event.preventDefault?.();
-        const reason = (event as ErrorEvent).message || (owned ? OWN_WORKER_FAILED : 'an uncaught error (or its script could not load)');
+        // Bun and Parcel give a message where browsers give none: the package's own worker still says what to do.
+        const message = (event as ErrorEvent).message;
+        const reason = owned ? (message ? `${message}; ${OWN_WORKER_FAILED}` : OWN_WORKER_FAILED) : message || 'an uncaught error (or its script could not load)';
         onDeath(`the worker failed: ${reason}`);
       });
       worker.addEventListener('messageerror', () => onDeath('the worker sent a message that could not be read'));

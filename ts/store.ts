@@ -55,6 +55,7 @@ export class Store {
   readonly #early = new Map<number, Pending>();
   readonly #waiters = new Map<number, { resolve: () => void; reject: (error: unknown) => void }[]>();
   #broken: unknown;
+  #ending: Promise<void> | undefined;
   #announcing = 0;
 
   constructor(root: Root, version: number, options: StoreOptions, history: readonly CommitRecord[] = []) {
@@ -138,6 +139,12 @@ export class Store {
       list.push({ resolve, reject });
       this.#waiters.set(version, list);
     });
+  }
+
+  /** Rejects once the store breaks, and never settles before: a process body still awaited then is given up. */
+  get ending(): Promise<void> {
+    if (!this.#ending) (this.#ending = this.whenAt(Infinity)).catch(() => {});
+    return this.#ending;
   }
 
   /** The authority is gone: every wait for a version fails with `error`, now and later. */

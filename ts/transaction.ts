@@ -120,8 +120,9 @@ class Transaction<R> {
       return this.#failed(drafted, error);
     }
     if (isThenable(value)) {
-      return Promise.resolve(value).then(
-        (resolved) => settled(this.#commit(drafted, snapshot, snapshotVersion, resolved)),
+      // A body that never settles must not outlive the engine: dispose() or a lost authority rejects the call.
+      return Promise.race([value, replica.store.ending]).then(
+        (resolved) => settled(this.#commit(drafted, snapshot, snapshotVersion, resolved as Awaited<R>)),
         (error: unknown) => settled(this.#failed(drafted, error)),
       );
     }

@@ -12,8 +12,8 @@
  * @packageDocumentation
  */
 import wasm from '../wasm-pkg/theus_wasm_bg.wasm';
-import { providePackagedWasm } from './init.ts';
+import { importedWasm, providePackagedWasm } from './init.ts';
 
-providePackagedWasm(() => wasm);
+providePackagedWasm(importedWasm(wasm, '.wasm'));
 
 export * from './api.ts';

@@ -23,6 +23,7 @@
  */
 import { applyPatches } from '../commit.ts';
 import { TheusError } from '../errors.ts';
+import { adapterOptions, snapshotEveryOption } from './adapter-options.ts';
 import type { CommitRecord } from '../history.ts';
 import { isCommitRecord, type Saved, type Storage } from '../storage.ts';
 import type { Root } from '../store.ts';
@@ -62,11 +63,9 @@ const BATCH = 128;
 export function durableObjectStorage(storage: DurableObjectStorageLike, options: DurableObjectStorageOptions = {}): Storage {
   const missing = (['get', 'list', 'put', 'delete'] as const).filter((m) => typeof (storage as unknown as Record<string, unknown>)?.[m] !== 'function');
   if (missing.length > 0) throw new TypeError(`durableObjectStorage(storage): expected a Durable Object's storage (this.ctx.storage); this one lacks ${missing.join(', ')}`);
-  const { prefix = 'theus:', snapshotEvery = 100 } = options;
+  const { prefix = 'theus:', snapshotEvery: every = 100 } = adapterOptions('durableObjectStorage', options, ['prefix', 'snapshotEvery']);
   if (typeof prefix !== 'string' || prefix === '') throw new TypeError('durableObjectStorage: option prefix must be a non-empty string');
-  if (!Number.isSafeInteger(snapshotEvery) || snapshotEvery < 1 || snapshotEvery > 10_000) {
-    throw new TypeError(`durableObjectStorage: option snapshotEvery must be an integer from 1 to 10000, got ${String(snapshotEvery)}`);
-  }
+  const snapshotEvery = snapshotEveryOption('durableObjectStorage', every, 10_000);
   const headKey = `${prefix}head`;
   const snapshotKey = `${prefix}snapshot`;
   const commitPrefix = `${prefix}commit:`;

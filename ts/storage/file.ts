@@ -23,6 +23,7 @@
  */
 import { applyPatches } from '../commit.ts';
 import { TheusError } from '../errors.ts';
+import { adapterOptions, snapshotEveryOption } from './adapter-options.ts';
 import type { CommitRecord } from '../history.ts';
 import { builtin } from '../runtime.ts';
 import { isCommitRecord, type Saved, type SavedCommit, type Storage } from '../storage.ts';
@@ -116,10 +117,9 @@ const headerOf = (kind: string) => new TextEncoder().encode(`theus-storage ${kin
  */
 export function fileStorage(dir: string, options: FileStorageOptions = {}): FileStorage {
   if (typeof dir !== 'string' || dir === '') throw new TypeError('fileStorage(dir): expected a directory path, a non-empty string');
-  const { snapshotEvery = 1000, groupCommit = true } = options;
-  if (!Number.isSafeInteger(snapshotEvery) || snapshotEvery < 1 || snapshotEvery > 1_000_000) {
-    throw new TypeError(`fileStorage: option snapshotEvery must be an integer from 1 to 1000000, got ${String(snapshotEvery)}`);
-  }
+  const { snapshotEvery: every = 1000, groupCommit = true } = adapterOptions('fileStorage', options, ['snapshotEvery', 'groupCommit']);
+  const snapshotEvery = snapshotEveryOption('fileStorage', every, 1_000_000);
+  if (typeof groupCommit !== 'boolean') throw new TypeError(`fileStorage: option groupCommit must be true or false, got ${String(groupCommit)}`);
   const fs = builtin<Fs>('node:fs/promises');
   const path = builtin<{ resolve(...parts: string[]): string; join(...parts: string[]): string }>('node:path');
   const host = (globalThis as { process?: Host }).process;
@@ -157,20 +157,25 @@ export function fileStorage(dir: string, options: FileStorageOptions = {}): File
         if (code(cause) !== 'EEXIST' || attempt > 0) throw new TheusError(`${named} cannot be opened (${message(cause)}): check that it is a directory this process may read and write`, { cause });
       }
       const pid = Number.parseInt(await fs!.readFile(lockPath, 'utf8').catch(() => ''), 10);
-      if (Number.isSafeInteger(pid) && pid !== host!.pid && alive(pid)) {
-        throw new TheusError(`${named} is owned by process ${pid} (${lockPath}): one engine at a time may own a directory; stop that one, or delete the lock file if no such process runs Theus`);
+      const owned = Number.isSafeInteger(pid) && pid !== host!.pid ? alive(pid) : false;
+      if (owned !== false) {
+        // Deno without --allow-run may not even ask whether the owner runs.
+        const unknown = owned === true ? '' : ` (whether it still runs is unknown: ${owned}; in Deno, --allow-run lets Theus check, and take over the lock of a process that is gone)`;
+        throw new TheusError(`${named} is owned by process ${pid}${unknown} (${lockPath}): one engine at a time may own a directory; stop that one, or delete the lock file if no such process runs Theus`);
       }
       // The owner is gone (a crash leaves its lock behind): take the directory over.
       await fs!.unlink(lockPath).catch(() => {});
     }
   }
 
-  function alive(pid: number): boolean {
+  /** Whether process `pid` runs: true, false, or why that cannot be told. */
+  function alive(pid: number): boolean | string {
     try {
       host!.kill(pid, 0);
       return true;
     } catch (error) {
-      return code(error) !== 'ESRCH';
+      const why = code(error);
+      return why === 'ESRCH' ? false : why === 'EPERM' ? true : message(error);
     }
   }
 

@@ -19,6 +19,7 @@
  */
 import { applyPatches } from '../commit.ts';
 import { TheusError } from '../errors.ts';
+import { adapterOptions, snapshotEveryOption } from './adapter-options.ts';
 import type { CommitRecord } from '../history.ts';
 import { isCommitRecord, type Saved, type SavedCommit, type Storage } from '../storage.ts';
 import type { Root } from '../store.ts';
@@ -70,10 +71,7 @@ interface Head {
  */
 export function indexedDbStorage(name: string, options: IndexedDbStorageOptions = {}): IndexedDbStorage {
   if (typeof name !== 'string' || name === '') throw new TypeError('indexedDbStorage(name): expected a database name, a non-empty string');
-  const { snapshotEvery = 100 } = options;
-  if (!Number.isSafeInteger(snapshotEvery) || snapshotEvery < 1 || snapshotEvery > 10_000) {
-    throw new TypeError(`indexedDbStorage: option snapshotEvery must be an integer from 1 to 10000, got ${String(snapshotEvery)}`);
-  }
+  const snapshotEvery = snapshotEveryOption('indexedDbStorage', adapterOptions('indexedDbStorage', options, ['snapshotEvery']).snapshotEvery ?? 100, 10_000);
   const named = `the IndexedDB storage '${name}'`;
   const damaged = (what: string) => new TheusError(`${named} is damaged: ${what}; nothing was changed: delete the database (or use another name) to start afresh`);
   let db: IDBDatabase | undefined;
