@@ -189,7 +189,7 @@ export class RemoteUpstream implements RemoteLink {
       if (thrown instanceof TheusError) throw thrown;
       // comlink carries an error thrown over there as a plain Error.
       const message = thrown instanceof Error ? thrown.message : String(thrown);
-      throw new TheusError(`the Theus authority failed: ${message}`, { cause: thrown });
+      throw new TheusError(`the Theus authority could not carry out this call: ${message}`, { cause: thrown });
     }
     this.#mirror(reply.events);
     return reply;

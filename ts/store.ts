@@ -55,7 +55,8 @@ export class Store {
   readonly #early = new Map<number, Pending>();
   readonly #waiters = new Map<number, { resolve: () => void; reject: (error: unknown) => void }[]>();
   #broken: unknown;
-  #ending: Promise<void> | undefined;
+  /** What rejects the bodies being awaited, should the store break meanwhile. */
+  readonly #awaiting = new Set<(error: unknown) => void>();
   #announcing = 0;
 
   constructor(root: Root, version: number, options: StoreOptions, history: readonly CommitRecord[] = []) {
@@ -141,10 +142,19 @@ export class Store {
     });
   }
 
-  /** Rejects once the store breaks, and never settles before: a process body still awaited then is given up. */
-  get ending(): Promise<void> {
-    if (!this.#ending) (this.#ending = this.whenAt(Infinity)).catch(() => {});
-    return this.#ending;
+  /**
+   * `pending` as it settles, unless the store breaks first: then its end (a
+   * process body still awaited is given up). Each wait is forgotten once it
+   * settles, so that nothing builds up over a long-lived engine.
+   */
+  until<T>(pending: PromiseLike<T>): Promise<T> {
+    return new Promise((resolve, reject) => {
+      if (this.#broken !== undefined) return reject(this.#broken);
+      this.#awaiting.add(reject);
+      Promise.resolve(pending)
+        .then(resolve, reject)
+        .then(() => this.#awaiting.delete(reject));
+    });
   }
 
   /** The authority is gone: every wait for a version fails with `error`, now and later. */
@@ -152,6 +162,8 @@ export class Store {
     this.#broken = error;
     this.#early.clear();
     for (const list of this.#waiters.values()) for (const waiter of list) waiter.reject(error);
+    for (const reject of this.#awaiting) reject(error);
+    this.#awaiting.clear();
     this.#waiters.clear();
   }
 

@@ -121,8 +121,8 @@ class Transaction<R> {
     }
     if (isThenable(value)) {
       // A body that never settles must not outlive the engine: dispose() or a lost authority rejects the call.
-      return Promise.race([value, replica.store.ending]).then(
-        (resolved) => settled(this.#commit(drafted, snapshot, snapshotVersion, resolved as Awaited<R>)),
+      return replica.store.until(value).then(
+        (resolved) => settled(this.#commit(drafted, snapshot, snapshotVersion, resolved)),
         (error: unknown) => settled(this.#failed(drafted, error)),
       );
     }
