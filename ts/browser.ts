@@ -10,11 +10,12 @@
  * const engine = await TheusEngine.create({ domain_ctx: { count: 0 } }); // fetches the wasm itself
  * ```
  */
-import { providePackagedWasm } from './init.ts';
+import { provideLoadAdvice, providePackagedWasm } from './init.ts';
 import { inViteDeps, packageUrl } from './vite-deps.ts';
 
 // Bundlers (Vite, webpack, Parcel) recognise this exact form and ship the
 // file next to the bundle.
+provideLoadAdvice(() => import('./wasm-guidance.ts'));
 providePackagedWasm(() => (inViteDeps ? packageUrl('wasm-pkg/theus_wasm_bg.wasm') : new URL('../wasm-pkg/theus_wasm_bg.wasm', import.meta.url)));
 
 export * from './api.ts';

@@ -13,8 +13,9 @@
  * @packageDocumentation
  */
 import wasm from '../wasm-pkg/theus_wasm_bg.wasm?module';
-import { importedWasm, providePackagedWasm } from './init.ts';
+import { importedWasm, provideLoadAdvice, providePackagedWasm } from './init.ts';
 
 providePackagedWasm(importedWasm(wasm, '.wasm?module'));
+provideLoadAdvice(() => import('./wasm-guidance.ts'));
 
 export * from './api.ts';

@@ -23,4 +23,3 @@ export { casRequest, writeUpdate } from './update-write.ts';
 export { checkAuthorityOptions } from './worker-option.ts';
 export { runWorkflow } from './workflow.ts';
 export { readYaml } from './yaml.ts';
-export { wasmGuidance } from './wasm-guidance.ts';

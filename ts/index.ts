@@ -16,12 +16,13 @@
  *
  * @packageDocumentation
  */
-import { besideModule, provideFileReading, providePackagedWasm } from './init.ts';
+import { besideModule, provideFileReading, provideLoadAdvice, providePackagedWasm } from './init.ts';
 import { readBytes } from './runtime.ts';
 
 // Bundlers (Vite, webpack, esbuild, Parcel) recognise this exact form and
 // ship the file next to the bundle.
 providePackagedWasm(besideModule(() => new URL('../wasm-pkg/theus_wasm_bg.wasm', import.meta.url)));
 provideFileReading(readBytes);
+provideLoadAdvice(() => import('./wasm-guidance.ts'));
 
 export * from './api.ts';

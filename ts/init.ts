@@ -43,6 +43,16 @@ export function providePackagedWasm(source: () => WasmSource): void {
   packaged = source;
 }
 
+// The main thread's entry modules say where advice on a failed load comes from, loaded only after a
+// failure. Not this module: worker bundles hold it, and Vite bundles a worker as one chunk, with no
+// dynamic import (its default worker format).
+let advice: (() => Promise<typeof import('./wasm-guidance.ts')>) | undefined;
+
+/** Called by an entry module, once, at import: where `init()` finds advice after a failed load. */
+export function provideLoadAdvice(load: () => Promise<typeof import('./wasm-guidance.ts')>): void {
+  advice = load;
+}
+
 // Entry modules for runtimes with a file system (index, slim) say how file:
 // URLs are read; browsers and edge runtimes have none, so nothing of it ships there.
 let readFile: ((url: HostURL) => Promise<Uint8Array>) | undefined;
@@ -52,7 +62,7 @@ export function provideFileReading(read: (url: HostURL) => Promise<Uint8Array>):
   readFile = read;
 }
 
-export const BRING_YOUR_OWN = "import wasm from 'theus/theus.wasm'; await init({ wasm })";
+const BRING_YOUR_OWN = "import wasm from 'theus/theus.wasm'; await init({ wasm })";
 
 function packagedWasm(): WasmSource {
   if (!packaged) {
@@ -215,8 +225,8 @@ async function load(source: WasmSource | undefined): Promise<WebAssembly.Module>
   } catch (cause) {
     const from = where === undefined ? '' : ` from ${tag(where) === 'URL' || typeof where === 'string' ? String(where) : describe(where)}`;
     let reason = cause instanceof Error ? cause.message : String(cause);
-    // What to do about it ships with the extras (a failure of its own to load leaves the reason as it is).
-    const guidance = await import('./extras.ts').then((extras) => extras.wasmGuidance(reason, source === undefined), () => undefined);
+    // A failure of the advice's own to load leaves the reason as it is.
+    const guidance = await advice?.().then((module) => module.wasmGuidance(reason, source === undefined, BRING_YOUR_OWN), () => undefined);
     if (guidance) reason += `; ${guidance}`;
     throw new TheusError(`init(): could not load the Theus WebAssembly core${from}: ${reason}`, { cause });
   }

@@ -12,10 +12,11 @@
  *
  * @packageDocumentation
  */
-import { provideFileReading } from './init.ts';
+import { provideFileReading, provideLoadAdvice } from './init.ts';
 import { readBytes } from './runtime.ts';
 
 // A wasm you bring as a file: URL is read from disk where there is one.
 provideFileReading(readBytes);
+provideLoadAdvice(() => import('./wasm-guidance.ts'));
 
 export * from './api.ts';

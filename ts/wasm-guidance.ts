@@ -1,16 +1,16 @@
-import { BRING_YOUR_OWN } from './init.ts';
-
 /**
  * What to do after the wasm failed to load, for the failures users meet:
  * a runtime that compiles no wasm from bytes; and, for the packaged wasm
  * (`packaged`), a file that is not where the module expects it: some
  * bundlers (Rollup, `bun build`) copy no file that a module locates by
  * `new URL(..., import.meta.url)`, servers answer a missing file with their
- * page, and a `bun build --compile` executable holds no file at all.
+ * page, and a `bun build --compile` executable holds no file at all. Loaded
+ * by `init` only after a failure (and importing nothing, so that bundlers
+ * keep the core in one chunk); `bring` is how to bring the wasm yourself.
  */
-export function wasmGuidance(reason: string, packaged: boolean): string | undefined {
+export function wasmGuidance(reason: string, packaged: boolean, bring: string): string | undefined {
   if (/code generation disallowed/i.test(reason)) {
-    return `this runtime compiles no wasm from bytes (Cloudflare Workers, for one): pass the compiled module, ${BRING_YOUR_OWN}`;
+    return `this runtime compiles no wasm from bytes (Cloudflare Workers, for one): pass the compiled module, ${bring}`;
   }
   if (!packaged) return undefined;
   if (reason.includes('$bunfs')) {
@@ -23,6 +23,6 @@ export function wasmGuidance(reason: string, packaged: boolean): string | undefi
   if (!html && !/HTTP 404|ENOENT|not found/i.test(reason)) return undefined;
   return (
     `${html}the bundler did not ship the wasm beside the module (Rollup and bun build do not; Vite, webpack and Rspack do): ` +
-    `copy node_modules/theus/wasm-pkg/theus_wasm_bg.wasm to that URL, or bring it: ${BRING_YOUR_OWN}`
+    `copy node_modules/theus/wasm-pkg/theus_wasm_bg.wasm to that URL, or bring it: ${bring}`
   );
 }
