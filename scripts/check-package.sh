@@ -91,6 +91,7 @@ import { durableObjectStorage } from 'theus/storage/durable-object';
 import { fileStorage, type FileStorageOptions } from 'theus/storage/file';
 import { indexedDbStorage } from 'theus/storage/indexeddb';
 import { connectDevtools } from 'theus/devtools';
+import wasm from 'theus/theus.wasm';
 
 const add = process({ name: 'add', inputs: ['domain_ctx.n'], outputs: ['domain_ctx.n'] }, (ctx, { by }: { by: number }) => {
   ctx.domain_ctx.n += by;
@@ -108,6 +109,8 @@ export async function main(options: EngineOptions): Promise<number> {
   return n;
 }
 export const used = [initSlim, serve, durableObjectStorage, TheusError];
+// What wrangler's .wasm import gives, as the docs show for Cloudflare Workers.
+export const bringTheWasm = () => initSlim({ wasm });
 const fileOptions: FileStorageOptions = { snapshotEvery: 500, groupCommit: true };
 export const storages: EngineOptions['storage'][] = [fileStorage('./data', fileOptions), indexedDbStorage('shop')];
 TS

@@ -26,6 +26,17 @@ for (const [module, worker] of [['link', 'worker-main'], ['tabs', 'shared-worker
 }
 
 const dist = new URL('../dist/', import.meta.url);
+
+// 4. The types of `theus/theus.wasm`, which has no module of its own: what a
+//    `.wasm` import gives where a bundler compiles it (wrangler: a compiled
+//    module), typed as what `init({ wasm })` takes.
+writeFileSync(
+  new URL('theus-wasm.d.ts', dist),
+  "// The Theus core as a `.wasm` import gives it where a bundler compiles such imports (wrangler: a\n" +
+    "// WebAssembly.Module): pass it to init({ wasm }). Elsewhere pass its URL, as\n" +
+    "// new URL(import.meta.resolve('theus/theus.wasm')) in Node, Deno and Bun.\n" +
+    "import type { WasmSource } from './init.js';\ndeclare const wasm: WasmSource;\nexport default wasm;\n",
+);
 for (const name of readdirSync(dist, { recursive: true }).filter((n) => n.endsWith('.d.ts'))) {
   const path = new URL(name, dist);
   writeFileSync(path, readFileSync(path, 'utf8').replace(/(from |import\()(['"])(\.{1,2}\/[^'"]+)\.ts\2/g, '$1$2$3.js$2'));

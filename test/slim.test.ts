@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { coreVersion, init, TheusEngine, TheusError } from '../ts/slim.ts';
 import { packagedWasmModule } from './support/wasm.ts';
 
-const BRING = /no wasm was given, and this entry \(theus\/slim, or theus\/worker on its own\) ships none: bring it, for example import wasm from 'theus\/theus\.wasm'; await init\(\{ wasm \}\)/;
+const BRING =
+  /no wasm was given, and this entry \(theus\/slim, or theus\/worker on its own\) ships none; pass it to init\(\): in Node, Deno and Bun, await init\(\{ wasm: new URL\(import\.meta\.resolve\('theus\/theus\.wasm'\)\) \}\); in a bundle, the URL your bundler gives the file; in Cloudflare Workers \(wrangler\), import wasm from 'theus\/theus\.wasm'; await init\(\{ wasm \}\)$/;
 
 describe('theus/slim', () => {
   it('init() without a wasm rejects with a TheusError that says how to bring one', async () => {

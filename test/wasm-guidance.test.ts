@@ -9,8 +9,14 @@ describe('wasmGuidance', () => {
     for (const reason of ['HTTP 404 Not Found', "ENOENT: no such file or directory, open '/app/wasm-pkg/theus_wasm_bg.wasm'"]) {
       const guidance = wasmGuidance(reason, true, BRING)!;
       expect(guidance).toMatch(/^the bundler did not ship the wasm beside the module \(Rollup and bun build do not; Vite, webpack and Rspack do\): copy node_modules\/theus\/wasm-pkg\/theus_wasm_bg\.wasm to that URL/);
-      expect(guidance.endsWith(BRING)).toBe(true);
+      expect(guidance.endsWith("or serve it anywhere and pass its URL: await init({ wasm: '/theus.wasm' })")).toBe(true);
     }
+  });
+
+  it('says how to bring the wasm to an entry that ships none, by runtime', () => {
+    expect(wasmGuidance('no wasm was given, and this entry (theus/slim, or theus/worker on its own) ships none', true, BRING)).toBe(
+      `pass it to init(): in Node, Deno and Bun, await init({ wasm: new URL(import.meta.resolve('theus/theus.wasm')) }); in a bundle, the URL your bundler gives the file; in Cloudflare Workers (wrangler), ${BRING}`,
+    );
   });
 
   it('says when a server answered with its page instead of the wasm', () => {

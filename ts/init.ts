@@ -66,7 +66,7 @@ const BRING_YOUR_OWN = "import wasm from 'theus/theus.wasm'; await init({ wasm }
 
 function packagedWasm(): WasmSource {
   if (!packaged) {
-    throw new Error(`no wasm was given, and this entry (theus/slim, or theus/worker on its own) ships none: bring it, for example ${BRING_YOUR_OWN}`);
+    throw new Error('no wasm was given, and this entry (theus/slim, or theus/worker on its own) ships none');
   }
   return packaged();
 }

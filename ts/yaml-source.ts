@@ -75,7 +75,7 @@ export function parseYaml(text: string, origin: string, syntaxError: SyntaxError
   if (problem) {
     const [start] = problem.linePos ?? [];
     // The parser catches its own stack overflow and reports it as a problem at a position.
-    const what = problem.code === 'RESOURCE_EXHAUSTION' ? 'cannot be read: it is nested too deeply' : `is not valid YAML: ${problem.message.split('\n')[0]}`;
+    const what = problem.code === 'RESOURCE_EXHAUSTION' ? 'cannot be read: it is nested too deeply' : `is not valid YAML: ${problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`;
     throw syntaxError(`${origin} ${what}${start ? ` (line ${start.line}, column ${start.col})` : ''}`, {
       line: start?.line,
       column: start?.col,
