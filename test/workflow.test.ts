@@ -190,7 +190,8 @@ steps:
   it('refuses bad options and sources', async () => {
     const engine = await counterEngine();
     await expect(engine.executeWorkflow({ steps: [] }, { maxOp: 3 } as never)).rejects.toThrow("unknown option 'maxOp'");
-    await expect(engine.executeWorkflow({ steps: [] }, { maxOps: 0 })).rejects.toThrow('maxOps must be a positive integer');
+    await expect(engine.executeWorkflow({ steps: [] }, { maxOps: 0 })).rejects.toThrow('maxOps must be a positive integer, got 0');
+    await expect(engine.executeWorkflow({ steps: [] }, { maxOps: '5' as never })).rejects.toThrow('maxOps must be a positive integer, got "5"');
     await expect(engine.executeWorkflow(42 as never)).rejects.toThrow(TypeError);
     await expect(engine.executeWorkflow({ step: [] })).rejects.toThrow("unknown key 'step' (did you mean 'steps'?)");
   });

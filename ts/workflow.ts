@@ -134,7 +134,7 @@ function checkOptions(options: WorkflowOptions) {
   const unknown = Object.keys(options).find((key) => !OPTION_KEYS.includes(key));
   if (unknown !== undefined) throw new TypeError(`executeWorkflow: unknown option '${unknown}'; the options are ${OPTION_KEYS.join(', ')}`);
   const { maxOps = 10_000, debug, signal, onStateChange } = options;
-  if (!Number.isInteger(maxOps) || maxOps < 1) throw new TypeError(`executeWorkflow: maxOps must be a positive integer, got ${String(maxOps)}`);
+  if (!Number.isInteger(maxOps) || maxOps < 1) throw new TypeError(`executeWorkflow: maxOps must be a positive integer, got ${typeof maxOps === 'string' ? JSON.stringify(maxOps) : String(maxOps)}`);
   if (debug !== undefined && typeof debug !== 'boolean' && typeof debug !== 'function') {
     throw new TypeError('executeWorkflow: debug must be a boolean or a function of a line');
   }

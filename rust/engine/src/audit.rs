@@ -175,8 +175,13 @@ impl Auditor {
                 let count = *counter;
                 if count >= max {
                     *counter = 0;
+                    let violations = if count == 1 {
+                        "violation"
+                    } else {
+                        "violations"
+                    };
                     let message = format!(
-                        "level {:?}: {} ({count} violations reached threshold_max {max})",
+                        "level {:?}: {} ({count} {violations} reached threshold_max {max})",
                         worst.level, worst.message
                     );
                     if worst.level == Level::B {
@@ -342,6 +347,23 @@ mod tests {
             seq,
             ["counted", "warning", "fail", "counted", "warning", "fail", "counted"]
         );
+    }
+
+    #[test]
+    fn the_threshold_message_counts_in_words() {
+        let message = |max: f64, runs: usize| {
+            let mut a = auditor("B", max, 1.0, false);
+            let mut last = None;
+            for _ in 0..runs {
+                last = Some(a.check("p", Stage::Inputs, &bad()));
+            }
+            match last {
+                Some(Decision::Fail(f)) => f.message,
+                _ => panic!("expected a block at the threshold"),
+            }
+        };
+        assert!(message(1.0, 1).ends_with("(1 violation reached threshold_max 1)"));
+        assert!(message(2.0, 2).ends_with("(2 violations reached threshold_max 2)"));
     }
 
     #[test]
