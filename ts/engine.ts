@@ -17,6 +17,7 @@ import { processesIn } from './discovery.ts';
 import { AuditStopError, classed, ContractViolationError, fromCore, ProcessNotFoundError, TheusError } from './errors.ts';
 import { accessTree, guardContext, type AccessNode, type Guard } from './guard.ts';
 import type { CommitRecord } from './history.ts';
+import { extras } from './lazy-extras.ts';
 import { assertInitialized, init } from './init.ts';
 import { checkDepth, layerRules } from './layers.ts';
 import { notify } from './listeners.ts';
@@ -84,8 +85,6 @@ interface Registered {
 /** The committed state: the context's layers (a missing layer is `{}`). */
 export type State<C extends Context> = Readonly<Omit<Root, keyof C> & C>;
 
-/** Worker mode, workflows, storage, the undo step and more, loaded on first use (see extras.ts). */
-const extras = () => import('./extras.ts');
 
 /** How an engine in worker mode, or a joined one, is put together (internal to the package). */
 export const ATTACH = Symbol('theus.attach');

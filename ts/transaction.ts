@@ -12,6 +12,7 @@
 import type { Answer, Outcome, ReplicaEvent } from './authority.ts';
 import { detachDrafts, draftViolation, openDraft, revokeAll, type DraftState } from './draft.ts';
 import { finish } from './finish.ts';
+import { extras } from './lazy-extras.ts';
 import type { Patches } from './patch.ts';
 import { TX_CAS, TX_PROCESS, type TxKindCode } from './core.ts';
 import { fromCore, TheusError } from './errors.ts';
@@ -204,7 +205,7 @@ class Transaction<R> {
     const violation = draftViolation(error, who, spec.name ?? undefined);
     if (violation || !this.#isProcess || !(error instanceof TypeError)) return this.#abort(violation ?? error, this.#isProcess && !violation && !(error instanceof TheusError));
     // Perhaps the runtime's refusal of a write to frozen data: a declared input written.
-    return import('./extras.ts').then(({ frozenWriteViolation }) => {
+    return extras().then(({ frozenWriteViolation }) => {
       const written = frozenWriteViolation(error, who, spec.name ?? undefined);
       return settled(this.#abort(written ?? error, !written));
     });

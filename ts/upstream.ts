@@ -8,6 +8,7 @@
 import type { Answer, Authority, Broadcast, CommitMessage, Outcome, ReplicaEvent, Welcome } from './authority.ts';
 import type { AuditRecord, BeginReply, ContractView, WorkflowStarted } from './core.ts';
 import { TheusError } from './errors.ts';
+import { extras } from './lazy-extras.ts';
 import type { Patches } from './patch.ts';
 import type { SignalMessage } from './signals.ts';
 import type { Made, Store } from './store.ts';
@@ -143,7 +144,7 @@ export class LocalUpstream implements Upstream {
   async connect(): Promise<HostMessagePort> {
     const authority = this.#authority;
     // comlink comes with the first port, not with every engine.
-    const { servePort } = await import('./extras.ts');
+    const { servePort } = await extras();
     return servePort(() => authority);
   }
 
