@@ -401,10 +401,12 @@ const isPlainContainer = (value: object): boolean => {
  * objects and arrays are searched (to a bounded depth) and copied only
  * where something in them was replaced.
  */
-export function detachDrafts(value: unknown, depth = 0, seen = new Set<object>()): unknown {
+export function detachDrafts(value: unknown, depth = 0, seen?: Set<object>): unknown {
   const unwrapped = unwrapGuard(value);
   if (typeof unwrapped !== 'object' || unwrapped === null) return unwrapped;
   if (isDraft(unwrapped)) return current(unwrapped);
+  // The set is made only for a result that is a container: most are not.
+  seen ??= new Set<object>();
   if (depth >= 100 || seen.has(unwrapped) || !isPlainContainer(unwrapped)) return unwrapped;
   seen.add(unwrapped);
   let copy: Record<PropertyKey, unknown> | unknown[] | undefined;

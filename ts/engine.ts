@@ -373,8 +373,8 @@ export class TheusEngine<C extends Context = Context> {
    */
   execute<F extends ProcessFunction>(fn: Process<F>, ...args: ArgsOf<F>): Promise<Awaited<ReturnType<F>>>;
   execute<R = unknown>(name: string, args?: object): Promise<R>;
-  async execute(fnOrName: string | Process, args: object = {}): Promise<unknown> {
-    this.#refuseNested('execute()');
+  // Not `async`: an async function's promise would be resolved from #run's a few microtasks later, on every call.
+  execute(fnOrName: string | Process, args: object = {}): Promise<unknown> {
     return this.#run(fnOrName, args);
   }
 
@@ -705,6 +705,7 @@ export class TheusEngine<C extends Context = Context> {
   #run(fnOrName: string | Process, args: object, onAwait?: () => void): Promise<unknown> {
     let registered: Registered;
     try {
+      this.#refuseNested('execute()');
       registered = this.#resolve(fnOrName);
     } catch (error) {
       return Promise.reject(error);

@@ -90,8 +90,12 @@ const isDataObject = (value: object): boolean => {
 
 type Path = (string | number)[];
 
-/** The path of `key` beneath `path`. */
-const pathTo = (path: Path, key: unknown): Path => [...path, key as string | number];
+/**
+ * The path of `key` beneath `path`. Made by concat, which sizes the array
+ * exactly: paths are kept by the history and undo for as long as their
+ * commits, and a spread leaves room for growth that would be kept too.
+ */
+const pathTo = (path: Path, key: unknown): Path => path.concat([key as string | number]);
 
 /** The patches of a settled draft at `path`, and their inverse (in the order that undoes them). */
 function diff(state: DraftState, path: Path, patches: Patch[], inverse: Patch[]): void {
@@ -198,8 +202,10 @@ export function finish<T>(root: DraftState, withPatches: boolean): T | [T, Patch
     const patches: Patch[] = [];
     const inverse: Patch[] = [];
     diff(root, [], patches, inverse);
-    // The inverse undoes the last change first.
-    return [next, patches, inverse.reverse()];
+    // The inverse undoes the last change first. Both lists are kept as long
+    // as their commit: copied to their exact size (a list grown by push has
+    // room for more).
+    return [next, patches.slice(), inverse.reverse().slice()];
   } finally {
     revokeAll(root.session);
   }
