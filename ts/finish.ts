@@ -91,11 +91,16 @@ const isDataObject = (value: object): boolean => {
 type Path = (string | number)[];
 
 /**
- * The path of `key` beneath `path`. Made by concat, which sizes the array
- * exactly: paths are kept by the history and undo for as long as their
- * commits, and a spread leaves room for growth that would be kept too.
+ * The path of `key` beneath `path`, sized exactly: paths are kept by the
+ * history and undo for as long as their commits, and a spread leaves room
+ * for growth that would be kept too (concat sizes exactly, more slowly).
  */
-const pathTo = (path: Path, key: unknown): Path => path.concat([key as string | number]);
+function pathTo(path: Path, key: unknown): Path {
+  const at = new Array<string | number>(path.length + 1);
+  for (let i = 0; i < path.length; i++) at[i] = path[i];
+  at[path.length] = key as string | number;
+  return at;
+}
 
 /** The patches of a settled draft at `path`, and their inverse (in the order that undoes them). */
 function diff(state: DraftState, path: Path, patches: Patch[], inverse: Patch[]): void {
@@ -119,21 +124,14 @@ function diff(state: DraftState, path: Path, patches: Patch[], inverse: Patch[])
   for (const [key, set] of assigned) {
     const had = kind === MAP ? base.has(key) : Object.hasOwn(base, key as PropertyKey);
     const before = kind === MAP ? base.get(key) : base[key as PropertyKey];
-    const has = kind === MAP ? copy.has(key) : Object.hasOwn(copy, key as PropertyKey);
-    if (!set || !has) {
-      if (had) {
-        const at = pathTo(path, key);
-        patches.push({ op: 'remove', path: at });
-        inverse.push({ op: 'add', path: at, value: before });
-      }
-      continue;
-    }
-    const after = kind === MAP ? copy.get(key) : copy[key as PropertyKey];
-    if (had && after === before) continue;
+    const has = set && (kind === MAP ? copy.has(key) : Object.hasOwn(copy, key as PropertyKey));
+    const after = !has ? undefined : kind === MAP ? copy.get(key) : copy[key as PropertyKey];
+    // Unchanged: deleted where there was nothing, or back to what it was.
+    if (had ? has && after === before : !has) continue;
     // A patch and its inverse share their path (frozen, as every patch's is once recorded).
     const at = pathTo(path, key);
-    patches.push({ op: had ? 'replace' : 'add', path: at, value: after });
-    inverse.push(had ? { op: 'replace', path: at, value: before } : { op: 'remove', path: at });
+    patches.push(has ? { op: had ? 'replace' : 'add', path: at, value: after } : { op: 'remove', path: at });
+    inverse.push(had ? { op: has ? 'replace' : 'add', path: at, value: before } : { op: 'remove', path: at });
   }
 }
 
