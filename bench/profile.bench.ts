@@ -2,8 +2,8 @@
 // fixed cost of a transaction) and one item of a 10k-item array, each run
 // under V8's sampling profiler. Self time is summed by the module it is
 // spent in (each is one concept: guard, draft, the core, the store, ...),
-// and shown as µs per execute from the run's own time per execute.
-// Profiling slows a run a little; the split is what this is for.
+// then by function, and shown as µs per execute from the run's own time
+// per execute. Profiling slows a run a little; the split is what this is for.
 import { Session } from 'node:inspector/promises';
 import { init, process, TheusEngine } from 'theus';
 
@@ -11,12 +11,21 @@ await init();
 
 interface Node {
   id: number;
-  callFrame: { functionName: string; url: string };
+  callFrame: { functionName: string; url: string; lineNumber: number };
 }
 interface Profile {
   nodes: Node[];
   samples: number[];
   timeDeltas: number[];
+}
+
+/** A sample's function, named with its module and line (WebAssembly functions have no names in a release build). */
+function functionOf(node: Node): string {
+  const { url, functionName, lineNumber } = node.callFrame;
+  if (url.startsWith('wasm://')) return `the core (wasm) ${functionName}`;
+  // V8's own: garbage collection and idle as such, builtins by name.
+  if (url === '') return conceptOf(node).startsWith('runtime') ? `runtime: ${functionName}` : conceptOf(node);
+  return `${functionName || '(anonymous)'} (${url.slice(url.lastIndexOf('/') + 1)}:${lineNumber + 1})`;
 }
 
 /** The concept a sample's frame belongs to: the module's name, or what V8 calls it. */
@@ -41,20 +50,23 @@ async function profile(name: string, run: () => Promise<unknown>, count: number)
   const perOp = ((performance.now() - started) * 1000) / count;
   const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
   session.disconnect();
-  const concept = new Map(profile.nodes.map((n) => [n.id, conceptOf(n)]));
-  const time = new Map<string, number>();
-  let total = 0;
-  profile.samples.forEach((id, i) => {
-    const dt = profile.timeDeltas[i] ?? 0;
-    const c = concept.get(id)!;
-    if (c === 'idle') return;
-    time.set(c, (time.get(c) ?? 0) + dt);
-    total += dt;
-  });
   console.log(`\n${name}: ${perOp.toFixed(2)} µs per execute (profiled), by where the time is spent`);
-  for (const [c, t] of [...time].sort((a, b) => b[1] - a[1])) {
-    if (t / total < 0.01) continue;
-    console.log(`${c.padEnd(34)}${((t / total) * perOp).toFixed(2).padStart(8)} µs${((100 * t) / total).toFixed(1).padStart(7)} %`);
+  for (const [title, label] of [['module', conceptOf], ['function', functionOf]] as const) {
+    const of = new Map(profile.nodes.map((n) => [n.id, label(n)]));
+    const time = new Map<string, number>();
+    let total = 0;
+    profile.samples.forEach((id, i) => {
+      const dt = profile.timeDeltas[i] ?? 0;
+      const where = of.get(id)!;
+      if (where === 'idle') return;
+      time.set(where, (time.get(where) ?? 0) + dt);
+      total += dt;
+    });
+    console.log(`  by ${title} (those over 1 %):`);
+    for (const [where, t] of [...time].sort((a, b) => b[1] - a[1])) {
+      if (t / total < 0.01) continue;
+      console.log(`  ${where.padEnd(48)}${((t / total) * perOp).toFixed(2).padStart(8)} µs${((100 * t) / total).toFixed(1).padStart(7)} %`);
+    }
   }
 }
 
