@@ -166,38 +166,47 @@ impl Engine {
         }
         // Audited only now that the commit would succeed, so that a retried
         // transaction's violations are counted once.
-        if let TxKind::Process(name) = &tx.kind {
-            let name = name.clone();
-            // Worded as at begin when the engine stopped meanwhile.
-            let (decision, verb) = match self.auditor.stopped() {
-                Some(why) => (
-                    Decision::Fail(Finding {
-                        level: Level::S,
-                        rule: String::new(),
-                        message: format!(
-                            "the engine is stopped ({why}); call engine.audit.reset()"
-                        ),
-                    }),
-                    "refused:",
-                ),
-                None => (
-                    self.audit_check(&name, Stage::Outputs, &request.audit_values),
-                    "output",
-                ),
-            };
-            match decision {
-                Decision::Fail(failed) => {
-                    let error = audit_refusal(
-                        &failed,
-                        format!("process '{name}' {verb} {}", failed.message),
-                    )
-                    .for_process(&name);
-                    let logged = Some(failed.message.clone());
-                    tx.finding = Some(failed);
-                    return Err(Box::new(Refusal { tx, error, logged }));
-                }
-                Decision::Pass(found) => tx.finding = worst(tx.finding.take(), found),
+        let audited = match &tx.kind {
+            TxKind::Process(name) => {
+                // Worded as at begin when the engine stopped meanwhile.
+                let (decision, verb) = match self.auditor.stopped() {
+                    Some(why) => (
+                        Decision::Fail(Finding {
+                            level: Level::S,
+                            rule: String::new(),
+                            message: format!(
+                                "the engine is stopped ({why}); call engine.audit.reset()"
+                            ),
+                        }),
+                        "refused:",
+                    ),
+                    None => (
+                        self.audit_check(name, Stage::Outputs, &request.audit_values),
+                        "output",
+                    ),
+                };
+                Some(match decision {
+                    Decision::Fail(failed) => {
+                        let error = audit_refusal(
+                            &failed,
+                            format!("process '{name}' {verb} {}", failed.message),
+                        )
+                        .for_process(name);
+                        Err((failed, error))
+                    }
+                    Decision::Pass(found) => Ok(found),
+                })
             }
+            _ => None,
+        };
+        match audited {
+            Some(Err((failed, error))) => {
+                let logged = Some(failed.message.clone());
+                tx.finding = Some(failed);
+                return Err(Box::new(Refusal { tx, error, logged }));
+            }
+            Some(Ok(found)) => tx.finding = worst(tx.finding.take(), found),
+            None => {}
         }
         Ok(self.apply(tx, &writes, request.now_ms))
     }

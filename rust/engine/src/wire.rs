@@ -3,9 +3,9 @@
 //! three inside a key. One string crosses far more cheaply than nested
 //! arrays converted value by value. `ts/wire.ts` writes it.
 
-const ESCAPE: char = '\u{1d}';
-const PATH_END: char = '\u{1e}';
-const KEY_END: char = '\u{1f}';
+pub const ESCAPE: char = '\u{1d}';
+pub const PATH_END: char = '\u{1e}';
+pub const KEY_END: char = '\u{1f}';
 
 /// Splits the text back into paths of keys.
 pub fn decode_paths(text: &str) -> Vec<Vec<String>> {

@@ -13,7 +13,7 @@
 //! the state the transaction produced); the decision is made here.
 
 use crate::path::{Path, PathError};
-use crate::wire::decode_paths;
+use crate::wire::{decode_paths, ESCAPE, KEY_END, PATH_END};
 
 /// The patch operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,11 +36,13 @@ pub enum Holder {
     Unnamed,
 }
 
-/// One patch as it crossed: its operation and its keys, each with its holder.
+/// One patch as it crossed: its operation and its keys, each with its holder
+/// (`holders[i]` holds `keys[i]`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Written {
     pub op: Op,
-    pub keys: Vec<(Holder, String)>,
+    pub holders: Vec<Holder>,
+    pub keys: Vec<String>,
 }
 
 impl Written {
@@ -48,10 +50,8 @@ impl Written {
     pub fn replace<K: AsRef<str>>(keys: &[K]) -> Written {
         Written {
             op: Op::Replace,
-            keys: keys
-                .iter()
-                .map(|k| (Holder::Object, k.as_ref().to_string()))
-                .collect(),
+            holders: vec![Holder::Object; keys.len()],
+            keys: keys.iter().map(|k| k.as_ref().to_string()).collect(),
         }
     }
 
@@ -61,8 +61,9 @@ impl Written {
     pub fn path(&self) -> Result<Path, PathError> {
         let last = self.keys.len().saturating_sub(1);
         let end = self
-            .keys
+            .holders
             .iter()
+            .zip(&self.keys)
             .enumerate()
             .position(|(i, (holder, key))| match holder {
                 Holder::Set | Holder::Unnamed => true,
@@ -70,39 +71,74 @@ impl Written {
                 Holder::Object | Holder::Map => false,
             })
             .unwrap_or(self.keys.len());
-        let keys: Vec<&str> = self.keys[..end].iter().map(|(_, k)| k.as_str()).collect();
-        Path::from_keys(&keys)
+        Path::from_keys(&self.keys[..end])
     }
 }
 
 /// Reads the wire text (see `wire.rs`): each path starts with its op (`a`,
-/// `r`, `d`), and each key with its holder (`o`, `a`, `m`, `s`, `x`).
+/// `r`, `d`), and each key with its holder (`o`, `a`, `m`, `s`, `x`). The
+/// common text, with no escaped separator, is read in one pass, each key
+/// copied once without its tag.
 pub fn decode_written(text: &str) -> Vec<Written> {
-    decode_paths(text)
-        .into_iter()
-        .map(|mut keys| {
-            // Tags are stripped in place: no key is copied again.
-            let op = match keys.first_mut().map(take_tag) {
-                Some('a') => Op::Add,
-                Some('d') => Op::Remove,
-                _ => Op::Replace,
+    if text.is_empty() {
+        return Vec::new();
+    }
+    if text.contains(ESCAPE) {
+        return decode_paths(text).into_iter().map(tagged).collect();
+    }
+    text.split(PATH_END)
+        .map(|path| {
+            let (op, path) = split_tag(path);
+            let mut written = Written {
+                op: op_of(op),
+                holders: Vec::new(),
+                keys: Vec::new(),
             };
-            let keys = keys
-                .into_iter()
-                .map(|mut key| {
-                    let holder = match take_tag(&mut key) {
-                        'o' => Holder::Object,
-                        'a' => Holder::Array,
-                        'm' => Holder::Map,
-                        's' => Holder::Set,
-                        _ => Holder::Unnamed,
-                    };
-                    (holder, key)
-                })
-                .collect();
-            Written { op, keys }
+            for key in path.split(KEY_END) {
+                let (holder, key) = split_tag(key);
+                written.holders.push(holder_of(holder));
+                written.keys.push(key.to_string());
+            }
+            written
         })
         .collect()
+}
+
+/// A path whose keys still carry their tags (the first key also the op's).
+fn tagged(mut keys: Vec<String>) -> Written {
+    let op = op_of(keys.first_mut().map_or('\0', take_tag));
+    let holders = keys
+        .iter_mut()
+        .map(|key| holder_of(take_tag(key)))
+        .collect();
+    Written { op, holders, keys }
+}
+
+fn op_of(tag: char) -> Op {
+    match tag {
+        'a' => Op::Add,
+        'd' => Op::Remove,
+        _ => Op::Replace,
+    }
+}
+
+fn holder_of(tag: char) -> Holder {
+    match tag {
+        'o' => Holder::Object,
+        'a' => Holder::Array,
+        'm' => Holder::Map,
+        's' => Holder::Set,
+        _ => Holder::Unnamed,
+    }
+}
+
+/// A text's leading tag character (none: `'\0'`) and the rest.
+fn split_tag(text: &str) -> (char, &str) {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(tag) => (tag, chars.as_str()),
+        None => ('\0', text),
+    }
 }
 
 /// Removes a key's leading tag character (none: `'\0'`).
@@ -127,6 +163,21 @@ mod tests {
             .iter()
             .map(|w| w.path().unwrap().to_string())
             .collect()
+    }
+
+    #[test]
+    fn the_one_pass_reading_agrees_with_the_escaped_one() {
+        for text in [
+            "rodomain_ctx\u{1f}ocounter",
+            "aodomain_ctx\u{1f}oitems\u{1f}a3\u{1e}dodomain_ctx\u{1f}ototal",
+            "rodomain_ctx\u{1f}\u{1f}o",
+            "\u{1e}r",
+            "qzdomain_ctx\u{1f}xkey\u{1f}mk\u{1f}s",
+            "r\u{e9}domain_ctx",
+        ] {
+            let escaped: Vec<Written> = decode_paths(text).into_iter().map(tagged).collect();
+            assert_eq!(decode_written(text), escaped, "{text:?}");
+        }
     }
 
     #[test]
