@@ -405,7 +405,7 @@ export function detachDrafts(value: unknown, depth = 0, seen?: Set<object>): unk
   const unwrapped = unwrapGuard(value);
   if (typeof unwrapped !== 'object' || unwrapped === null) return unwrapped;
   if (isDraft(unwrapped)) return current(unwrapped);
-  // The set is made only for a result that is a container: most are not.
+  // The set is made only for a result that is an object: most are not.
   seen ??= new Set<object>();
   if (depth >= 100 || seen.has(unwrapped) || !isPlainContainer(unwrapped)) return unwrapped;
   seen.add(unwrapped);
