@@ -219,6 +219,24 @@ describe('a transaction started from inside a process', () => {
     await Promise.all([engine.execute(inc), engine.execute(inc)]);
     expect(engine.state.domain_ctx.n).toBe(2);
   });
+
+  it('is refused as a rejected promise, not a throw, so that .catch() sees it', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } });
+    const inc = process({ outputs: ['domain_ctx.n'], name: 'inc' }, function inc(c) {
+      c.domain_ctx.n++;
+    });
+    let refused: unknown;
+    const outer = process({ outputs: ['domain_ctx.n'], name: 'outer' }, function outer(c) {
+      // Called without await in the synchronous part: a throw here would fail the outer process.
+      refused = engine.execute(inc).catch((e: unknown) => e);
+      c.domain_ctx.n = 7;
+    });
+    await expect(engine.execute(outer)).resolves.toBeUndefined();
+    expect(await refused).toBeInstanceOf(TheusError);
+    expect((await refused as Error).message).toMatch(/^execute\(\) was called from inside a running process/);
+    expect(engine.state.domain_ctx.n).toBe(7);
+    expect(engine.version).toBe(1);
+  });
 });
 
 describe('committed Dates, Maps and Sets', () => {
