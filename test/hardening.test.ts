@@ -220,6 +220,20 @@ describe('a transaction started from inside a process', () => {
     expect(engine.state.domain_ctx.n).toBe(2);
   });
 
+  it('execute() of nothing is a rejected promise naming what is missing, never a throw', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { n: 0 } });
+    for (const args of [[], [undefined], [undefined, {}], [null]] as unknown as [string][]) {
+      // Caught at once: a rejection left for the next line counts as unhandled in some runners.
+      let outcome: Promise<unknown> | undefined;
+      expect(() => (outcome = engine.execute(...args).catch((error: unknown) => error))).not.toThrow();
+      const error = await outcome;
+      expect(error).toBeInstanceOf(TheusError);
+      expect((error as Error).message).toMatch(/has no contract; declare it with process\(contract, fn\)/);
+    }
+    engine.dispose();
+    expect(await engine.execute(undefined as unknown as string).catch((error: unknown) => error)).toBeInstanceOf(TheusError);
+  });
+
   it('is refused as a rejected promise, not a throw, so that .catch() sees it', async () => {
     const engine = await TheusEngine.create({ domain_ctx: { n: 0 } });
     const inc = process({ outputs: ['domain_ctx.n'], name: 'inc' }, function inc(c) {

@@ -685,7 +685,8 @@ export class TheusEngine<C extends Context = Context> {
     }
     // The common case, a registered function, skips register()'s checks.
     const registered = isProcess(fnOrName) ? this.#processes.get(processName(fnOrName)) : undefined;
-    if (registered?.fn === fnOrName) return registered;
+    // (An undefined fnOrName would equal a missing registration's fn.)
+    if (registered && registered.fn === fnOrName) return registered;
     this.register(fnOrName);
     return this.#processes.get(processName(fnOrName))!;
   }
