@@ -85,6 +85,11 @@ const ops: fc.Arbitrary<Op>[] = [
   index.map((n) => (d: Domain) => {
     if (n <= d.list.length) d.list.length = n;
   }),
+  // Holes: made by a delete, a longer length, a write past the end; filled again; an array cut, then written past its new end.
+  index.map((i) => (d: Domain) => void delete d.list[i]),
+  index.map((n) => (d: Domain) => void (d.list.length = n)),
+  fc.tuple(index, value).map(([i, v]) => (d: Domain) => void (d.list[i] = clone(v))),
+  index.map((i) => (d: Domain) => void (d.list[i] = undefined as unknown as Item)),
   fc.constant((d: Domain) => void d.list.reverse()),
   fc.constant((d: Domain) => void d.list.sort((p, q) => (typeof p === 'number' ? p : p.v) - (typeof q === 'number' ? q : q.v))),
   fc.tuple(fc.constantFrom('x', 'y', 'z'), value).map(([k, v]) => (d: Domain) => void d.map.set(k, clone(v))),
@@ -115,6 +120,8 @@ const ops: fc.Arbitrary<Op>[] = [
   fc.constant((d: Domain) => void (d.deep = { a: d.deep.a })),
 ];
 const op = fc.oneof(...ops);
+/** Which indices of a list hold something (a hole holds nothing; an undefined item does). */
+const holes = (list: readonly unknown[]): boolean[] => Array.from({ length: list.length }, (_, i) => i in list);
 
 describe('drafts', () => {
   it('end where the same writes to a plain copy end; patches and inverse patches are exact; the state before is untouched', async () => {
@@ -140,6 +147,10 @@ describe('drafts', () => {
         expect(record.version).toBe(version + 1);
         expect(applyPatches(before, record.patches)).toEqual(after);
         expect(applyPatches(after, record.inversePatches)).toEqual(before);
+        // toEqual takes a hole for undefined: the list's holes are compared apart.
+        expect(holes(after.domain_ctx.list)).toEqual(holes(model.list));
+        expect(holes(applyPatches(before, record.patches).domain_ctx.list)).toEqual(holes(after.domain_ctx.list));
+        expect(holes(applyPatches(after, record.inversePatches).domain_ctx.list)).toEqual(holes(before.domain_ctx.list));
       }),
       { numRuns: 150 },
     );
@@ -155,6 +166,33 @@ describe('drafts', () => {
     expect(after.domain_ctx.map).toBe(before.domain_ctx.map);
     expect(after.domain_ctx.deep).not.toBe(before.domain_ctx.deep);
     expect(engine.history[0].patches).toEqual([{ op: 'replace', path: ['domain_ctx', 'deep', 'a', 'b', 'c'], value: 9 }]);
+  });
+
+  it('count an array cut and then written past its new end as a change of its shape, which a concurrent write conflicts with', async () => {
+    const engine = await TheusEngine.create({ domain_ctx: { arr: [1, 2, 3] as unknown[] } });
+    let runs = 0;
+    const cut = process({ name: 'cut', outputs: ['domain_ctx.arr'] }, async (ctx) => {
+      runs += 1;
+      ctx.domain_ctx.arr.length = 1;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      ctx.domain_ctx.arr[2] = 'A';
+    });
+    const write = process({ name: 'write', outputs: ['domain_ctx.arr'] }, (ctx) => {
+      ctx.domain_ctx.arr[1] = 'B';
+    });
+    const first = engine.execute(cut);
+    // Synchronous: it commits while the first one waits.
+    await engine.execute(write);
+    await first;
+    expect(runs).toBe(2);
+    const arr = engine.state.domain_ctx.arr;
+    expect(holes(arr)).toEqual([true, false, true]);
+    expect(arr[2]).toBe('A');
+    const [, last] = engine.history.slice(-2);
+    expect(holes(applyPatches({ domain_ctx: { arr: [1, 'B', 3] } }, last.patches).domain_ctx.arr)).toEqual([true, false, true]);
+    await engine.undo();
+    expect(engine.state.domain_ctx.arr).toEqual([1, 'B', 3]);
+    expect(holes(engine.state.domain_ctx.arr)).toEqual([true, true, true]);
   });
 
   it('record an array that shrinks as one length patch, and its inverse as the items it lost', async () => {

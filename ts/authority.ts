@@ -123,8 +123,6 @@ interface Parked {
 }
 
 const SHARED = new Set(['audit', 'signal', 'stopped', 'reset']);
-/** The events of most calls: one shared empty list, made once rather than per commit. */
-const NO_EVENTS = Object.freeze([]) as never[];
 
 export class Authority {
   readonly #core: CoreEngine;
@@ -239,7 +237,7 @@ export class Authority {
     const values = rules?.map((keys) => auditValue(valueAt(after, keys)));
     const answer = this.#core.commit(message.tx, message.kind, message.process, requester(message), message.elapsedMs, message.snapshot, message.writes, values, performance.now());
     // The common answer, committed with no events, is just the version.
-    const reply = typeof answer === 'number' ? { verdict: { outcome: 'committed', version: answer } as const, events: NO_EVENTS } : answer;
+    const reply = typeof answer === 'number' ? { verdict: { outcome: 'committed', version: answer } as const, events: [] } : answer;
     const { verdict } = reply;
     if (verdict.outcome === 'retry' || verdict.outcome === 'wait') this.#replicas.get(replica)?.transactions.add(verdict.tx);
     else if (message.tx !== 0) this.#replicas.get(replica)?.transactions.delete(message.tx);
@@ -407,7 +405,7 @@ export class Authority {
    * commit carries them; a released ticket lets parked commits try again.
    */
   #events(events: CoreEvent[], from: number, broadcast = true): ReplicaEvent[] {
-    if (events.length === 0) return NO_EVENTS;
+    if (events.length === 0) return [];
     const out: ReplicaEvent[] = [];
     let released = false;
     for (const event of events) {

@@ -58,6 +58,8 @@ export interface DraftState {
   children: DraftState[] | undefined;
   /** An array draft that may have made a hole (a delete, a write past the end, a longer length). */
   holes?: boolean;
+  /** The lowest length an array draft was cut to, if it was. */
+  shrunk?: number;
   /** Its base is not committed: a plain object or array the transaction wrote, read back. */
   fresh: boolean;
   /** A Set's committed members -> their drafts, once its members were handed out. */
@@ -276,6 +278,7 @@ const objectTraps: ProxyHandler<any> = {
     if (state.kind === ARRAY && key === 'length') {
       if (source.length === value) return true;
       if (value > source.length) state.holes = true;
+      else state.shrunk = Math.min(state.shrunk ?? value, value);
       markModified(state);
       state.copy.length = value;
       return true;

@@ -608,7 +608,7 @@ export class TheusEngine<C extends Context = Context> {
   #refuseNested(what: string): void {
     if (this.#bodies > 0) {
       throw new TheusError(
-        `${what} was called from inside a running process or edit(): it would commit at every retry of the outer one, and could wait for it; run it afterwards, or make both steps of a workflow`,
+        `${what} was called from inside a running process or edit(): it would commit again at each retry of the outer one; run it afterwards, or make both steps of a workflow`,
       );
     }
   }

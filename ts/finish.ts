@@ -91,16 +91,11 @@ const isDataObject = (value: object): boolean => {
 type Path = (string | number)[];
 
 /**
- * The path of `key` beneath `path`, sized exactly: paths are kept by the
- * history and undo for as long as their commits, and a spread leaves room
- * for growth that would be kept too (concat sizes exactly, more slowly).
+ * The path of `key` beneath `path`. Made by concat, which sizes the array
+ * exactly: paths are kept by the history and undo for as long as their
+ * commits, and a spread leaves room for growth that would be kept too.
  */
-function pathTo(path: Path, key: unknown): Path {
-  const at = new Array<string | number>(path.length + 1);
-  for (let i = 0; i < path.length; i++) at[i] = path[i];
-  at[path.length] = key as string | number;
-  return at;
-}
+const pathTo = (path: Path, key: unknown): Path => path.concat([key as string | number]);
 
 /** The patches of a settled draft at `path`, and their inverse (in the order that undoes them). */
 function diff(state: DraftState, path: Path, patches: Patch[], inverse: Patch[]): void {
@@ -136,31 +131,35 @@ function diff(state: DraftState, path: Path, patches: Patch[], inverse: Patch[])
 }
 
 /**
- * An array: the written indices within both lengths are replaced; growth is
- * added index by index; shrinking sets `length` (one patch however many
- * items go), and each direction's inverse is the other. Growth that left
- * holes sets `length` across each gap instead of adding its holes one by
- * one (`list[4e9] = x` is two patches, not four billion).
+ * An array: below `low`, the written indices are replaced; from `low` the
+ * array is cut (`length`, one patch however many items go) and grown
+ * again item by item, and each direction's inverse is the other. `low` is
+ * the shorter length, or lower where the transaction cut the array (its
+ * length set lower, then written past) or made or filled a hole: no
+ * replace can say either. Growth across a gap sets `length` instead of
+ * adding its holes one by one (`list[4e9] = x` is two patches).
  */
 function diffArray(state: DraftState, path: Path, patches: Patch[], inverse: Patch[]): void {
   const { base, copy, assigned } = state;
-  const common = Math.min(base.length, copy.length);
-  if (assigned) {
-    const indices = [...assigned.keys()].map(Number).filter((i) => i < common && copy[i] !== base[i]).sort((a, b) => a - b);
-    for (const i of indices) {
-      const at = pathTo(path, i);
-      patches.push({ op: 'replace', path: at, value: copy[i] });
-      inverse.push({ op: 'replace', path: at, value: base[i] });
-    }
+  let low = Math.min(state.shrunk ?? Infinity, base.length, copy.length);
+  const indices = assigned ? [...assigned.keys()].map(Number).filter((i) => i < low).sort((a, b) => a - b) : [];
+  for (const i of indices) if (i in copy !== i in base) low = Math.min(low, i);
+  for (const i of indices) {
+    if (i >= low || copy[i] === base[i]) continue;
+    const at = pathTo(path, i);
+    patches.push({ op: 'replace', path: at, value: copy[i] });
+    inverse.push({ op: 'replace', path: at, value: base[i] });
   }
-  if (copy.length > base.length) {
-    for (const patch of growth(copy, base.length, path, state.holes === true)) patches.push(patch);
-    inverse.push(lengthPatch(path, base.length));
-  } else if (copy.length < base.length) {
-    patches.push(lengthPatch(path, copy.length));
+  if (base.length > low) {
+    patches.push(lengthPatch(path, low));
     // The inverse is reversed as a whole: these, reversed, apply ascending.
-    const restore = growth(base, copy.length, path, !isPacked(base));
+    const restore = growth(base, low, path, !isPacked(base));
     for (let i = restore.length - 1; i >= 0; i--) inverse.push(restore[i]);
+  }
+  if (copy.length > low) {
+    // What is grown again may hold the old array's holes too.
+    for (const patch of growth(copy, low, path, state.holes || !isPacked(base))) patches.push(patch);
+    inverse.push(lengthPatch(path, low));
   }
 }
 

@@ -144,11 +144,6 @@ export function init(options: InitOptions = {}): Promise<void> {
   return loading;
 }
 
-/** True once {@link init} has resolved. */
-export function isInitialized(): boolean {
-  return loaded !== undefined;
-}
-
 /** The compiled core, once {@link init} has resolved: a worker is handed it rather than loading it again. */
 export function loadedModule(): HostWasmModule | undefined {
   return loaded;
