@@ -141,7 +141,7 @@ function diff(state: DraftState, path: Path, patches: Patch[], inverse: Patch[])
  */
 function diffArray(state: DraftState, path: Path, patches: Patch[], inverse: Patch[]): void {
   const { base, copy, assigned } = state;
-  let low = Math.min(state.shrunk ?? Infinity, base.length, copy.length);
+  let low = Math.min(state.shrunk ?? base.length, base.length, copy.length);
   const indices = assigned ? [...assigned.keys()].map(Number).filter((i) => i < low).sort((a, b) => a - b) : [];
   for (const i of indices) if (i in copy !== i in base) low = Math.min(low, i);
   for (const i of indices) {
@@ -157,8 +157,8 @@ function diffArray(state: DraftState, path: Path, patches: Patch[], inverse: Pat
     for (let i = restore.length - 1; i >= 0; i--) inverse.push(restore[i]);
   }
   if (copy.length > low) {
-    // What is grown again may hold the old array's holes too.
-    for (const patch of growth(copy, low, path, state.holes || !isPacked(base))) patches.push(patch);
+    // What is grown again within the old length may hold its holes (looking costs O(n): a push does not).
+    for (const patch of growth(copy, low, path, state.holes || (base.length > low && !isPacked(base)))) patches.push(patch);
     inverse.push(lengthPatch(path, low));
   }
 }

@@ -189,7 +189,7 @@ class Transaction<R> {
     }
     replica.deliver(outcome.events);
     if (verdict.outcome === 'refused') throw fromCore(verdict.error);
-    if (verdict.outcome === 'wait') throw new TheusError(`${spec.call}: an unexpected 'wait' from the authority (a bug)`);
+    if (verdict.outcome === 'wait') throw new TheusError(`${spec.call}: unexpected 'wait' from the authority (a bug)`);
     this.#tx = verdict.tx;
     return sleep(verdict.delayMs).then(async () => {
       if (store.version < verdict.version) await store.whenAt(verdict.version);
